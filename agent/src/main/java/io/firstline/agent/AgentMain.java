@@ -1,0 +1,33 @@
+package io.firstline.agent;
+
+import io.firstline.agent.cli.CliSupport;
+import io.firstline.agent.cli.CollectCommand;
+import io.firstline.agent.cli.RunCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code firstline-agent}: the command line of the endpoint agent. */
+@Command(name = "firstline-agent", mixinStandardHelpOptions = true, versionProvider = AgentMain.Version.class,
+        description = "Watches this machine's health and streams it to a Firstline console.",
+        subcommands = {RunCommand.class, CollectCommand.class})
+public final class AgentMain implements Runnable {
+
+    public static void main(String[] args) {
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "firstline-agent-logback.xml");
+        }
+        System.exit(CliSupport.execute(new AgentMain(), args));
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"firstline-agent " + AgentVersion.get()};
+        }
+    }
+}

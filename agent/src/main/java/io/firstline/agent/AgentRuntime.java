@@ -1,0 +1,161 @@
+package io.firstline.agent;
+
+import io.firstline.agent.collect.CollectorRunner;
+import io.firstline.agent.collect.HostProbe;
+import io.firstline.agent.collect.Registration;
+import io.firstline.agent.encode.HostFactsReader;
+import io.firstline.agent.encode.SampleEncoder;
+import io.firstline.agent.encode.SeriesDictionary;
+import io.firstline.agent.link.AgentLink;
+import io.firstline.agent.link.ConsoleAddress;
+import io.firstline.agent.link.MemoryOutbox;
+import io.firstline.proto.Envelope;
+import io.firstline.proto.HostFacts;
+import io.firstline.proto.Hello;
+import io.firstline.proto.Welcome;
+import io.firstline.wire.WireProtocol;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running agent: collects every interval on its own thread and hands each
+ * sample to the {@link AgentLink}. Collection goes on while the console is
+ * away; the outbox keeps what was not acknowledged.
+ */
+public final class AgentRuntime implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(AgentRuntime.class);
+
+    /** Everything needed to start an agent. */
+    public record Settings(List<ConsoleAddress> consoles, Path stateDir, Duration interval,
+                           List<Registration> collectors, int outboxCapacity, int maxFrameBytes) {
+        public Settings {
+            consoles = List.copyOf(consoles);
+            Objects.requireNonNull(stateDir, "stateDir");
+            collectors = List.copyOf(collectors);
+            if (interval.compareTo(Duration.ofMillis(100)) < 0 || interval.compareTo(Duration.ofHours(1)) > 0) {
+                throw new IllegalArgumentException("interval must be between 100ms and 1h, got " + interval);
+            }
+        }
+
+        public Settings(List<ConsoleAddress> consoles, Path stateDir, Duration interval, List<Registration> collectors) {
+            this(consoles, stateDir, interval, collectors, 10_000, WireProtocol.DEFAULT_MAX_FRAME_BYTES);
+        }
+    }
+
+    private final String agentId;
+    private final long bootEpoch;
+    private final CollectorRunner runner;
+    private final SampleEncoder encoder;
+    private final AgentLink link;
+    private final HostFacts facts;
+    private final ScheduledExecutorService collectThread;
+    private final AtomicLong offsetMs = new AtomicLong();
+    private ScheduledFuture<?> schedule;
+    private Duration interval;
+
+    private AgentRuntime(Settings s, HostProbe probe, Clock clock) {
+        this.agentId = AgentIdentity.loadOrCreate(s.stateDir());
+        this.bootEpoch = clock.millis();
+        this.runner = new CollectorRunner(s.collectors(), probe, clock);
+        SeriesDictionary dictionary = new SeriesDictionary();
+        this.encoder = new SampleEncoder(dictionary, runner.names());
+        this.facts = HostFactsReader.read(probe);
+        this.interval = s.interval();
+        this.collectThread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "firstline-collect");
+            t.setDaemon(true);
+            return t;
+        });
+        AgentLink.Settings linkSettings = new AgentLink.Settings(s.consoles(), bootEpoch, s.maxFrameBytes(), s.interval());
+        this.link = new AgentLink(linkSettings, new MemoryOutbox(s.outboxCapacity()), this::hello, dictionary::all,
+                new AgentLink.Listener() {
+                    @Override
+                    public void welcomed(Welcome welcome) {
+                        adoptInterval(Duration.ofMillis(welcome.getSampleIntervalMs()));
+                    }
+
+                    @Override
+                    public void clockOffset(long millis) {
+                        offsetMs.set(millis);
+                    }
+                }, RandomGenerator.getDefault());
+    }
+
+    /** Starts collecting and connecting. */
+    public static AgentRuntime start(Settings settings) {
+        AgentRuntime r = new AgentRuntime(settings, new HostProbe(), Clock.systemUTC());
+        r.link.start();
+        synchronized (r) {
+            r.reschedule(Duration.ofSeconds(1)); // one second in, so CPU and network rates have a base
+        }
+        log.info("agent {} started (version {}, collectors {}, console {})", r.agentId, AgentVersion.get(),
+                r.runner.names(), settings.consoles());
+        return r;
+    }
+
+    public String agentId() {
+        return agentId;
+    }
+
+    public boolean isConnected() {
+        return link.isConnected();
+    }
+
+    /** The console's clock minus ours, as last measured on the link. */
+    public long clockOffsetMillis() {
+        return offsetMs.get();
+    }
+
+    private Hello hello() {
+        return Hello.newBuilder()
+                .setAgentId(agentId)
+                .setBootEpoch(bootEpoch)
+                .setAgentVersion(AgentVersion.get())
+                .setProtocolVersion(WireProtocol.VERSION)
+                .setMinProtocolVersion(WireProtocol.MIN_VERSION)
+                .setHost(facts)
+                .addAllCollectors(runner.names())
+                .build();
+    }
+
+    private synchronized void adoptInterval(Duration fromConsole) {
+        if (!fromConsole.isZero() && !fromConsole.equals(interval)) {
+            log.info("console sets the sample interval to {} ms", fromConsole.toMillis());
+            interval = fromConsole;
+            reschedule(fromConsole);
+        }
+    }
+
+    private void reschedule(Duration firstDelay) {
+        if (schedule != null) {
+            schedule.cancel(false);
+        }
+        schedule = collectThread.scheduleAtFixedRate(this::cycle, firstDelay.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void cycle() {
+        try {
+            link.send(Envelope.newBuilder().setSample(encoder.encode(runner.collect())));
+        } catch (RuntimeException e) {
+            // Never let one bad cycle end the schedule.
+            log.error("collection cycle failed", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        collectThread.shutdownNow();
+        link.close();
+    }
+}

@@ -1,0 +1,53 @@
+package io.firstline.agent.cli;
+
+import io.firstline.agent.AgentRuntime;
+import io.firstline.agent.collect.CollectorRegistry;
+import io.firstline.agent.link.ConsoleAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code firstline-agent run}: collect and stream until stopped. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Collect health every interval and stream it to the console until stopped.")
+public final class RunCommand implements Runnable {
+
+    @Option(names = "--console", required = true, paramLabel = "HOST:PORT[,HOST:PORT...]",
+            description = "Console agent-link address(es), tried in order on failure. Default port 7443.")
+    String consoles;
+
+    @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "${sys:user.home}/.firstline-agent",
+            description = "Where the agent keeps its identity (default: ${DEFAULT-VALUE}; /var/lib/firstline when installed).")
+    Path stateDir;
+
+    @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "10s",
+            description = "Sample interval until the console sets one (default: ${DEFAULT-VALUE}).")
+    Duration interval;
+
+    @Option(names = "--enable", split = ",", paramLabel = "COLLECTOR", description = "Collectors to add to the defaults.")
+    List<String> enable = List.of();
+
+    @Option(names = "--disable", split = ",", paramLabel = "COLLECTOR", description = "Collectors to leave out.")
+    List<String> disable = List.of();
+
+    @Override
+    public void run() {
+        List<ConsoleAddress> addresses = ConsoleAddress.parseList(consoles);
+        AgentRuntime.Settings settings = new AgentRuntime.Settings(addresses, stateDir, interval,
+                CollectorRegistry.builtIn().select(enable, disable));
+        AgentRuntime agent = AgentRuntime.start(settings);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            agent.close();
+            stopped.countDown();
+        }, "firstline-shutdown"));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

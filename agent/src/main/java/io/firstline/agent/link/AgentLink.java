@@ -1,0 +1,199 @@
+package io.firstline.agent.link;
+
+import io.firstline.proto.Ack;
+import io.firstline.proto.Envelope;
+import io.firstline.proto.Hello;
+import io.firstline.proto.SeriesDef;
+import io.firstline.proto.SeriesDictionary;
+import io.firstline.proto.Welcome;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's connection to the console. It connects, says Hello, and once
+ * welcomed sends the series dictionary and everything the {@link Outbox} holds;
+ * afterwards each new message goes out as it is produced. When the connection
+ * is lost it reconnects with {@link Backoff}, trying the console addresses in
+ * turn. All state lives on one event loop thread, so there are no locks.
+ */
+public final class AgentLink implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(AgentLink.class);
+
+    /** What the rest of the agent hears from the link. */
+    public interface Listener {
+        /** A console accepted us; it may have changed the sample interval. */
+        void welcomed(Welcome welcome);
+
+        /** Estimated offset of the console's clock from ours (console minus agent), in ms. */
+        default void clockOffset(long millis) {
+        }
+    }
+
+    /** How the link reaches the console, and what it says first. */
+    public record Settings(List<ConsoleAddress> consoles, long bootEpoch, int maxFrameBytes, Duration heartbeatInterval) {
+        public Settings {
+            consoles = List.copyOf(consoles);
+            if (consoles.isEmpty()) {
+                throw new IllegalArgumentException("at least one console address is needed");
+            }
+        }
+    }
+
+    private final Settings settings;
+    private final Outbox outbox;
+    private final Supplier<Hello> hello;
+    private final Supplier<List<SeriesDef>> dictionary;
+    private final Listener listener;
+    private final EventLoopGroup group;
+    private final EventLoop loop;
+    private final Bootstrap bootstrap;
+    private final Backoff backoff;
+
+    private int addressIndex;
+    private Channel live;
+    private long failures;
+    private volatile boolean closed;
+    private volatile boolean connected;
+    private volatile Duration heartbeat;
+
+    public AgentLink(Settings settings, Outbox outbox, Supplier<Hello> hello, Supplier<List<SeriesDef>> dictionary,
+                     Listener listener, RandomGenerator random) {
+        this.settings = settings;
+        this.outbox = Objects.requireNonNull(outbox);
+        this.hello = hello;
+        this.dictionary = dictionary;
+        this.listener = listener;
+        this.backoff = new Backoff(random);
+        this.heartbeat = settings.heartbeatInterval();
+        this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("firstline-link", true),
+                NioIoHandler.newFactory());
+        this.loop = group.next();
+        this.bootstrap = new Bootstrap().group(loop).channel(NioSocketChannel.class)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_KEEPALIVE, true)
+                .handler(new LinkInitializer(this, settings.maxFrameBytes()));
+    }
+
+    public void start() {
+        loop.execute(this::connect);
+    }
+
+    /** Numbers {@code message}, keeps it until acknowledged, and sends it now if connected. */
+    public void send(Envelope.Builder message) {
+        loop.execute(() -> {
+            Envelope e = outbox.append(message);
+            if (live != null) {
+                live.writeAndFlush(e, live.voidPromise());
+            }
+        });
+    }
+
+    /** Whether a console has welcomed this agent on the current connection. */
+    public boolean isConnected() {
+        return connected;
+    }
+
+    Duration heartbeatInterval() {
+        return heartbeat;
+    }
+
+    Hello hello() {
+        return hello.get();
+    }
+
+    private void connect() {
+        if (closed) {
+            return;
+        }
+        ConsoleAddress address = settings.consoles().get(addressIndex);
+        ChannelFuture f = bootstrap.connect(address.host(), address.port());
+        f.addListener(done -> {
+            if (!done.isSuccess()) {
+                failures++;
+                if (failures == 1 || failures % 10 == 0) {
+                    log.warn("cannot reach console {} ({} attempts so far): {}", address, failures, done.cause().getMessage());
+                }
+                addressIndex = (addressIndex + 1) % settings.consoles().size();
+                scheduleReconnect();
+            }
+        });
+    }
+
+    void onWelcome(Channel ch, Welcome welcome) {
+        live = ch;
+        connected = true;
+        failures = 0;
+        backoff.reset();
+        if (welcome.getSampleIntervalMs() > 0) {
+            heartbeat = Duration.ofMillis(welcome.getSampleIntervalMs());
+        }
+        outbox.ack(welcome.getAckedSequence());
+        ch.write(Envelope.newBuilder().setSeriesDictionary(SeriesDictionary.newBuilder()
+                .setBootEpoch(settings.bootEpoch()).addAllSeries(dictionary.get())).build(), ch.voidPromise());
+        List<Envelope> backlog = outbox.after(welcome.getAckedSequence());
+        for (Envelope e : backlog) {
+            ch.write(e, ch.voidPromise());
+        }
+        ch.flush();
+        log.info("connected to console {} at {} ({} messages to catch up)", welcome.getConsoleId(), ch.remoteAddress(), backlog.size());
+        listener.welcomed(welcome);
+    }
+
+    void onAck(Ack ack) {
+        if (ack.getBootEpoch() == settings.bootEpoch()) {
+            outbox.ack(ack.getSequence());
+        }
+    }
+
+    void onClockOffset(long millis) {
+        listener.clockOffset(millis);
+    }
+
+    void onClosed(Channel ch, String why) {
+        if (live == ch) {
+            live = null;
+            connected = false;
+            if (!closed) {
+                log.warn("connection to console lost: {}; reconnecting", why);
+            }
+        }
+        scheduleReconnect();
+    }
+
+    private void scheduleReconnect() {
+        if (closed) {
+            return;
+        }
+        Duration delay = backoff.next();
+        log.debug("next connection attempt in {} ms", delay.toMillis());
+        loop.schedule(this::connect, delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        loop.execute(() -> {
+            if (live != null) {
+                live.close();
+            }
+        });
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

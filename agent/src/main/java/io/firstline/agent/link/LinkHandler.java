@@ -1,0 +1,94 @@
+package io.firstline.agent.link;
+
+import io.firstline.proto.Envelope;
+import io.firstline.proto.Heartbeat;
+import io.firstline.proto.Welcome;
+import io.firstline.wire.WireProtocol;
+import io.firstline.wire.WireRejection;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One connection's conversation with the console, from the agent's side. */
+final class LinkHandler extends SimpleChannelInboundHandler<Envelope> {
+    private static final Logger log = LoggerFactory.getLogger(LinkHandler.class);
+
+    private final AgentLink link;
+    private String closeReason = "closed by console";
+
+    LinkHandler(AgentLink link) {
+        this.link = link;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        ctx.writeAndFlush(Envelope.newBuilder().setHello(link.hello()).build(), ctx.voidPromise());
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, Envelope msg) {
+        switch (msg.getBodyCase()) {
+            case WELCOME -> welcome(ctx, msg.getWelcome());
+            case ACK -> link.onAck(msg.getAck());
+            case HEARTBEAT -> heartbeat(msg.getHeartbeat());
+            case REFUSE -> {
+                closeReason = "refused: " + msg.getRefuse().getReason() + " " + msg.getRefuse().getMessage();
+                log.error("console refused this agent: {} {}", msg.getRefuse().getReason(), msg.getRefuse().getMessage());
+                ctx.close();
+            }
+            // Newer consoles may send messages this agent does not know; ignore them.
+            default -> log.debug("ignoring {} from console", msg.getBodyCase());
+        }
+    }
+
+    private void welcome(ChannelHandlerContext ctx, Welcome w) {
+        if (w.getProtocolVersion() < WireProtocol.MIN_VERSION || w.getProtocolVersion() > WireProtocol.VERSION) {
+            closeReason = "console chose unsupported protocol " + w.getProtocolVersion();
+            ctx.close();
+            return;
+        }
+        if (w.getSampleIntervalMs() > 0) {
+            ctx.pipeline().replace(LinkInitializer.IDLE, LinkInitializer.IDLE, LinkInitializer.idleHandler(w.getSampleIntervalMs()));
+        }
+        link.onWelcome(ctx.channel(), w);
+    }
+
+    private void heartbeat(Heartbeat hb) {
+        if (hb.getConsoleTimeMs() != 0 && hb.getAgentTimeMs() != 0) {
+            long now = System.currentTimeMillis();
+            long midpoint = hb.getAgentTimeMs() + (now - hb.getAgentTimeMs()) / 2;
+            link.onClockOffset(hb.getConsoleTimeMs() - midpoint);
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent idle) {
+            if (idle.state() == IdleState.WRITER_IDLE) {
+                ctx.writeAndFlush(Envelope.newBuilder().setHeartbeat(
+                        Heartbeat.newBuilder().setAgentTimeMs(System.currentTimeMillis())).build(), ctx.voidPromise());
+            } else if (idle.state() == IdleState.READER_IDLE) {
+                closeReason = "console silent for three intervals";
+                ctx.close();
+            }
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        closeReason = WireRejection.classify(cause).label() + ": " + cause.getMessage();
+        ctx.close();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        link.onClosed(ctx.channel(), closeReason);
+        ctx.fireChannelInactive();
+    }
+}

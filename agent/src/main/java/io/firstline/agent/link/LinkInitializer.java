@@ -1,0 +1,36 @@
+package io.firstline.agent.link;
+
+import io.firstline.wire.Framing;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The agent side of the link, read top to bottom as bytes arrive:
+ * (TLS goes first here once enrollment exists) → framing → idle watch → the
+ * session handler.
+ */
+final class LinkInitializer extends ChannelInitializer<SocketChannel> {
+    static final String IDLE = "idle";
+
+    private final AgentLink link;
+    private final int maxFrameBytes;
+
+    LinkInitializer(AgentLink link, int maxFrameBytes) {
+        this.link = link;
+        this.maxFrameBytes = maxFrameBytes;
+    }
+
+    @Override
+    protected void initChannel(SocketChannel ch) {
+        Framing.addCodec(ch.pipeline(), maxFrameBytes);
+        ch.pipeline().addLast(IDLE, idleHandler(link.heartbeatInterval().toMillis()));
+        ch.pipeline().addLast("session", new LinkHandler(link));
+    }
+
+    /** Writes a heartbeat after one quiet interval; gives up on a console silent for three. */
+    static IdleStateHandler idleHandler(long intervalMs) {
+        return new IdleStateHandler(3 * intervalMs + 5_000, intervalMs, 0, TimeUnit.MILLISECONDS);
+    }
+}

@@ -1,0 +1,74 @@
+package io.firstline.agent.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.firstline.agent.AgentMain;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class AgentCliTest {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private PrintStream oldOut;
+    private PrintStream oldErr;
+
+    @BeforeEach
+    void capture() {
+        oldOut = System.out;
+        oldErr = System.err;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restore() {
+        System.setOut(oldOut);
+        System.setErr(oldErr);
+    }
+
+    private int run(String... args) {
+        return CliSupport.execute(new AgentMain(), args);
+    }
+
+    @Test
+    void collectOnceJsonIsOneSnapshot() throws Exception {
+        assertEquals(0, run("collect", "--once", "--json", "--over", "200ms"));
+        JsonNode root = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
+        assertTrue(root.path("host").path("hostname").asText().length() > 0);
+        assertEquals(4, root.path("collectors").size());
+        assertTrue(root.path("values").size() > 5);
+    }
+
+    @Test
+    void unknownOptionIsOneLineAndExitCode2() {
+        assertEquals(2, run("run", "--consol", "x"));
+        String e = err.toString(StandardCharsets.UTF_8).trim();
+        assertTrue(e.contains("--consol"), e);
+        assertEquals(1, e.lines().count(), e);
+    }
+
+    @Test
+    void badIntervalNamesTheValue() {
+        assertEquals(2, run("run", "--console", "127.0.0.1:1", "--interval", "fast"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("'fast'"), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void unknownCollectorIsNamed() {
+        assertEquals(2, run("collect", "--once", "--enable", "gpu"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("'gpu'"), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void badConsoleAddressIsNamed() {
+        assertEquals(2, run("run", "--console", "host:http", "--state-dir", System.getProperty("java.io.tmpdir")));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("'http'"), err.toString(StandardCharsets.UTF_8));
+    }
+}

@@ -188,6 +188,9 @@ public final class AgentLink implements AutoCloseable {
 
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
         closed = true;
         loop.execute(() -> {
             if (live != null) {

@@ -1,0 +1,161 @@
+package io.firstline.console;
+
+import io.firstline.agent.cli.CliSupport.UserError;
+import io.firstline.console.config.ConsoleConfig;
+import io.firstline.console.fleet.FleetState;
+import io.firstline.console.ingest.AgentServer;
+import io.firstline.console.ingest.IngestMetrics;
+import io.firstline.console.metrics.ConsoleMetrics;
+import io.firstline.console.web.ConsoleRoutes;
+import io.firstline.console.web.HttpServer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running console: the agent link server, the fleet state it feeds, and the
+ * HTTP server that shows it. {@link #start} returns once both ports listen.
+ */
+public final class Console implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Console.class);
+
+    private final ConsoleConfig config;
+    private final ConsoleMetrics metrics = new ConsoleMetrics();
+    private final FleetState fleet;
+    private final EventLoopGroup boss;
+    private final EventLoopGroup agentWorkers;
+    private final EventLoopGroup httpWorkers;
+    private AgentServer agentServer;
+    private HttpServer httpServer;
+    private volatile boolean ready;
+
+    private Console(ConsoleConfig config, Clock clock) {
+        this.config = config;
+        this.fleet = new FleetState(clock, config.offlineAfter());
+        this.boss = group(1, "firstline-accept");
+        this.agentWorkers = group(Math.max(1, Runtime.getRuntime().availableProcessors()), "firstline-ingest");
+        this.httpWorkers = group(1, "firstline-http");
+    }
+
+    private static EventLoopGroup group(int threads, String name) {
+        return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name), NioIoHandler.newFactory());
+    }
+
+    /**
+     * Starts a console.
+     *
+     * @throws UserError when a port is taken or the data directory is unusable
+     */
+    public static Console start(ConsoleConfig config) {
+        Console c = new Console(config, Clock.systemUTC());
+        try {
+            c.open();
+            return c;
+        } catch (RuntimeException e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    private void open() {
+        String consoleId = consoleId(config.dataDir());
+        metrics.bindFleet(fleet);
+        metrics.bindEventLoops(boss, agentWorkers, httpWorkers);
+        IngestMetrics ingestMetrics = new IngestMetrics(metrics.registry());
+        agentServer = bindOrExplain("agent link", config.agentListen(), "--agent-port",
+                () -> AgentServer.bind(config, fleet, ingestMetrics, consoleId, boss, agentWorkers));
+        httpServer = bindOrExplain("HTTP", config.httpListen(), "--http-port",
+                () -> HttpServer.bind(config.httpListen().bind(), config.httpListen().port(),
+                        new ConsoleRoutes(fleet, metrics, () -> ready), boss, httpWorkers));
+        ready = true;
+        log.info("console {} ready: agents on {}:{}, HTTP on {}:{}, data in {}", consoleId, config.agentListen().bind(),
+                agentServer.port(), config.httpListen().bind(), httpServer.port(), config.dataDir());
+    }
+
+    private interface Binder<T> {
+        T bind() throws Exception;
+    }
+
+    private static <T> T bindOrExplain(String what, ConsoleConfig.Listen listen, String option, Binder<T> binder) {
+        try {
+            return binder.bind();
+        } catch (BindException e) {
+            throw new UserError("cannot listen for " + what + " on " + listen + ": " + e.getMessage()
+                    + " (is another console running? choose another port with " + option + ")");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UserError("interrupted while starting");
+        } catch (Exception e) {
+            if (e instanceof java.net.SocketException || e instanceof java.nio.channels.UnresolvedAddressException) {
+                throw new UserError("cannot listen for " + what + " on " + listen + ": " + e);
+            }
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The console's node id, made on first start and kept in the data directory. */
+    private static String consoleId(Path dataDir) {
+        try {
+            Files.createDirectories(dataDir);
+            Path file = dataDir.resolve("console-id");
+            if (!Files.exists(file)) {
+                Files.writeString(file, UUID.randomUUID() + "\n", StandardCharsets.UTF_8);
+            }
+            return Files.readString(file, StandardCharsets.UTF_8).trim();
+        } catch (IOException e) {
+            throw new UserError("cannot use data directory " + dataDir + ": " + e.getMessage());
+        } catch (UncheckedIOException e) {
+            throw new UserError("cannot use data directory " + dataDir + ": " + e.getCause().getMessage());
+        }
+    }
+
+    public int agentPort() {
+        return agentServer.port();
+    }
+
+    public int httpPort() {
+        return httpServer.port();
+    }
+
+    public FleetState fleet() {
+        return fleet;
+    }
+
+    public ConsoleMetrics metrics() {
+        return metrics;
+    }
+
+    public ConsoleConfig config() {
+        return config;
+    }
+
+    @Override
+    public void close() {
+        ready = false;
+        if (httpServer != null) {
+            httpServer.close();
+        }
+        if (agentServer != null) {
+            agentServer.close();
+        }
+        boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        agentWorkers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        httpWorkers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        boss.terminationFuture().syncUninterruptibly();
+        agentWorkers.terminationFuture().syncUninterruptibly();
+        httpWorkers.terminationFuture().syncUninterruptibly();
+        metrics.close();
+    }
+}

@@ -1,0 +1,83 @@
+package io.firstline.console.cli;
+
+import io.firstline.agent.AgentRuntime;
+import io.firstline.agent.cli.CliSupport.UserError;
+import io.firstline.agent.collect.CollectorRegistry;
+import io.firstline.agent.link.ConsoleAddress;
+import io.firstline.console.Console;
+import io.firstline.console.config.ConsoleConfig;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code firstline-console demo}: a console on loopback plus one real agent
+ * of this machine, connected over the real agent link.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Run a console on loopback with one real local agent, until Ctrl-C.")
+public final class DemoCommand implements Runnable {
+
+    @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "8080", description = "HTTP port (default: ${DEFAULT-VALUE}).")
+    int httpPort;
+
+    @Option(names = "--agent-port", paramLabel = "PORT", defaultValue = "7443", description = "Agent-link port (default: ${DEFAULT-VALUE}).")
+    int agentPort;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "Data directory (default: a new temporary directory).")
+    Path data;
+
+    @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "5s",
+            description = "Sample interval of the demo (default: ${DEFAULT-VALUE}).")
+    Duration interval;
+
+    @Override
+    public void run() {
+        Path dir = dataDir();
+        ConsoleConfig config = ConsoleConfig.defaults(dir)
+                .withAgentListen(new ConsoleConfig.Listen("127.0.0.1", agentPort))
+                .withHttpListen(new ConsoleConfig.Listen("127.0.0.1", httpPort))
+                .withSampleInterval(interval);
+        Console console = Console.start(config);
+        AgentRuntime agent;
+        try {
+            agent = AgentRuntime.start(new AgentRuntime.Settings(
+                    List.of(new ConsoleAddress("127.0.0.1", console.agentPort())), dir.resolve("agent"), interval,
+                    CollectorRegistry.builtIn().select(Set.of(), Set.of())));
+        } catch (RuntimeException e) {
+            console.close();
+            throw e;
+        }
+        String base = "http://127.0.0.1:" + console.httpPort();
+        PrintStream out = System.out;
+        out.println();
+        out.println("Firstline demo is running: a console and one agent of this machine.");
+        out.println("  Console:   " + base + "/");
+        out.println("  Agents:    " + base + "/api/agents");
+        out.println("  Metrics:   " + base + "/metrics");
+        out.println("  Agent id:  " + agent.agentId());
+        out.println("  Data:      " + dir);
+        out.println("Press Ctrl-C to stop.");
+        out.flush();
+        ServeCommand.awaitShutdown(agent, console);
+    }
+
+    private Path dataDir() {
+        try {
+            if (data == null) {
+                return Files.createTempDirectory("firstline-demo-");
+            }
+            Files.createDirectories(data);
+            return data;
+        } catch (IOException e) {
+            throw new UserError("cannot use data directory " + (data == null ? "in " + System.getProperty("java.io.tmpdir") : data)
+                    + ": " + e.getMessage());
+        }
+    }
+}

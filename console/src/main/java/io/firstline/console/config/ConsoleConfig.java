@@ -1,0 +1,77 @@
+package io.firstline.console.config;
+
+import io.firstline.wire.WireProtocol;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Everything the console needs to start, with the defaults a fresh install
+ * uses. Read from YAML by {@link ConfigLoader}; see README "Configuration".
+ */
+public record ConsoleConfig(Path dataDir, Listen agentListen, Listen httpListen, Duration sampleInterval,
+                            int offlineAfterIntervals, int maxFrameBytes, Duration handshakeTimeout) {
+
+    /** An address to listen on. Port 0 picks a free port (tests). */
+    public record Listen(String bind, int port) {
+        public Listen {
+            Objects.requireNonNull(bind, "bind");
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be 0-65535, got " + port);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return (bind.indexOf(':') >= 0 ? "[" + bind + "]" : bind) + ":" + port;
+        }
+    }
+
+    public static final int DEFAULT_HTTP_PORT = 8080;
+
+    public ConsoleConfig {
+        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(agentListen, "agentListen");
+        Objects.requireNonNull(httpListen, "httpListen");
+        if (sampleInterval.compareTo(Duration.ofSeconds(1)) < 0 || sampleInterval.compareTo(Duration.ofHours(1)) > 0) {
+            throw new IllegalArgumentException("sampleInterval must be between 1s and 1h, got " + sampleInterval);
+        }
+        if (offlineAfterIntervals < 2 || offlineAfterIntervals > 100) {
+            throw new IllegalArgumentException("offlineAfterIntervals must be between 2 and 100, got " + offlineAfterIntervals);
+        }
+        if (maxFrameBytes < 1024 || maxFrameBytes > 64 << 20) {
+            throw new IllegalArgumentException("maxFrameBytes must be between 1024 and 67108864, got " + maxFrameBytes);
+        }
+        if (handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
+            throw new IllegalArgumentException("handshakeTimeout must be positive, got " + handshakeTimeout);
+        }
+    }
+
+    /** The built-in defaults: agents on every interface at 7443, HTTP on loopback at 8080 until logins exist. */
+    public static ConsoleConfig defaults(Path dataDir) {
+        return new ConsoleConfig(dataDir, new Listen("0.0.0.0", WireProtocol.DEFAULT_AGENT_PORT),
+                new Listen("127.0.0.1", DEFAULT_HTTP_PORT), Duration.ofSeconds(10), 3,
+                WireProtocol.DEFAULT_MAX_FRAME_BYTES, Duration.ofSeconds(10));
+    }
+
+    /** How long an agent may be silent before it shows offline. */
+    public Duration offlineAfter() {
+        return sampleInterval.multipliedBy(offlineAfterIntervals);
+    }
+
+    public ConsoleConfig withDataDir(Path dir) {
+        return new ConsoleConfig(dir, agentListen, httpListen, sampleInterval, offlineAfterIntervals, maxFrameBytes, handshakeTimeout);
+    }
+
+    public ConsoleConfig withAgentListen(Listen l) {
+        return new ConsoleConfig(dataDir, l, httpListen, sampleInterval, offlineAfterIntervals, maxFrameBytes, handshakeTimeout);
+    }
+
+    public ConsoleConfig withHttpListen(Listen l) {
+        return new ConsoleConfig(dataDir, agentListen, l, sampleInterval, offlineAfterIntervals, maxFrameBytes, handshakeTimeout);
+    }
+
+    public ConsoleConfig withSampleInterval(Duration d) {
+        return new ConsoleConfig(dataDir, agentListen, httpListen, d, offlineAfterIntervals, maxFrameBytes, handshakeTimeout);
+    }
+}

@@ -1,0 +1,32 @@
+package io.firstline.console.fleet;
+
+import io.firstline.proto.HostFacts;
+import io.firstline.proto.Inventory;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** One agent as the console knew it at one moment; immutable, for the API and the web view. */
+public record AgentSnapshot(String id, HostFacts host, String agentVersion, boolean connected, String remoteAddress,
+                            Instant lastSeen, long bootEpoch, long lastSequence, Instant sampleTime,
+                            List<Value> values, List<Text> texts, List<Run> collectors, Inventory inventory) {
+
+    public record Value(String metric, String resource, double value) {
+    }
+
+    public record Text(String metric, String resource, String value) {
+    }
+
+    public record Run(String name, String outcome, long durationMicros, String error) {
+    }
+
+    /** The host-wide value of {@code metric}, if the last sample had it. */
+    public Optional<Double> value(String metric) {
+        return values.stream().filter(v -> v.metric().equals(metric) && v.resource().isEmpty()).map(Value::value).findFirst();
+    }
+
+    /** The resource with the highest value of {@code metric} (e.g. the fullest file system). */
+    public Optional<Value> highest(String metric) {
+        return values.stream().filter(v -> v.metric().equals(metric)).max((a, b) -> Double.compare(a.value(), b.value()));
+    }
+}

@@ -1,0 +1,112 @@
+package io.firstline.console.fleet;
+
+import io.firstline.proto.Hello;
+import io.firstline.proto.Inventory;
+import io.firstline.proto.Sample;
+import io.firstline.proto.SeriesDef;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The live state of every agent the console has heard from: who it is,
+ * whether it is online, and its latest values. An agent is online while it is
+ * connected and has been heard from within {@code offlineAfter} (three sample
+ * intervals by default).
+ */
+public final class FleetState {
+    /** Online or offline, as the fleet view and the metrics show it. */
+    public enum Status { ONLINE, OFFLINE }
+
+    private final ConcurrentHashMap<String, AgentRecord> agents = new ConcurrentHashMap<>();
+    private final Clock clock;
+    private final Duration offlineAfter;
+
+    public FleetState(Clock clock, Duration offlineAfter) {
+        this.clock = clock;
+        this.offlineAfter = offlineAfter;
+    }
+
+    /** A handle for one connection of one agent, given out at Hello. */
+    public final class Session {
+        private final AgentRecord record;
+        private long ackedAtHello;
+
+        private Session(AgentRecord record) {
+            this.record = record;
+        }
+
+        /** Highest sequence of this boot epoch already committed when the agent said Hello. */
+        public long ackedAtHello() {
+            return ackedAtHello;
+        }
+
+        public long bootEpoch() {
+            return record.bootEpoch();
+        }
+
+        public void define(List<SeriesDef> defs) {
+            record.define(defs);
+        }
+
+        /** @return false if the sample was a duplicate */
+        public boolean sample(long sequence, Sample s) {
+            return record.apply(sequence, s, clock.instant());
+        }
+
+        public boolean inventory(long sequence, Inventory inv) {
+            return record.applyInventory(sequence, inv, clock.instant());
+        }
+
+        public void heard() {
+            record.touch(clock.instant());
+        }
+
+        public void closed() {
+            record.disconnect(this, clock.instant());
+        }
+    }
+
+    public Session connect(Hello hello, String remoteAddress) {
+        AgentRecord r = agents.computeIfAbsent(hello.getAgentId(), AgentRecord::new);
+        Session s = new Session(r);
+        s.ackedAtHello = r.connect(hello, s, remoteAddress, clock.instant());
+        return s;
+    }
+
+    public List<AgentSnapshot> list() {
+        return agents.values().stream().map(AgentRecord::snapshot)
+                .sorted(Comparator.comparing((AgentSnapshot a) -> a.host().getHostname()).thenComparing(AgentSnapshot::id))
+                .toList();
+    }
+
+    public Optional<AgentSnapshot> get(String id) {
+        AgentRecord r = agents.get(id);
+        return r == null ? Optional.empty() : Optional.of(r.snapshot());
+    }
+
+    public Status status(AgentSnapshot a) {
+        return online(a.connected(), a.lastSeen(), clock.instant(), offlineAfter) ? Status.ONLINE : Status.OFFLINE;
+    }
+
+    public long count(Status status) {
+        Instant now = clock.instant();
+        return agents.values().stream().filter(r -> r.isOnline(now, offlineAfter) == (status == Status.ONLINE)).count();
+    }
+
+    static boolean online(boolean connected, Instant lastSeen, Instant now, Duration offlineAfter) {
+        return connected && lastSeen != null && Duration.between(lastSeen, now).compareTo(offlineAfter) <= 0;
+    }
+
+    public long connected() {
+        return agents.values().stream().filter(AgentRecord::isConnected).count();
+    }
+
+    public int size() {
+        return agents.size();
+    }
+}

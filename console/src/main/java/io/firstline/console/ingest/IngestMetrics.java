@@ -1,0 +1,58 @@
+package io.firstline.console.ingest;
+
+import io.firstline.wire.WireRejection;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * The ingest side's meters, all named here. Every rejection reason is
+ * registered up front so a dashboard sees zeros, not gaps; labels come from
+ * fixed enums, so cardinality stays bounded whatever agents send.
+ */
+public final class IngestMetrics {
+    private static final java.util.Set<WireRejection> FRAME_REASONS = java.util.EnumSet.of(
+            WireRejection.OVERSIZE, WireRejection.MALFORMED, WireRejection.UNKNOWN_TYPE, WireRejection.PROTOCOL);
+
+    final Counter accepted;
+    final Counter samples;
+    final Counter duplicates;
+    final Counter inventories;
+    final Counter bytes;
+    final Timer latency;
+    private final Map<WireRejection, Counter> connectionsRejected = new EnumMap<>(WireRejection.class);
+    private final Map<WireRejection, Counter> framesRejected = new EnumMap<>(WireRejection.class);
+
+    public IngestMetrics(MeterRegistry registry) {
+        accepted = Counter.builder("firstline.connections.accepted").description("Agent-link TCP connections accepted").register(registry);
+        samples = Counter.builder("firstline.ingest.samples").description("Samples received and applied").register(registry);
+        duplicates = Counter.builder("firstline.ingest.duplicates")
+                .description("Sequenced messages dropped because they were already committed").register(registry);
+        inventories = Counter.builder("firstline.ingest.inventories").description("Inventories received and applied").register(registry);
+        bytes = Counter.builder("firstline.ingest.received").baseUnit("bytes").description("Bytes received on the agent link").register(registry);
+        latency = Timer.builder("firstline.ingest.latency")
+                .description("Time from a message's arrival to its acknowledgement being written")
+                .serviceLevelObjectives(Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(25), Duration.ofMillis(100),
+                        Duration.ofMillis(250), Duration.ofSeconds(1))
+                .register(registry);
+        for (WireRejection r : WireRejection.values()) {
+            connectionsRejected.put(r, Counter.builder("firstline.connections.rejected").tag("reason", r.label())
+                    .description("Agent-link connections closed by the console, by reason").register(registry));
+            if (FRAME_REASONS.contains(r)) {
+                framesRejected.put(r, Counter.builder("firstline.frames.rejected").tag("reason", r.label())
+                        .description("Frames rejected on the agent link, by reason (each closes its connection)").register(registry));
+            }
+        }
+    }
+
+    void rejected(WireRejection reason) {
+        connectionsRejected.get(reason).increment();
+        Counter frame = framesRejected.get(reason);
+        if (frame != null) {
+            frame.increment();
+        }
+    }
+}

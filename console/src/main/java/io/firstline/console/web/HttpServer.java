@@ -1,0 +1,54 @@
+package io.firstline.console.web;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import java.net.InetSocketAddress;
+
+/** The console's HTTP server: API, metrics, health (and the web UI later). */
+public final class HttpServer implements AutoCloseable {
+    static final int MAX_REQUEST_BYTES = 64 * 1024;
+
+    private final Channel channel;
+
+    private HttpServer(Channel channel) {
+        this.channel = channel;
+    }
+
+    public static HttpServer bind(String host, int port, ApiHandler.Routes routes, EventLoopGroup boss, EventLoopGroup workers)
+            throws InterruptedException {
+        Channel ch = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel c) {
+                        c.pipeline().addLast("codec", new HttpServerCodec());
+                        c.pipeline().addLast("keepAlive", new HttpServerKeepAliveHandler());
+                        c.pipeline().addLast("aggregate", new HttpObjectAggregator(MAX_REQUEST_BYTES));
+                        c.pipeline().addLast("api", new ApiHandler(routes));
+                    }
+                })
+                .bind(host, port)
+                .sync()
+                .channel();
+        return new HttpServer(ch);
+    }
+
+    public int port() {
+        return ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    @Override
+    public void close() {
+        channel.close().syncUninterruptibly();
+    }
+}

@@ -1,0 +1,83 @@
+package io.firstline.console;
+
+import static io.firstline.console.TestSupport.get;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.firstline.agent.AgentRuntime;
+import io.firstline.agent.collect.CollectorRegistry;
+import io.firstline.agent.link.ConsoleAddress;
+import io.firstline.console.config.ConsoleConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A real agent and a real console in one JVM, over loopback. */
+class ConsoleEndToEndTest {
+    @TempDir
+    Path dir;
+
+    private ConsoleConfig config(int agentPort, int httpPort) {
+        return ConsoleConfig.defaults(dir.resolve("console"))
+                .withAgentListen(new ConsoleConfig.Listen("127.0.0.1", agentPort))
+                .withHttpListen(new ConsoleConfig.Listen("127.0.0.1", httpPort))
+                .withSampleInterval(Duration.ofSeconds(1));
+    }
+
+    private AgentRuntime agent(int agentPort) {
+        return AgentRuntime.start(new AgentRuntime.Settings(List.of(new ConsoleAddress("127.0.0.1", agentPort)),
+                dir.resolve("agent"), Duration.ofSeconds(1), CollectorRegistry.builtIn().select(Set.of(), Set.of())));
+    }
+
+    private static JsonNode agentJson(String base, String id) {
+        TestSupport.Response r = get(base + "/api/agents/" + id);
+        return r.status() == 200 ? r.json() : null;
+    }
+
+    @Test
+    void agentAppearsWithRealValuesGoesOfflineAndReturnsAfterConsoleRestart() {
+        int agentPort = TestSupport.freePort();
+        int httpPort = TestSupport.freePort();
+        Console console = Console.start(config(agentPort, httpPort));
+        String base = "http://127.0.0.1:" + httpPort;
+        AgentRuntime agent = agent(agentPort);
+        try {
+            String id = agent.agentId();
+            await().atMost(Duration.ofSeconds(20)).until(() -> {
+                JsonNode a = agentJson(base, id);
+                return a != null && a.path("cpuUsage").isNumber() && a.path("values").size() > 5;
+            });
+            JsonNode a = agentJson(base, id);
+            assertEquals("online", a.path("status").asText());
+            assertTrue(a.path("hostname").asText().length() > 0);
+            double mem = a.path("memoryUsed").asDouble();
+            assertTrue(mem > 0 && mem < 1, "memory used ratio " + mem);
+            assertTrue(a.path("collectors").size() == 4);
+            a.path("collectors").forEach(c -> assertEquals("ok", c.path("outcome").asText(), c.toString()));
+            JsonNode list = get(base + "/api/agents").json();
+            assertEquals(1, list.size());
+            assertEquals(id, list.get(0).path("id").asText());
+
+            // The console goes away and comes back on the same ports: the agent returns by itself.
+            console.close();
+            console = Console.start(config(agentPort, httpPort));
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                JsonNode b = agentJson(base, id);
+                return b != null && "online".equals(b.path("status").asText()) && b.path("cpuUsage").isNumber();
+            });
+
+            // The agent stops: it shows offline at once (its connection closed).
+            agent.close();
+            await().atMost(Duration.ofSeconds(10)).until(() -> "offline".equals(agentJson(base, id).path("status").asText()));
+            assertTrue(console.fleet().connected() == 0);
+        } finally {
+            agent.close();
+            console.close();
+        }
+    }
+}

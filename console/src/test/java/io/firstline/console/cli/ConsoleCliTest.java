@@ -1,0 +1,77 @@
+package io.firstline.console.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.firstline.agent.cli.CliSupport;
+import io.firstline.console.ConsoleMain;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConsoleCliTest {
+    @TempDir
+    Path dir;
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private PrintStream oldErr;
+
+    @BeforeEach
+    void capture() {
+        oldErr = System.err;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restore() {
+        System.setErr(oldErr);
+    }
+
+    private int run(String... args) {
+        return CliSupport.execute(new ConsoleMain(), args);
+    }
+
+    private String errText() {
+        return err.toString(StandardCharsets.UTF_8).trim();
+    }
+
+    @Test
+    void unknownOptionIsOneLineExit2() {
+        assertEquals(2, run("demo", "--htp-port", "1"));
+        assertTrue(errText().contains("--htp-port"), errText());
+        assertEquals(1, errText().lines().count(), errText());
+    }
+
+    @Test
+    void badPortValueIsNamed() {
+        assertEquals(2, run("serve", "--http-port", "eighty"));
+        assertTrue(errText().contains("eighty"), errText());
+    }
+
+    @Test
+    void badConfigNamesFileAndLine() throws IOException {
+        Path cfg = dir.resolve("console.yaml");
+        Files.writeString(cfg, "http:\n  prot: 1\n");
+        assertEquals(2, run("serve", "--config", cfg.toString()));
+        assertTrue(errText().contains("console.yaml: line 2: unknown option 'http.prot'"), errText());
+    }
+
+    @Test
+    void portInUseIsAClearMessageNotAStackTrace() throws IOException {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int exit = run("demo", "--data", dir.toString(), "--agent-port", "0", "--http-port", Integer.toString(taken.getLocalPort()));
+            assertEquals(1, exit);
+            assertTrue(errText().contains("cannot listen for HTTP on 127.0.0.1:" + taken.getLocalPort()), errText());
+            assertTrue(errText().contains("--http-port"), errText());
+            assertTrue(!errText().contains("\tat "), "no stack trace: " + errText());
+        }
+    }
+}

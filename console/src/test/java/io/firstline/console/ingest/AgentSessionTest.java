@@ -1,0 +1,166 @@
+package io.firstline.console.ingest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.firstline.console.config.ConsoleConfig;
+import io.firstline.console.fleet.FleetState;
+import io.firstline.proto.Envelope;
+import io.firstline.proto.HostFacts;
+import io.firstline.proto.Hello;
+import io.firstline.proto.Refuse;
+import io.firstline.proto.Sample;
+import io.firstline.proto.SeriesDef;
+import io.firstline.wire.WireProtocol;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The console's side of the link, driven frame by frame through the real pipeline. */
+class AgentSessionTest {
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final IngestMetrics metrics = new IngestMetrics(registry);
+    private final ConsoleConfig config = ConsoleConfig.defaults(Path.of("/tmp/unused"));
+    private final FleetState fleet = new FleetState(Clock.systemUTC(), config.offlineAfter());
+
+    private EmbeddedChannel channel() {
+        EmbeddedChannel ch = new EmbeddedChannel(new AgentServerInitializer(config, fleet, metrics, "console-test"));
+        ch.freezeTime();
+        return ch;
+    }
+
+    private static Envelope hello(int min, int max) {
+        return Envelope.newBuilder().setHello(Hello.newBuilder().setAgentId("agent-1").setBootEpoch(42)
+                .setProtocolVersion(max).setMinProtocolVersion(min).addCollectors("cpu")
+                .setHost(HostFacts.newBuilder().setHostname("h"))).build();
+    }
+
+    private static Envelope sample(long seq) {
+        return Envelope.newBuilder().setSequence(seq).setSample(Sample.newBuilder().setTimestampMs(seq)
+                .addNewSeries(SeriesDef.newBuilder().setId(1).setMetric("cpu.usage_ratio")).addSeries(1).addValues(0.5)).build();
+    }
+
+    /** Writes envelopes through an encoding pipeline and feeds the bytes to {@code ch}. */
+    private static void send(EmbeddedChannel ch, Envelope... envelopes) {
+        EmbeddedChannel enc = new EmbeddedChannel();
+        io.firstline.wire.Framing.addCodec(enc.pipeline(), WireProtocol.DEFAULT_MAX_FRAME_BYTES);
+        for (Envelope e : envelopes) {
+            enc.writeOutbound(e);
+            Object o;
+            while ((o = enc.readOutbound()) != null) {
+                ch.writeInbound(o);
+            }
+        }
+        enc.finishAndReleaseAll();
+    }
+
+    private static Envelope reply(EmbeddedChannel ch) {
+        EmbeddedChannel dec = new EmbeddedChannel();
+        io.firstline.wire.Framing.addCodec(dec.pipeline(), WireProtocol.DEFAULT_MAX_FRAME_BYTES);
+        Object o;
+        while ((o = ch.readOutbound()) != null) {
+            dec.writeInbound(o);
+        }
+        Envelope e = dec.readInbound();
+        dec.finishAndReleaseAll();
+        return e;
+    }
+
+    private double rejected(String reason) {
+        return registry.get("firstline.connections.rejected").tag("reason", reason).counter().count();
+    }
+
+    @Test
+    void helloIsWelcomedAndSamplesAreAppliedAndAcked() {
+        EmbeddedChannel ch = channel();
+        send(ch, hello(1, WireProtocol.VERSION));
+        Envelope welcome = reply(ch);
+        assertEquals(WireProtocol.VERSION, welcome.getWelcome().getProtocolVersion());
+        assertEquals(10_000, welcome.getWelcome().getSampleIntervalMs());
+        send(ch, sample(1));
+        assertEquals(1, reply(ch).getAck().getSequence());
+        assertEquals(0.5, fleet.get("agent-1").orElseThrow().value("cpu.usage_ratio").orElseThrow());
+        send(ch, sample(1));
+        assertEquals(1, reply(ch).getAck().getSequence(), "a duplicate is acknowledged again, not applied again");
+        assertEquals(1.0, registry.get("firstline.ingest.duplicates").counter().count());
+        assertTrue(ch.isActive());
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void sampleBeforeHelloClosesWithProtocol() {
+        EmbeddedChannel ch = channel();
+        send(ch, sample(1));
+        assertFalse(ch.isActive());
+        assertEquals(1.0, rejected("protocol"));
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void unknownBodyClosesWithUnknownType() {
+        EmbeddedChannel ch = channel();
+        send(ch, hello(1, 1));
+        reply(ch);
+        ch.writeInbound(Unpooled.buffer().writeInt(3).writeBytes(new byte[] {(byte) 0xF8, 0x06, 0x01})); // field 111 = 1
+        assertFalse(ch.isActive());
+        assertEquals(1.0, rejected("unknown_type"));
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void unsupportedVersionIsRefusedAndCounted() {
+        EmbeddedChannel ch = channel();
+        send(ch, hello(WireProtocol.VERSION + 1, WireProtocol.VERSION + 3));
+        Envelope r = reply(ch);
+        assertEquals(Refuse.Reason.UNSUPPORTED_PROTOCOL, r.getRefuse().getReason());
+        assertFalse(ch.isActive());
+        assertEquals(1.0, rejected("unsupported_version"));
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void noHelloWithinTheTimeoutCloses() {
+        EmbeddedChannel ch = channel();
+        ch.advanceTimeBy(config.handshakeTimeout().toMillis() - 500, TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+        assertTrue(ch.isActive());
+        ch.advanceTimeBy(1000, TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+        assertFalse(ch.isActive());
+        assertEquals(1.0, rejected("handshake_timeout"));
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void oversizeAndGarbageCloseOnlyThatConnection() {
+        EmbeddedChannel bad = channel();
+        EmbeddedChannel good = channel();
+        send(good, hello(1, 1));
+        reply(good);
+        try {
+            bad.writeInbound(Unpooled.buffer().writeInt(config.maxFrameBytes() + 1));
+        } catch (RuntimeException expectedInEmbedded) {
+            // EmbeddedChannel rethrows what the pipeline already handled
+        }
+        assertFalse(bad.isActive());
+        assertEquals(1.0, rejected("oversize"));
+        assertEquals(1.0, registry.get("firstline.frames.rejected").tag("reason", "oversize").counter().count());
+        EmbeddedChannel garbage = channel();
+        garbage.writeInbound(Unpooled.buffer().writeInt(4).writeInt(0xFFFFFFFF));
+        assertFalse(garbage.isActive());
+        assertEquals(1.0, rejected("malformed"));
+        send(good, sample(1));
+        assertEquals(1, reply(good).getAck().getSequence());
+        assertTrue(good.isActive());
+        bad.finishAndReleaseAll();
+        good.finishAndReleaseAll();
+        garbage.finishAndReleaseAll();
+        assertEquals(Duration.ofSeconds(10), config.handshakeTimeout());
+    }
+}

@@ -1,0 +1,127 @@
+package io.firstline.console;
+
+import static io.firstline.console.TestSupport.get;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The two shipped jars as separate processes, as a user runs them: the agent
+ * shows up with real values, shows offline when stopped, and comes back by
+ * itself after the console restarts.
+ */
+class JarsIT {
+    @TempDir
+    Path dir;
+    private final List<Process> started = new ArrayList<>();
+    private final int agentPort = TestSupport.freePort();
+    private final int httpPort = TestSupport.freePort();
+    private final String base = "http://127.0.0.1:" + httpPort;
+
+    private static Path jar(String property) {
+        Path p = Path.of(System.getProperty(property, "missing-" + property));
+        assertTrue(Files.isRegularFile(p), "built jar not found: " + p + " (run ./mvnw verify)");
+        return p;
+    }
+
+    private Process launch(String name, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        cmd.add("-jar");
+        cmd.addAll(List.of(args));
+        Path log = dir.resolve(name + ".log");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        started.add(p);
+        return p;
+    }
+
+    private Process console() throws IOException {
+        Path config = dir.resolve("console.yaml");
+        Files.writeString(config, """
+                dataDir: %s
+                agent:
+                  bind: 127.0.0.1
+                  port: %d
+                http:
+                  bind: 127.0.0.1
+                  port: %d
+                sampleInterval: 1s
+                """.formatted(dir.resolve("console-data"), agentPort, httpPort));
+        return launch("console", jar("firstline.consoleJar").toString(), "serve", "--config", config.toString());
+    }
+
+    private Process agent() throws IOException {
+        return launch("agent", jar("firstline.agentJar").toString(), "run", "--console", "127.0.0.1:" + agentPort,
+                "--state-dir", dir.resolve("agent-state").toString());
+    }
+
+    private JsonNode onlyAgent() {
+        TestSupport.Response r = get(base + "/api/agents");
+        if (r.status() != 200 || r.json().size() != 1) {
+            return null;
+        }
+        return r.json().get(0);
+    }
+
+    private static void stop(Process p) throws InterruptedException {
+        p.destroy();
+        if (!p.waitFor(20, TimeUnit.SECONDS)) {
+            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @AfterEach
+    void cleanUp() throws InterruptedException, IOException {
+        for (Process p : started) {
+            if (p.isAlive()) {
+                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+        for (String name : List.of("console", "agent")) {
+            Path log = dir.resolve(name + ".log");
+            if (Files.exists(log)) {
+                System.out.println("---- " + name + " log ----\n" + Files.readString(log));
+            }
+        }
+    }
+
+    @Test
+    void agentAndConsoleJarsWorkTogether() throws Exception {
+        Process console = console();
+        await().atMost(Duration.ofSeconds(60)).until(() -> get(base + "/healthz").status() == 200);
+        Process agent = agent();
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            JsonNode a = onlyAgent();
+            return a != null && "online".equals(a.path("status").asText()) && a.path("cpuUsage").isNumber();
+        });
+        String id = onlyAgent().path("id").asText();
+        JsonNode detail = get(base + "/api/agents/" + id).json();
+        assertTrue(detail.path("values").size() > 5, detail.toString());
+        assertEquals(Files.readString(dir.resolve("agent-state/agent-id")).trim(), id);
+
+        stop(agent);
+        await().atMost(Duration.ofSeconds(30)).until(() -> "offline".equals(onlyAgent().path("status").asText()));
+
+        agent = agent();
+        await().atMost(Duration.ofSeconds(60)).until(() -> "online".equals(onlyAgent().path("status").asText()));
+        stop(console);
+        console = console();
+        await().atMost(Duration.ofSeconds(90)).until(() -> {
+            JsonNode a = onlyAgent();
+            return a != null && "online".equals(a.path("status").asText()) && id.equals(a.path("id").asText());
+        });
+        assertTrue(agent.isAlive() && console.isAlive());
+    }
+}

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What the console knows of one agent. Its connection's event loop writes it
@@ -20,6 +21,9 @@ import java.util.Map;
  */
 final class AgentRecord {
     private final String id;
+    private final AtomicLong changes;
+    private final MetricHistory history;
+    private long changed;
     private Hello hello;
     private Object session;
     private String remoteAddress = "";
@@ -34,7 +38,30 @@ final class AgentRecord {
     private Inventory inventory = Inventory.getDefaultInstance();
 
     AgentRecord(String id) {
+        this(id, new AtomicLong(), MetricHistory.oneHour(5));
+    }
+
+    /**
+     * @param changes the fleet's change counter: every change to this record
+     *                takes the next number, so readers can ask what changed since
+     */
+    AgentRecord(String id, AtomicLong changes, MetricHistory history) {
         this.id = id;
+        this.changes = changes;
+        this.history = history;
+    }
+
+    private void changed() {
+        changed = changes.incrementAndGet();
+    }
+
+    /** The fleet change number of this record's latest change. */
+    synchronized long lastChange() {
+        return changed;
+    }
+
+    synchronized HistoryView history(long nowEpochSecond) {
+        return history.view(nowEpochSecond);
     }
 
     /** A connection said Hello. Returns the sequence already committed for its boot epoch. */
@@ -51,6 +78,7 @@ final class AgentRecord {
         this.session = session;
         this.remoteAddress = remote;
         this.lastSeen = now;
+        changed();
         return lastSequence;
     }
 
@@ -59,11 +87,13 @@ final class AgentRecord {
         if (this.session == session) {
             this.session = null;
             this.lastSeen = now;
+            changed();
         }
     }
 
     synchronized void touch(Instant now) {
         lastSeen = now;
+        changed();
     }
 
     synchronized void define(List<SeriesDef> defs) {
@@ -79,6 +109,7 @@ final class AgentRecord {
      */
     synchronized boolean apply(long sequence, Sample s, Instant now) {
         lastSeen = now;
+        changed();
         if (sequence != 0 && sequence <= lastSequence) {
             return false;
         }
@@ -98,13 +129,40 @@ final class AgentRecord {
             }
             runs = List.copyOf(s.getCollectorsList());
             sampleTimeMs = s.getTimestampMs();
+            recordHistory(Math.floorDiv(sampleTimeMs, 1000));
         }
         lastSequence = Math.max(lastSequence, sequence);
         return true;
     }
 
+    private void recordHistory(long epochSecond) {
+        float cpu = Float.NaN;
+        float memory = Float.NaN;
+        float disk = Float.NaN;
+        float rx = 0;
+        float tx = 0;
+        for (Map.Entry<Integer, Double> e : values.entrySet()) {
+            SeriesDef d = series.get(e.getKey());
+            if (d == null) {
+                continue;
+            }
+            float v = e.getValue().floatValue();
+            switch (d.getMetric()) {
+                case "cpu.usage_ratio" -> cpu = v;
+                case "memory.used_ratio" -> memory = v;
+                case "fs.used_ratio" -> disk = Float.isNaN(disk) ? v : Math.max(disk, v);
+                case "net.rx_bytes_per_second" -> rx += "lo".equals(d.getResource()) ? 0 : v;
+                case "net.tx_bytes_per_second" -> tx += "lo".equals(d.getResource()) ? 0 : v;
+                default -> {
+                }
+            }
+        }
+        history.record(epochSecond, cpu, memory, disk, rx, tx);
+    }
+
     synchronized boolean applyInventory(long sequence, Inventory inv, Instant now) {
         lastSeen = now;
+        changed();
         if (sequence != 0 && sequence <= lastSequence) {
             return false;
         }

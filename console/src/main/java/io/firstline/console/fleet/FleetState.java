@@ -7,10 +7,14 @@ import io.firstline.proto.SeriesDef;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The live state of every agent the console has heard from: who it is,
@@ -25,10 +29,21 @@ public final class FleetState {
     private final ConcurrentHashMap<String, AgentRecord> agents = new ConcurrentHashMap<>();
     private final Clock clock;
     private final Duration offlineAfter;
+    private final int historyStepSeconds;
+    private final AtomicLong changes = new AtomicLong();
 
     public FleetState(Clock clock, Duration offlineAfter) {
+        this(clock, offlineAfter, Duration.ofSeconds(5));
+    }
+
+    /**
+     * @param historyStep resolution of the one hour of history kept per agent
+     *                    for charts (whole seconds, at least one)
+     */
+    public FleetState(Clock clock, Duration offlineAfter, Duration historyStep) {
         this.clock = clock;
         this.offlineAfter = offlineAfter;
+        this.historyStepSeconds = (int) Math.max(1, historyStep.toSeconds());
     }
 
     /** A handle for one connection of one agent, given out at Hello. */
@@ -72,7 +87,8 @@ public final class FleetState {
     }
 
     public Session connect(Hello hello, String remoteAddress) {
-        AgentRecord r = agents.computeIfAbsent(hello.getAgentId(), AgentRecord::new);
+        AgentRecord r = agents.computeIfAbsent(hello.getAgentId(),
+                id -> new AgentRecord(id, changes, MetricHistory.oneHour(historyStepSeconds)));
         Session s = new Session(r);
         s.ackedAtHello = r.connect(hello, s, remoteAddress, clock.instant());
         return s;
@@ -87,6 +103,36 @@ public final class FleetState {
     public Optional<AgentSnapshot> get(String id) {
         AgentRecord r = agents.get(id);
         return r == null ? Optional.empty() : Optional.of(r.snapshot());
+    }
+
+    /** The newest change number; pass it to {@link #changedSince} later. */
+    public long changeNumber() {
+        return changes.get();
+    }
+
+    /** Ids of the agents changed after change number {@code since}. */
+    public List<String> changedSince(long since) {
+        List<String> ids = new ArrayList<>();
+        agents.forEach((id, r) -> {
+            if (r.lastChange() > since) {
+                ids.add(id);
+            }
+        });
+        return ids;
+    }
+
+    /** Ids of every agent and whether it is online now, for a sweep that notices agents going silent. */
+    public Map<String, Boolean> onlineNow() {
+        Instant now = clock.instant();
+        Map<String, Boolean> m = new HashMap<>(agents.size() * 2);
+        agents.forEach((id, r) -> m.put(id, r.isOnline(now, offlineAfter)));
+        return m;
+    }
+
+    /** The last hour of charted values of one agent, or empty if unknown. */
+    public Optional<HistoryView> history(String id) {
+        AgentRecord r = agents.get(id);
+        return r == null ? Optional.empty() : Optional.of(r.history(clock.instant().getEpochSecond()));
     }
 
     public Status status(AgentSnapshot a) {

@@ -1,6 +1,8 @@
 package io.firstline.console;
 
 import io.firstline.agent.cli.CliSupport.UserError;
+import io.firstline.console.auth.Accounts;
+import io.firstline.console.auth.Passwords;
 import io.firstline.console.config.ConsoleConfig;
 import io.firstline.console.fleet.FleetState;
 import io.firstline.console.ingest.AgentServer;
@@ -11,6 +13,8 @@ import io.firstline.console.store.Store;
 import io.firstline.console.store.StoreException;
 import io.firstline.console.web.ConsoleRoutes;
 import io.firstline.console.web.HttpServer;
+import io.firstline.console.web.OpenTickets;
+import io.firstline.console.web.WebConsole;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -22,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -35,22 +40,32 @@ public final class Console implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Console.class);
 
     private final ConsoleConfig config;
+    private final Clock clock;
     private final ConsoleMetrics metrics = new ConsoleMetrics();
     private final FleetState fleet;
     private final EventLoopGroup boss;
     private final EventLoopGroup agentWorkers;
     private final EventLoopGroup httpWorkers;
     private Store store;
+    private Accounts accounts;
+    private WebConsole web;
     private AgentServer agentServer;
     private HttpServer httpServer;
     private volatile boolean ready;
 
     private Console(ConsoleConfig config, Clock clock) {
         this.config = config;
-        this.fleet = new FleetState(clock, config.offlineAfter());
+        this.clock = clock;
+        this.fleet = new FleetState(clock, config.offlineAfter(), historyStep(config));
         this.boss = group(1, "firstline-accept");
         this.agentWorkers = group(Math.max(1, Runtime.getRuntime().availableProcessors()), "firstline-ingest");
         this.httpWorkers = group(1, "firstline-http");
+    }
+
+    /** Charted history keeps one slot per sample, but never finer than 5 s (720 slots for the hour). */
+    private static Duration historyStep(ConsoleConfig config) {
+        Duration min = Duration.ofSeconds(5);
+        return config.sampleInterval().compareTo(min) > 0 ? config.sampleInterval() : min;
     }
 
     private static EventLoopGroup group(int threads, String name) {
@@ -76,6 +91,9 @@ public final class Console implements AutoCloseable {
     private void open() {
         String consoleId = consoleId(config.dataDir());
         store = openStore(config.dataDir());
+        accounts = new Accounts(store, clock, new Passwords(Passwords.DEFAULT_ITERATIONS));
+        accounts.bootstrapAdmin(config.dataDir());
+        web = new WebConsole(accounts, fleet, OpenTickets.NONE, httpWorkers.next());
         metrics.bindFleet(fleet);
         metrics.bindEventLoops(boss, agentWorkers, httpWorkers);
         IngestMetrics ingestMetrics = new IngestMetrics(metrics.registry());
@@ -83,7 +101,7 @@ public final class Console implements AutoCloseable {
                 () -> AgentServer.bind(config, fleet, ingestMetrics, consoleId, boss, agentWorkers));
         httpServer = bindOrExplain("HTTP", config.httpListen(), "--http-port",
                 () -> HttpServer.bind(config.httpListen().bind(), config.httpListen().port(),
-                        new ConsoleRoutes(fleet, metrics, () -> ready), boss, httpWorkers));
+                        new ConsoleRoutes(fleet, metrics, () -> ready), web, boss, httpWorkers));
         ready = true;
         log.info("console {} ready: agents on {}:{}, HTTP on {}:{}, data in {}", consoleId, config.agentListen().bind(),
                 agentServer.port(), config.httpListen().bind(), httpServer.port(), config.dataDir());
@@ -153,6 +171,11 @@ public final class Console implements AutoCloseable {
         return store;
     }
 
+    /** Users, sessions, API tokens and the audit log. */
+    public Accounts accounts() {
+        return accounts;
+    }
+
     public ConsoleMetrics metrics() {
         return metrics;
     }
@@ -166,6 +189,9 @@ public final class Console implements AutoCloseable {
         ready = false;
         if (httpServer != null) {
             httpServer.close();
+        }
+        if (web != null) {
+            web.close();
         }
         if (agentServer != null) {
             agentServer.close();

@@ -34,8 +34,10 @@ class ConsoleEndToEndTest {
                 dir.resolve("agent"), Duration.ofSeconds(1), CollectorRegistry.builtIn().select(Set.of(), Set.of())));
     }
 
-    private static JsonNode agentJson(String base, String id) {
-        TestSupport.Response r = get(base + "/api/agents/" + id);
+    private TestSupport.Auth auth;
+
+    private JsonNode agentJson(String base, String id) {
+        TestSupport.Response r = get(base + "/api/agents/" + id, auth);
         return r.status() == 200 ? r.json() : null;
     }
 
@@ -45,6 +47,7 @@ class ConsoleEndToEndTest {
         int httpPort = TestSupport.freePort();
         Console console = Console.start(config(agentPort, httpPort));
         String base = "http://127.0.0.1:" + httpPort;
+        auth = TestSupport.adminToken(console);
         AgentRuntime agent = agent(agentPort);
         try {
             String id = agent.agentId();
@@ -59,7 +62,7 @@ class ConsoleEndToEndTest {
             assertTrue(mem > 0 && mem < 1, "memory used ratio " + mem);
             assertTrue(a.path("collectors").size() == 4);
             a.path("collectors").forEach(c -> assertEquals("ok", c.path("outcome").asText(), c.toString()));
-            JsonNode list = get(base + "/api/agents").json();
+            JsonNode list = get(base + "/api/agents", auth).json();
             assertEquals(1, list.size());
             assertEquals(id, list.get(0).path("id").asText());
 

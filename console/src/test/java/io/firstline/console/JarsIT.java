@@ -67,8 +67,18 @@ class JarsIT {
                 "--state-dir", dir.resolve("agent-state").toString());
     }
 
+    private TestSupport.Auth auth;
+
+    /** Signs in as the admin that the first start created, with the one-time password from its 0600 file. */
+    private TestSupport.Auth signIn() throws IOException {
+        Path file = dir.resolve("console-data/initial-admin-password");
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        String[] login = Files.readString(file).trim().split(" ");
+        return TestSupport.login(base, login[0], login[1]);
+    }
+
     private JsonNode onlyAgent() {
-        TestSupport.Response r = get(base + "/api/agents");
+        TestSupport.Response r = get(base + "/api/agents", auth);
         if (r.status() != 200 || r.json().size() != 1) {
             return null;
         }
@@ -101,13 +111,15 @@ class JarsIT {
     void agentAndConsoleJarsWorkTogether() throws Exception {
         Process console = console();
         await().atMost(Duration.ofSeconds(60)).until(() -> get(base + "/healthz").status() == 200);
+        assertEquals(401, get(base + "/api/agents").status());
+        auth = signIn();
         Process agent = agent();
         await().atMost(Duration.ofSeconds(60)).until(() -> {
             JsonNode a = onlyAgent();
             return a != null && "online".equals(a.path("status").asText()) && a.path("cpuUsage").isNumber();
         });
         String id = onlyAgent().path("id").asText();
-        JsonNode detail = get(base + "/api/agents/" + id).json();
+        JsonNode detail = get(base + "/api/agents/" + id, auth).json();
         assertTrue(detail.path("values").size() > 5, detail.toString());
         assertEquals(Files.readString(dir.resolve("agent-state/agent-id")).trim(), id);
 

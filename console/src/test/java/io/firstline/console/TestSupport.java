@@ -60,6 +60,63 @@ public final class TestSupport {
         }
     }
 
+    /**
+     * How a test authenticates: a bearer token, or a session cookie with its
+     * CSRF token (from {@link #login}).
+     */
+    public record Auth(String header, String value, String csrf) {
+        public static final Auth NONE = new Auth("", "", "");
+
+        public HttpRequest.Builder apply(HttpRequest.Builder b) {
+            if (!header.isEmpty()) {
+                b.header(header, value);
+            }
+            if (!csrf.isEmpty()) {
+                b.header("X-CSRF-Token", csrf);
+            }
+            return b;
+        }
+    }
+
+    public static Auth bearer(String token) {
+        return new Auth("Authorization", "Bearer " + token, "");
+    }
+
+    /** A fresh API token of the console's admin. */
+    public static Auth adminToken(Console console) {
+        return bearer(console.accounts().createApiToken("admin", "test"));
+    }
+
+    /** Signs in with user name and password; fails the test if the console refuses. */
+    public static Auth login(String base, String user, String password) {
+        try {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/login")).timeout(Duration.ofSeconds(20))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(
+                            java.util.Map.of("username", user, "password", password)))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                throw new AssertionError("login of " + user + " answered " + r.statusCode() + ": " + r.body());
+            }
+            String cookie = r.headers().firstValue("set-cookie").orElseThrow().split(";", 2)[0];
+            return new Auth("Cookie", cookie, JSON.readTree(r.body()).path("csrfToken").asText());
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    public static Response get(String url, Auth auth) {
+        return send(auth.apply(HttpRequest.newBuilder(URI.create(url))));
+    }
+
+    public static Response post(String url, Auth auth, String json) {
+        return send(auth.apply(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json))));
+    }
+
     public static int freePort() {
         try (ServerSocket s = new ServerSocket(0)) {
             s.setReuseAddress(true);

@@ -5,6 +5,7 @@ import io.firstline.agent.cli.CliSupport.UserError;
 import io.firstline.agent.collect.CollectorRegistry;
 import io.firstline.agent.link.ConsoleAddress;
 import io.firstline.console.Console;
+import io.firstline.console.auth.Accounts;
 import io.firstline.console.config.ConsoleConfig;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -55,10 +56,21 @@ public final class DemoCommand implements Runnable {
             throw e;
         }
         String base = "http://127.0.0.1:" + console.httpPort();
+        String password;
+        try {
+            password = demoLogin(console, dir);
+        } catch (RuntimeException e) {
+            agent.close();
+            console.close();
+            throw e;
+        }
         PrintStream out = System.out;
         out.println();
         out.println("Firstline demo is running: a console and one agent of this machine.");
         out.println("  Console:   " + base + "/");
+        out.println("  Login:     admin / " + password + "   (also in " + dir.resolve(ADMIN_LOGIN) + ")");
+        out.println("  API token: in " + dir.resolve(API_TOKEN) + "   (curl -H \"Authorization: Bearer $(cat "
+                + dir.resolve(API_TOKEN) + ")\" " + base + "/api/agents)");
         out.println("  Agents:    " + base + "/api/agents");
         out.println("  Metrics:   " + base + "/metrics");
         out.println("  Agent id:  " + agent.agentId());
@@ -66,6 +78,23 @@ public final class DemoCommand implements Runnable {
         out.println("Press Ctrl-C to stop.");
         out.flush();
         ServeCommand.awaitShutdown(agent, console);
+    }
+
+    /** File with the demo's admin login, {@code user password} on one line (PRODUCT.md). */
+    public static final String ADMIN_LOGIN = "admin-login";
+    /** File with an API token of the demo's admin. */
+    public static final String API_TOKEN = "api-token";
+
+    /**
+     * Gives the demo's admin a fresh password and API token and writes both
+     * for scripts (mode 0600). Returns the password.
+     */
+    static String demoLogin(Console console, Path dir) {
+        String password = console.accounts().resetPassword("admin")
+                .orElseThrow(() -> new UserError("the data directory " + dir + " has no user 'admin'; use a fresh --data"));
+        Accounts.writeSecret(dir.resolve(ADMIN_LOGIN), "admin " + password + "\n");
+        Accounts.writeSecret(dir.resolve(API_TOKEN), console.accounts().createApiToken("admin", "demo") + "\n");
+        return password;
     }
 
     private Path dataDir() {

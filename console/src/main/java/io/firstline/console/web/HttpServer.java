@@ -12,7 +12,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import java.net.InetSocketAddress;
 
-/** The console's HTTP server: API, metrics, health (and the web UI later). */
+/** The console's HTTP server: the web console, the API, metrics and health. */
 public final class HttpServer implements AutoCloseable {
     static final int MAX_REQUEST_BYTES = 64 * 1024;
 
@@ -22,7 +22,8 @@ public final class HttpServer implements AutoCloseable {
         this.channel = channel;
     }
 
-    public static HttpServer bind(String host, int port, ApiHandler.Routes routes, EventLoopGroup boss, EventLoopGroup workers)
+    public static HttpServer bind(String host, int port, ApiHandler.Routes routes, WebConsole web, EventLoopGroup boss,
+                                  EventLoopGroup workers)
             throws InterruptedException {
         Channel ch = new ServerBootstrap()
                 .group(boss, workers)
@@ -34,6 +35,7 @@ public final class HttpServer implements AutoCloseable {
                         c.pipeline().addLast("codec", new HttpServerCodec());
                         c.pipeline().addLast("keepAlive", new HttpServerKeepAliveHandler());
                         c.pipeline().addLast("aggregate", new HttpObjectAggregator(MAX_REQUEST_BYTES));
+                        web.addTo(c.pipeline());
                         c.pipeline().addLast("api", new ApiHandler(routes));
                     }
                 })

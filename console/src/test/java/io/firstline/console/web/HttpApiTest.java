@@ -20,6 +20,7 @@ class HttpApiTest {
     static Path dir;
     static Console console;
     static String base;
+    static TestSupport.Auth admin;
 
     @BeforeAll
     static void start() {
@@ -27,6 +28,7 @@ class HttpApiTest {
                 .withAgentListen(new ConsoleConfig.Listen("127.0.0.1", 0))
                 .withHttpListen(new ConsoleConfig.Listen("127.0.0.1", 0)));
         base = "http://127.0.0.1:" + console.httpPort();
+        admin = TestSupport.adminToken(console);
     }
 
     @AfterAll
@@ -43,7 +45,8 @@ class HttpApiTest {
 
     @Test
     void emptyFleetIsAnEmptyList() {
-        TestSupport.Response r = get(base + "/api/agents");
+        assertEquals(401, get(base + "/api/agents").status());
+        TestSupport.Response r = get(base + "/api/agents", admin);
         assertEquals(200, r.status());
         assertTrue(r.contentType().startsWith("application/json"));
         assertEquals(0, r.json().size());
@@ -51,15 +54,16 @@ class HttpApiTest {
 
     @Test
     void unknownAgentIs404WithTheIdQuoted() {
-        TestSupport.Response r = get(base + "/api/agents/%3Cscript%3E");
+        TestSupport.Response r = get(base + "/api/agents/%3Cscript%3E", admin);
         assertEquals(404, r.status());
         assertTrue(r.json().path("error").asText().contains("<script>"), r.body());
     }
 
     @Test
     void unknownPathIs404AndPostIs405() {
-        assertEquals(404, get(base + "/nope").status());
+        assertEquals(404, get(base + "/api/nope", admin).status());
         TestSupport.Response r = TestSupport.send(HttpRequest.newBuilder(URI.create(base + "/api/agents"))
+                .header("Authorization", admin.value())
                 .POST(HttpRequest.BodyPublishers.ofString("{}")));
         assertEquals(405, r.status());
     }

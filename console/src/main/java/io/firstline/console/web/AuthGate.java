@@ -1,0 +1,163 @@
+package io.firstline.console.web;
+
+import static io.netty.handler.codec.http.HttpResponseStatus.FORBIDDEN;
+import static io.netty.handler.codec.http.HttpResponseStatus.FOUND;
+import static io.netty.handler.codec.http.HttpResponseStatus.UNAUTHORIZED;
+
+import io.firstline.console.auth.Accounts;
+import io.firstline.console.auth.Principal;
+import io.firstline.console.auth.Secrets;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.cookie.Cookie;
+import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
+import io.netty.util.AttributeKey;
+import java.net.InetSocketAddress;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides who a request comes from and whether it may go on. Open to anyone:
+ * {@code /healthz}, {@code /metrics}, the login page and static files.
+ * Everything else needs a session cookie or an API token: {@code /api/...}
+ * and {@code /live/...} answer 401 without one, pages redirect to the login.
+ * A state-changing request (not GET or HEAD) made with a session must come
+ * from this console's origin and carry the session's CSRF token in
+ * {@value #CSRF_HEADER}; a viewer may change nothing but sign out. Every
+ * state-changing request that passes is written to the audit log with the
+ * status it got.
+ *
+ * <p>One instance per connection: it remembers the request to audit until
+ * its response goes out.
+ */
+final class AuthGate extends ChannelDuplexHandler {
+    private static final Logger log = LoggerFactory.getLogger(AuthGate.class);
+    static final AttributeKey<Principal> PRINCIPAL = AttributeKey.valueOf("firstline.principal");
+    static final AttributeKey<String> SESSION_ID = AttributeKey.valueOf("firstline.session");
+    static final String SESSION_COOKIE = "fl_session";
+    static final String CSRF_HEADER = "X-CSRF-Token";
+    private static final Set<String> OPEN = Set.of("/healthz", "/metrics", "/login", "/favicon.ico");
+
+    private final Accounts accounts;
+    private String pendingAudit;
+    private Principal pendingActor;
+
+    AuthGate(Accounts accounts) {
+        this.accounts = accounts;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof FullHttpRequest req)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        String path = new QueryStringDecoder(req.uri()).path();
+        boolean open = OPEN.contains(path) || path.startsWith("/static/") || path.startsWith("/webjars/");
+        String[] session = new String[1];
+        Principal p = authenticate(req, session);
+        ctx.channel().attr(PRINCIPAL).set(p);
+        ctx.channel().attr(SESSION_ID).set(session[0]);
+        boolean changes = !req.method().equals(HttpMethod.GET) && !req.method().equals(HttpMethod.HEAD);
+        FullHttpResponse refusal = null;
+        if (!p.authenticated() && !open) {
+            refusal = path.startsWith("/api") || path.startsWith("/live/") ? unauthorized() : redirectToLogin(req.uri());
+        } else if (changes && !p.viaApiToken()) {
+            if (!Origins.sameOrigin(req)) {
+                refusal = ApiHandler.json(FORBIDDEN, "{\"error\":\"cross-origin request refused\"}");
+            } else if (p.authenticated() && !Secrets.same(p.csrfToken(), req.headers().get(CSRF_HEADER))) {
+                refusal = ApiHandler.json(FORBIDDEN, "{\"error\":\"missing or wrong CSRF token\"}");
+            }
+        }
+        if (refusal == null && changes && p.authenticated() && !p.role().canChange() && !path.equals("/logout")) {
+            refusal = ApiHandler.json(FORBIDDEN, "{\"error\":\"viewers cannot change anything\"}");
+        }
+        if (changes && p.authenticated()) {
+            pendingAudit = req.method() + " " + path;
+            pendingActor = p;
+        }
+        if (refusal != null) {
+            boolean keepAlive = HttpUtil.isKeepAlive(req);
+            req.release();
+            HttpUtil.setKeepAlive(refusal, keepAlive);
+            if (keepAlive) {
+                ctx.writeAndFlush(refusal);
+            } else {
+                ctx.writeAndFlush(refusal).addListener(ChannelFutureListener.CLOSE);
+            }
+            return;
+        }
+        ctx.fireChannelRead(req);
+    }
+
+    private Principal authenticate(FullHttpRequest req, String[] sessionOut) {
+        String auth = req.headers().get(HttpHeaderNames.AUTHORIZATION);
+        if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return accounts.apiToken(auth.substring(7).trim()).orElse(Principal.ANONYMOUS);
+        }
+        String cookieHeader = req.headers().get(HttpHeaderNames.COOKIE);
+        if (cookieHeader == null) {
+            return Principal.ANONYMOUS;
+        }
+        for (Cookie c : ServerCookieDecoder.STRICT.decode(cookieHeader)) {
+            if (c.name().equals(SESSION_COOKIE)) {
+                Optional<Principal> p = accounts.session(c.value());
+                if (p.isPresent()) {
+                    sessionOut[0] = c.value();
+                    return p.get();
+                }
+            }
+        }
+        return Principal.ANONYMOUS;
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (msg instanceof HttpResponse r && pendingAudit != null) {
+            String action = pendingAudit;
+            Principal who = pendingActor;
+            pendingAudit = null;
+            pendingActor = null;
+            try {
+                accounts.audit().record(who.username() + (who.viaApiToken() ? " (api token)" : ""), action, "",
+                        String.valueOf(r.status().code()), remote(ctx));
+            } catch (RuntimeException e) {
+                log.error("cannot write the audit log for {} by {}", action, who.username(), e);
+            }
+        }
+        ctx.write(msg, promise);
+    }
+
+    static String remote(ChannelHandlerContext ctx) {
+        return ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "";
+    }
+
+    private static FullHttpResponse unauthorized() {
+        FullHttpResponse r = ApiHandler.json(UNAUTHORIZED, "{\"error\":\"sign in or send Authorization: Bearer <token>\"}");
+        r.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"firstline\"");
+        return r;
+    }
+
+    private static FullHttpResponse redirectToLogin(String uri) {
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, FOUND, Unpooled.EMPTY_BUFFER);
+        r.headers().set(HttpHeaderNames.LOCATION, "/login?next=" + URLEncoder.encode(uri, StandardCharsets.UTF_8));
+        r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+        return r;
+    }
+}

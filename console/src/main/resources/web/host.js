@@ -1,0 +1,121 @@
+// Host page: what the console knows of one agent, with uPlot charts of the
+// last hour, refreshed every few seconds.
+"use strict";
+
+(() => {
+  const { el, clear, pct, bytes, api } = FL;
+  const id = decodeURIComponent(location.pathname.substring("/hosts/".length));
+  const charts = {};
+  const REFRESH_MS = 3000;
+
+  function kv(dl, pairs) {
+    clear(dl);
+    for (const [k, v] of pairs) dl.append(el("dt", {}, k), el("dd", {}, v === null || v === undefined ? "–" : String(v)));
+  }
+
+  function table(node, head, rows) {
+    clear(node).append(el("tr", {}, ...head.map(h => el("th", {}, h))));
+    if (rows.length === 0) node.append(el("tr", {}, el("td", { colspan: head.length, class: "muted" }, "none reported")));
+    for (const r of rows) node.append(el("tr", {}, ...r.map(c => el("td", {}, c === null || c === undefined ? "–" : String(c)))));
+  }
+
+  function byResource(values, prefix) {
+    const m = new Map();
+    for (const v of values) {
+      if (!v.metric.startsWith(prefix) || !v.resource) continue;
+      if (!m.has(v.resource)) m.set(v.resource, {});
+      m.get(v.resource)[v.metric.substring(prefix.length)] = v.value;
+    }
+    return m;
+  }
+
+  function showAgent(a) {
+    document.getElementById("hostname").textContent = a.hostname || a.id;
+    document.getElementById("agent-id").textContent = a.id;
+    document.getElementById("health").className = "dot h-" + (a.status === "online" ? "ok" : "offline");
+    document.title = (a.hostname || a.id) + " · Firstline";
+    kv(document.getElementById("overview"), [
+      ["Status", a.status], ["OS", a.os], ["Architecture", a.arch], ["CPUs", a.host && a.host.logicalCpus],
+      ["Memory", bytes(a.host && a.host.memoryBytes)], ["CPU used", pct(a.cpuUsage)], ["Memory used", pct(a.memoryUsed)],
+      ["Agent version", a.agentVersion], ["Address", a.remoteAddress], ["Last seen", FL.time(a.lastSeen)],
+      ["Last sample", FL.time(a.sampleTime)],
+    ]);
+    const fs = byResource(a.values, "fs.");
+    const texts = a.texts || [];
+    table(document.getElementById("filesystems"), ["Mount", "Type", "Size", "Free", "Used", "Inodes used"],
+      [...fs.entries()].map(([mount, f]) => {
+        const t = texts.find(x => x.metric === "fs.type" && x.resource === mount);
+        return [mount, t ? t.value : "", bytes(f.size_bytes), bytes(f.free_bytes), pct(f.used_ratio), pct(f.inodes_used_ratio)];
+      }));
+    const net = byResource(a.values, "net.");
+    table(document.getElementById("interfaces"), ["Interface", "Up", "In /s", "Out /s", "Errors /s", "Speed"],
+      [...net.entries()].map(([name, n]) => [name, n.up === undefined ? "" : (n.up ? "yes" : "no"),
+        bytes(n.rx_bytes_per_second), bytes(n.tx_bytes_per_second), n.errors_per_second,
+        n.speed_bits_per_second ? (n.speed_bits_per_second / 1e6).toFixed(0) + " Mbit/s" : ""]));
+    table(document.getElementById("collectors"), ["Collector", "Outcome", "Duration", "Error"],
+      (a.collectors || []).map(c => [c.name, c.outcome, (c.durationMicros / 1000).toFixed(1) + " ms", c.error || ""]));
+    table(document.getElementById("inventory"), ["Kind", "Name", "Details"],
+      (a.inventory || []).map(i => [i.kind, i.name, Object.entries(i.attributes || {}).map(([k, v]) => k + "=" + v).join(", ")]));
+  }
+
+  function chart(key, node, series, data, yFormat) {
+    const width = Math.max(300, node.clientWidth - 28);
+    if (!charts[key]) {
+      const opts = {
+        width, height: 170,
+        scales: { x: { time: true } },
+        axes: [{}, { values: (u, vals) => vals.map(yFormat), size: 70 }],
+        series: [{}].concat(series.map(s => ({ label: s.label, stroke: s.color, width: 1.5, fill: s.fill,
+          value: (u, v) => v === null ? "–" : yFormat(v) }))),
+      };
+      charts[key] = new uPlot(opts, data, node);
+    } else {
+      charts[key].setData(data);
+    }
+    node.dataset.points = String(data[0].length);
+  }
+
+  function showHistory(h) {
+    const t = h.times, s = h.series;
+    const ratio = v => (v * 100).toFixed(0) + "%";
+    chart("cpu", document.getElementById("chart-cpu"), [{ label: "CPU", color: "#2f5bd3", fill: "rgba(47,91,211,.08)" }], [t, s.cpu], ratio);
+    chart("memory", document.getElementById("chart-memory"), [{ label: "Memory", color: "#7c3aed", fill: "rgba(124,58,237,.08)" }], [t, s.memory], ratio);
+    chart("disk", document.getElementById("chart-disk"), [{ label: "Used", color: "#d97706", fill: "rgba(217,119,6,.08)" }], [t, s.disk], ratio);
+    chart("net", document.getElementById("chart-net"), [{ label: "In", color: "#1f9d55" }, { label: "Out", color: "#d92d20" }],
+      [t, s.netRx, s.netTx], v => bytes(v) + "/s");
+  }
+
+  function showTickets(list) {
+    const node = document.getElementById("tickets");
+    const mine = list.filter(t => t.agentId === id);
+    clear(node);
+    if (mine.length === 0) { node.textContent = "No tickets."; return; }
+    node.classList.remove("muted");
+    const tbl = el("table", { class: "t" });
+    table(tbl, ["#", "State", "Severity", "Title", "Opened"], []);
+    clear(tbl).append(el("tr", {}, ...["#", "State", "Severity", "Title", "Opened"].map(h => el("th", {}, h))));
+    for (const t of mine) {
+      tbl.append(el("tr", {},
+        el("td", {}, el("a", { href: "/tickets?id=" + t.id }, "#" + t.id)),
+        el("td", {}, t.state), el("td", {}, el("span", { class: "badge sev-" + t.severity }, t.severity)),
+        el("td", {}, t.title || t.ruleId || ""), el("td", {}, FL.time(t.openedAt))));
+    }
+    node.append(tbl);
+  }
+
+  async function refresh() {
+    try {
+      const [a, h] = await Promise.all([api("/api/agents/" + encodeURIComponent(id)), api("/api/agents/" + encodeURIComponent(id) + "/history")]);
+      showAgent(a);
+      showHistory(h);
+      document.getElementById("error").classList.add("hidden");
+      api("/api/tickets?state=all").then(showTickets).catch(() => {});
+    } catch (e) {
+      const err = document.getElementById("error");
+      err.textContent = e.message;
+      err.classList.remove("hidden");
+    }
+  }
+
+  FL.start("fleet").then(() => { refresh(); setInterval(refresh, REFRESH_MS); });
+})();

@@ -58,12 +58,12 @@
       (a.inventory || []).map(i => [i.kind, i.name, Object.entries(i.attributes || {}).map(([k, v]) => k + "=" + v).join(", ")]));
   }
 
-  function chart(key, node, series, data, yFormat) {
+  function chart(key, node, series, data, yFormat, ratio) {
     const width = Math.max(300, node.clientWidth - 28);
     if (!charts[key]) {
       const opts = {
         width, height: 170,
-        scales: { x: { time: true } },
+        scales: ratio ? { x: { time: true }, y: { range: [0, 1] } } : { x: { time: true } },
         axes: [{}, { values: (u, vals) => vals.map(yFormat), size: 70 }],
         series: [{}].concat(series.map(s => ({ label: s.label, stroke: s.color, width: 1.5, fill: s.fill,
           value: (u, v) => v === null ? "–" : yFormat(v) }))),
@@ -78,9 +78,9 @@
   function showHistory(h) {
     const t = h.times, s = h.series;
     const ratio = v => (v * 100).toFixed(0) + "%";
-    chart("cpu", document.getElementById("chart-cpu"), [{ label: "CPU", color: "#2f5bd3", fill: "rgba(47,91,211,.08)" }], [t, s.cpu], ratio);
-    chart("memory", document.getElementById("chart-memory"), [{ label: "Memory", color: "#7c3aed", fill: "rgba(124,58,237,.08)" }], [t, s.memory], ratio);
-    chart("disk", document.getElementById("chart-disk"), [{ label: "Used", color: "#d97706", fill: "rgba(217,119,6,.08)" }], [t, s.disk], ratio);
+    chart("cpu", document.getElementById("chart-cpu"), [{ label: "CPU", color: "#2f5bd3", fill: "rgba(47,91,211,.08)" }], [t, s.cpu], ratio, true);
+    chart("memory", document.getElementById("chart-memory"), [{ label: "Memory", color: "#7c3aed", fill: "rgba(124,58,237,.08)" }], [t, s.memory], ratio, true);
+    chart("disk", document.getElementById("chart-disk"), [{ label: "Used", color: "#d97706", fill: "rgba(217,119,6,.08)" }], [t, s.disk], ratio, true);
     chart("net", document.getElementById("chart-net"), [{ label: "In", color: "#1f9d55" }, { label: "Out", color: "#d92d20" }],
       [t, s.netRx, s.netTx], v => bytes(v) + "/s");
   }
@@ -92,7 +92,6 @@
     if (mine.length === 0) { node.textContent = "No tickets."; return; }
     node.classList.remove("muted");
     const tbl = el("table", { class: "t" });
-    table(tbl, ["#", "State", "Severity", "Title", "Opened"], []);
     clear(tbl).append(el("tr", {}, ...["#", "State", "Severity", "Title", "Opened"].map(h => el("th", {}, h))));
     for (const t of mine) {
       tbl.append(el("tr", {},

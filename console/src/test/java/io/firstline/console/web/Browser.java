@@ -1,0 +1,86 @@
+package io.firstline.console.web;
+
+import io.firstline.console.TestSupport;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedCondition;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * Debian's headless Chromium driven by its own chromedriver, for the web
+ * console's browser tests. Selenium Manager is kept offline: it never
+ * downloads a browser or driver. Skips (or fails under
+ * FIRSTLINE_REQUIRE_TOOLS) when chromium or chromium-driver is missing.
+ */
+final class Browser implements AutoCloseable {
+    final ChromeDriver driver;
+    private final Path profile;
+
+    private Browser(ChromeDriver driver, Path profile) {
+        this.driver = driver;
+        this.profile = profile;
+    }
+
+    static Browser start(int width, int height) {
+        Path chromium = TestSupport.requireTool("chromium", "chromium");
+        Path chromedriver = TestSupport.requireTool("chromedriver", "chromium-driver");
+        System.setProperty("SE_OFFLINE", "true");
+        try {
+            Path profile = Files.createTempDirectory("firstline-chromium-");
+            ChromeOptions options = new ChromeOptions();
+            options.setBinary(chromium.toFile());
+            options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync",
+                    "--user-data-dir=" + profile, "--window-size=" + width + "," + height);
+            ChromeDriverService service = new ChromeDriverService.Builder()
+                    .usingDriverExecutable(chromedriver.toFile()).usingAnyFreePort().build();
+            return new Browser(new ChromeDriver(service, options), profile);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Waits up to {@code seconds} for {@code condition} to be true (or non-null). */
+    <T> T await(int seconds, ExpectedCondition<T> condition) {
+        return new WebDriverWait(driver, Duration.ofSeconds(seconds), Duration.ofMillis(50)).until(condition);
+    }
+
+    void signIn(String base, String user, String password) {
+        driver.manage().deleteAllCookies();
+        driver.get(base + "/login");
+        driver.findElement(By.id("username")).sendKeys(user);
+        driver.findElement(By.id("password")).sendKeys(password);
+        driver.findElement(By.id("submit")).click();
+        await(30, d -> d.getCurrentUrl().endsWith("/fleet") ? true : null);
+    }
+
+    /** Saves a PNG of the page to {@code file} (creating its folder). */
+    void screenshot(Path file) {
+        try {
+            Files.createDirectories(file.getParent());
+            Files.write(file, driver.getScreenshotAs(OutputType.BYTES));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        driver.quit();
+        try (Stream<Path> files = Files.walk(profile)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // A left-over temp profile is harmless.
+        }
+    }
+}

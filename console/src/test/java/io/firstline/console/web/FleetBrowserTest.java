@@ -1,0 +1,138 @@
+package io.firstline.console.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.firstline.agent.AgentRuntime;
+import io.firstline.agent.collect.CollectorRegistry;
+import io.firstline.agent.link.ConsoleAddress;
+import io.firstline.console.Console;
+import io.firstline.console.auth.Accounts;
+import io.firstline.console.auth.Role;
+import io.firstline.console.config.ConsoleConfig;
+import io.firstline.console.fleet.FleetState;
+import io.firstline.proto.Hello;
+import io.firstline.proto.HostFacts;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+
+/** The web console in real headless Chromium, against a real console and a real agent over loopback. */
+class FleetBrowserTest {
+    @TempDir
+    static Path dir;
+    static Console console;
+    static Browser browser;
+    static String base;
+    static String adminPassword;
+
+    @RegisterExtension
+    final ScreenshotOnFailure screenshots = new ScreenshotOnFailure(() -> browser);
+
+    @BeforeAll
+    static void start() throws Exception {
+        console = Console.start(ConsoleConfig.defaults(dir.resolve("console"))
+                .withAgentListen(new ConsoleConfig.Listen("127.0.0.1", 0))
+                .withHttpListen(new ConsoleConfig.Listen("127.0.0.1", 0))
+                .withSampleInterval(Duration.ofSeconds(1)));
+        base = "http://127.0.0.1:" + console.httpPort();
+        adminPassword = Files.readString(dir.resolve("console").resolve(Accounts.INITIAL_PASSWORD_FILE)).trim().split(" ")[1];
+        browser = Browser.start(1400, 900);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.close();
+        }
+        if (console != null) {
+            console.close();
+        }
+    }
+
+    private static AgentRuntime agent(String name) {
+        return AgentRuntime.start(new AgentRuntime.Settings(List.of(new ConsoleAddress("127.0.0.1", console.agentPort())),
+                dir.resolve(name), Duration.ofSeconds(1), CollectorRegistry.builtIn().select(Set.of(), Set.of())));
+    }
+
+    private static WebElement row(String id) {
+        List<WebElement> rows = browser.driver.findElements(By.cssSelector(".vt-row[data-id='" + id + "']"));
+        return rows.isEmpty() || !rows.get(0).isDisplayed() ? null : rows.get(0);
+    }
+
+    @Test
+    void aRealAgentAppearsLiveAndItsHostPageChartsItsHistory() {
+        browser.signIn(base, "admin", adminPassword);
+        browser.await(10, d -> "1".equals(d.findElement(By.tagName("body")).getDomAttribute("data-live")) ? true : null);
+        // The page is open and live before the agent starts: it must appear without a reload.
+        Object marker = browser.driver.executeScript("window.notReloaded = 42; return window.notReloaded;");
+        assertEquals(42L, marker);
+        try (AgentRuntime agent = agent("agent")) {
+            String id = agent.agentId();
+            WebElement row = browser.await(30, d -> row(id));
+            browser.await(15, d -> row(id).findElement(By.cssSelector("div:nth-child(5)")).getText().endsWith("%") ? true : null);
+            assertEquals("ok", row(id).getDomAttribute("data-health"));
+            assertEquals(42L, browser.driver.executeScript("return window.notReloaded;"));
+
+            row.findElement(By.cssSelector("a.host")).click();
+            browser.await(10, d -> d.getCurrentUrl().contains("/hosts/") ? true : null);
+            // uPlot draws on a canvas; the chart carries the number of points it was given.
+            browser.await(30, d -> {
+                WebElement cpu = d.findElement(By.id("chart-cpu"));
+                String points = cpu.getDomAttribute("data-points");
+                return points != null && Integer.parseInt(points) >= 2 && !cpu.findElements(By.tagName("canvas")).isEmpty() ? true : null;
+            });
+            assertFalse(browser.driver.findElements(By.cssSelector("#filesystems td")).isEmpty());
+            assertTrue(browser.driver.findElement(By.id("hostname")).getText().length() > 0);
+            browser.screenshot(Path.of("target", "screenshots", "host-page.png"));
+        }
+    }
+
+    @Test
+    void aHostnameWithMarkupShowsAsText() {
+        String evil = "<script>window.pwned=1</script><img src=x onerror=\"window.pwned=2\">";
+        FleetState.Session s = console.fleet().connect(Hello.newBuilder().setAgentId("evil-agent").setBootEpoch(1)
+                .setHost(HostFacts.newBuilder().setHostname(evil).setOsFamily("<b>os</b>")).build(), "test");
+        try {
+            browser.signIn(base, "admin", adminPassword);
+            browser.driver.findElement(By.id("search")).sendKeys("evil-agent");
+            WebElement row = browser.await(10, d -> row("evil-agent"));
+            assertEquals(evil, row.findElement(By.cssSelector("a.host")).getText());
+            assertEquals("<b>os</b>", row.findElement(By.cssSelector("div:nth-child(4)")).getText());
+            assertTrue(row.findElements(By.tagName("script")).isEmpty() && row.findElements(By.tagName("img")).isEmpty());
+            browser.driver.get(base + "/hosts/evil-agent");
+            browser.await(10, d -> evil.equals(d.findElement(By.id("hostname")).getText()) ? true : null);
+            assertEquals(null, browser.driver.executeScript("return window.pwned === undefined ? null : window.pwned;"));
+        } finally {
+            s.closed();
+        }
+    }
+
+    @Test
+    void aViewerSeesTheFleetButTheServerRefusesTheirChanges() {
+        String password = console.accounts().createUser("viewer-" + System.nanoTime() % 100000, Role.VIEWER)
+                .orElseThrow();
+        String name = console.accounts().users().list().stream().filter(u -> u.role() == Role.VIEWER)
+                .reduce((a, b) -> b).orElseThrow().username();
+        browser.signIn(base, name, password);
+        assertTrue(browser.driver.findElement(By.cssSelector("a[data-nav=admin]")).getDomAttribute("class").contains("hidden"));
+        // Even a hand-made request from the viewer's own page, with the CSRF token, is refused.
+        Object status = browser.driver.executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                fetch('/api/me').then(r => r.json()).then(me => fetch('/api/me/api-tokens', {method: 'POST',
+                  headers: {'X-CSRF-Token': me.csrfToken, 'Content-Type': 'application/json'}, body: '{}'}))
+                  .then(r => done(r.status));
+                """);
+        assertEquals(403L, status);
+    }
+}

@@ -13,7 +13,9 @@ for i in $(seq "$runs"); do
   start=$(date +%s%N)
   java -jar "$jar" demo --data "$data" --http-port "$http" --agent-port "$agent" >"$data/out" 2>"$data/err" &
   pid=$!
-  until curl -sf "http://127.0.0.1:$http/api/agents" 2>/dev/null | grep -q '"status":"online"'; do
+  # The API needs a login: the demo writes its API token to DATA/api-token.
+  until [ -s "$data/api-token" ] && curl -sf -H "Authorization: Bearer $(cat "$data/api-token")" \
+      "http://127.0.0.1:$http/api/agents" 2>/dev/null | grep -q '"status":"online"'; do
     sleep 0.02
     if (( ($(date +%s%N) - start) / 1000000 > 30000 )); then echo "run $i: timed out" >&2; break; fi
   done

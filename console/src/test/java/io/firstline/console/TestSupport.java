@@ -108,8 +108,18 @@ public final class TestSupport {
         }
     }
 
+    /** A GET with {@code auth}; status -1 when the console cannot be reached (as {@link #get(String)}). */
     public static Response get(String url, Auth auth) {
-        return send(auth.apply(HttpRequest.newBuilder(URI.create(url))));
+        try {
+            HttpResponse<String> r = HTTP.send(auth.apply(HttpRequest.newBuilder(URI.create(url))).timeout(Duration.ofSeconds(10))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            return new Response(r.statusCode(), r.body(), r.headers().firstValue("content-type").orElse(""));
+        } catch (IOException e) {
+            return new Response(-1, e.toString(), "");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
     }
 
     public static Response post(String url, Auth auth, String json) {

@@ -47,7 +47,10 @@ public record ConsoleConfig(Path dataDir, Listen agentListen, Listen httpListen,
         }
     }
 
-    /** The built-in defaults: agents on every interface at 7443, HTTP on loopback at 8080 until logins exist. */
+    /**
+     * The built-in defaults: agents on every interface at 7443, HTTP on
+     * loopback at 8080 (plain HTTP: expose it only through a TLS proxy).
+     */
     public static ConsoleConfig defaults(Path dataDir) {
         return new ConsoleConfig(dataDir, new Listen("0.0.0.0", WireProtocol.DEFAULT_AGENT_PORT),
                 new Listen("127.0.0.1", DEFAULT_HTTP_PORT), Duration.ofSeconds(10), 3,

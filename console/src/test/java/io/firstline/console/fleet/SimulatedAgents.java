@@ -70,9 +70,27 @@ public final class SimulatedAgents {
         }
         for (SeriesDef d : SERIES) {
             b.addSeries(d.getId());
-            b.addValues(d.getMetric().endsWith("_ratio") ? random.nextDouble() : random.nextDouble() * 1e9);
+            b.addValues(value(d.getMetric(), random));
         }
         return b.build();
+    }
+
+    private static double value(String metric, SplittableRandom random) {
+        if (metric.endsWith("_ratio")) {
+            return random.nextDouble();
+        }
+        if (metric.endsWith("bytes_per_second")) {
+            return random.nextDouble() * 5e6;
+        }
+        if (metric.endsWith("packets_per_second")) {
+            return random.nextDouble() * 5e3;
+        }
+        return switch (metric) {
+            case "net.up" -> 1;
+            case "net.errors_per_second", "net.drops_per_second", "fs.read_only" -> 0;
+            case "cpu.logical_count" -> 8;
+            default -> random.nextDouble() * 5e11;
+        };
     }
 
     public static int seriesCount() {

@@ -1,0 +1,97 @@
+package io.firstline.console.web;
+
+import io.firstline.console.Console;
+import io.firstline.console.auth.Accounts;
+import io.firstline.console.config.ConsoleConfig;
+import io.firstline.console.fleet.FleetState;
+import io.firstline.console.fleet.SimulatedAgents;
+import io.firstline.proto.Sample;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+
+/**
+ * Takes the README's screenshots (docs/img/*.png) in headless Chromium from a
+ * console with 400 simulated agents, one of them with an hour of history. Not
+ * part of the normal test run; run with
+ * {@code ./mvnw -B -pl console -am test -Dtest=ReadmeScreenshots -Dsurefire.failIfNoSpecifiedTests=false}.
+ */
+class ReadmeScreenshots {
+    private static final int AGENTS = 400;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void takeScreenshots() throws Exception {
+        Path out = Path.of(System.getProperty("firstline.screenshots", "../docs/img"));
+        try (Console console = Console.start(ConsoleConfig.defaults(dir)
+                .withAgentListen(new ConsoleConfig.Listen("127.0.0.1", 0))
+                .withHttpListen(new ConsoleConfig.Listen("127.0.0.1", 0))
+                .withSampleInterval(Duration.ofSeconds(5)));
+             Browser browser = Browser.start(1400, 820)) {
+            String base = "http://127.0.0.1:" + console.httpPort();
+            String password = Files.readString(dir.resolve(Accounts.INITIAL_PASSWORD_FILE)).trim().split(" ")[1];
+            FleetState fleet = console.fleet();
+            SplittableRandom random = new SplittableRandom(3);
+            long now = System.currentTimeMillis();
+            for (int i = 0; i < AGENTS; i++) {
+                FleetState.Session s = fleet.connect(SimulatedAgents.hello(i), "10.0.0.1:1");
+                s.inventory(1, SimulatedAgents.inventory(i));
+                if (i == 0) {
+                    history(s, now);
+                } else {
+                    s.sample(2, SimulatedAgents.sample(now, true, random));
+                }
+                if (i % 37 == 5) {
+                    s.closed();
+                }
+            }
+            browser.signIn(base, "admin", password);
+            browser.await(20, d -> d.findElement(By.tagName("body")).getDomAttribute("data-first-render"));
+            browser.driver.findElement(By.cssSelector(".vt-head div[data-key=cpu]")).click();
+            Thread.sleep(500); // let the sort paint before the picture (a screenshot tool, not a test)
+            browser.screenshot(out.resolve("fleet.png"));
+            browser.driver.get(base + "/hosts/" + SimulatedAgents.id(0));
+            browser.await(20, d -> {
+                String p = d.findElement(By.id("chart-net")).getDomAttribute("data-points");
+                return p != null && Integer.parseInt(p) > 100 ? true : null;
+            });
+            browser.driver.executeScript("window.scrollTo(0, 330)");
+            Thread.sleep(300);
+            browser.screenshot(out.resolve("host.png"));
+            System.out.println("screenshots written to " + out.toAbsolutePath().normalize());
+        }
+    }
+
+    /** An hour of smooth made-up history, one sample per 5 s. */
+    private static void history(FleetState.Session s, long now) {
+        SplittableRandom r = new SplittableRandom(5);
+        long seq = 2;
+        for (int k = 719; k >= 0; k--) {
+            long t = now - k * 5_000L;
+            Sample base = SimulatedAgents.sample(t, seq == 2, r);
+            Sample.Builder b = base.toBuilder();
+            double phase = k / 60.0;
+            for (int i = 0; i < b.getSeriesCount(); i++) {
+                int id = b.getSeries(i);
+                double v = switch (id) {
+                    case 1 -> 0.35 + 0.25 * Math.sin(phase) + 0.05 * r.nextDouble();
+                    case 8 -> 0.55 + 0.1 * Math.sin(phase / 3);
+                    case 14 -> 0.71 + (719 - k) * 0.0002;
+                    case 19, 24 -> 0.4;
+                    default -> b.getValues(i);
+                };
+                if (id == 29 || id == 30 || id == 36 || id == 37) {
+                    v = (id % 2 == 0 ? 1e6 : 4e5) * (1.2 + Math.sin(phase * 2 + id)) + 1e5 * r.nextDouble();
+                }
+                b.setValues(i, v);
+            }
+            s.sample(seq++, b.build());
+        }
+    }
+}

@@ -37,8 +37,11 @@
     const t = clear(document.getElementById("audit"));
     t.append(el("tr", {}, ...["When", "Who", "What", "Outcome", "From"].map(h => el("th", {}, h))));
     for (const e of events) {
-      t.append(el("tr", {}, el("td", {}, FL.time(e.at)), el("td", {}, e.actor), el("td", {}, e.action + (e.target ? " " + e.target : "")),
-        el("td", {}, e.outcome), el("td", {}, e.remote)));
+      const d = (e.detail && typeof e.detail === "object") ? e.detail : {};
+      const rest = Object.entries(d).filter(([k]) => k !== "outcome" && k !== "remote").map(([k, v]) => k + "=" + v).join(" ");
+      t.append(el("tr", {}, el("td", {}, FL.time(e.at)), el("td", {}, e.actor),
+        el("td", {}, e.action + (e.subject ? " " + e.subject : "") + (rest ? " (" + rest + ")" : "")),
+        el("td", {}, d.outcome || ""), el("td", {}, d.remote || "")));
     }
   }
 

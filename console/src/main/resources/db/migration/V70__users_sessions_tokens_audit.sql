@@ -32,14 +32,16 @@ CREATE TABLE api_tokens (
     revoked_at_ms    INTEGER
 );
 
--- Every state change made through the web console or the API.
-CREATE TABLE audit_events (
-    id               INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
-    at_ms            INTEGER NOT NULL,
-    actor            TEXT    NOT NULL,
-    action           TEXT    NOT NULL,
-    target           TEXT    NOT NULL DEFAULT '',
-    outcome          TEXT    NOT NULL DEFAULT '',
-    remote           TEXT    NOT NULL DEFAULT ''
+-- Every state change made through the web console or the API. The same
+-- table (and shape) as enrollment's audit log (V50): one audit log for the
+-- console. IF NOT EXISTS because V50 creates it where enrollment is present.
+-- detail is a JSON object (here: outcome = HTTP status or result, remote).
+CREATE TABLE IF NOT EXISTS audit_log (
+    id       INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    at_ms    INTEGER NOT NULL,
+    actor    TEXT    NOT NULL,
+    action   TEXT    NOT NULL,
+    subject  TEXT    NOT NULL,
+    detail   TEXT    NOT NULL
 );
-CREATE INDEX audit_events_by_time ON audit_events (at_ms);
+CREATE INDEX IF NOT EXISTS audit_log_by_time ON audit_log (at_ms);

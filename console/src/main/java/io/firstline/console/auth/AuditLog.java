@@ -2,14 +2,19 @@ package io.firstline.console.auth;
 
 import io.firstline.console.store.Sql;
 import io.firstline.console.store.Store;
+import io.firstline.console.web.Json;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 
-/** The audit log: who changed what, when, from where, with what outcome (table {@code audit_events}). */
+/**
+ * The audit log: who changed what, when, from where, with what outcome
+ * (table {@code audit_log}, shared with enrollment; {@code detail} is a JSON
+ * object with {@code outcome} and {@code remote}).
+ */
 public final class AuditLog {
     /** One audit entry. */
-    public record Event(long id, Instant at, String actor, String action, String target, String outcome, String remote) {
+    public record Event(long id, Instant at, String actor, String action, String subject, String detail) {
     }
 
     private final Store store;
@@ -21,16 +26,17 @@ public final class AuditLog {
     }
 
     public void record(String actor, String action, String target, String outcome, String remote) {
+        String detail = Json.MAPPER.createObjectNode().put("outcome", outcome).put("remote", remote).toString();
         store.write(c -> Sql.insert(c,
-                "INSERT INTO audit_events (at_ms, actor, action, target, outcome, remote) VALUES (?, ?, ?, ?, ?, ?)",
-                clock.millis(), actor, action, target, outcome, remote));
+                "INSERT INTO audit_log (at_ms, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)",
+                clock.millis(), actor, action, target, detail));
     }
 
     /** The newest {@code limit} events, newest first. */
     public List<Event> latest(int limit) {
-        return store.read(c -> Sql.list(c, "SELECT id, at_ms, actor, action, target, outcome, remote FROM audit_events"
+        return store.read(c -> Sql.list(c, "SELECT id, at_ms, actor, action, subject, detail FROM audit_log"
                         + " ORDER BY id DESC LIMIT ?",
                 rs -> new Event(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3), rs.getString(4),
-                        rs.getString(5), rs.getString(6), rs.getString(7)), limit));
+                        rs.getString(5), rs.getString(6)), limit));
     }
 }

@@ -69,9 +69,12 @@ final class UserRoutes {
         m.put("at", e.at());
         m.put("actor", e.actor());
         m.put("action", e.action());
-        m.put("target", e.target());
-        m.put("outcome", e.outcome());
-        m.put("remote", e.remote());
+        m.put("subject", e.subject());
+        try {
+            m.put("detail", Json.MAPPER.readTree(e.detail()));
+        } catch (java.io.IOException ex) {
+            m.put("detail", e.detail());
+        }
         return m;
     }
 

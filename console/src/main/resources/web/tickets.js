@@ -1,0 +1,155 @@
+// Ticket desk: the queue with filters and SLA timers, and the selected
+// ticket with its actions and timeline. Refreshes every second.
+"use strict";
+
+(() => {
+  const { el, clear, api, post, duration } = FL;
+  const SEV_RANK = { critical: 3, warning: 2, info: 1 };
+  let tickets = [];
+  let selected = Number(new URLSearchParams(location.search).get("id")) || null;
+  let me = null;
+  const f = {
+    q: document.getElementById("q"), state: document.getElementById("f-state"),
+    severity: document.getElementById("f-severity"), site: document.getElementById("f-site"),
+    assignee: document.getElementById("f-assignee"),
+  };
+
+  const lower = v => (v === null || v === undefined) ? "" : String(v).toLowerCase();
+  const ms = v => v ? new Date(v).getTime() : null;
+
+  /** The SLA clock that matters now: time to ack while open, to resolve while acknowledged. */
+  function sla(t) {
+    const state = lower(t.state);
+    if (state === "open" && t.ackDueAt) return { label: "ack", due: ms(t.ackDueAt) };
+    if ((state === "open" || state === "acknowledged") && t.resolveDueAt) return { label: "resolve", due: ms(t.resolveDueAt) };
+    return null;
+  }
+
+  function slaCell(t, now) {
+    const s = sla(t);
+    if (!s) return el("span", { class: "muted" }, "–");
+    const left = s.due - now;
+    return el("span", { class: left < 0 ? "sla-late sla" : "sla", "data-due": s.due }, s.label + " " + (left < 0 ? "late " + duration(-left) : "in " + duration(left)));
+  }
+
+  function visible() {
+    const q = f.q.value.trim().toLowerCase();
+    const state = f.state.value, sev = f.severity.value, site = f.site.value, who = f.assignee.value;
+    return tickets.filter(t => {
+      const s = lower(t.state);
+      if (state === "live" && !(s === "open" || s === "acknowledged")) return false;
+      if (state !== "live" && state !== "all" && s !== state) return false;
+      if (sev && lower(t.severity) !== sev) return false;
+      if (site && t.site !== site) return false;
+      if (who === "@me" && t.assignee !== me.username) return false;
+      if (who === "@none" && t.assignee) return false;
+      if (q && !((t.title || "") + " " + (t.hostname || "") + " " + (t.ruleId || "") + " " + (t.resource || "")).toLowerCase().includes(q)) return false;
+      return true;
+    }).sort((a, b) => (SEV_RANK[lower(b.severity)] || 0) - (SEV_RANK[lower(a.severity)] || 0) || ms(a.openedAt) - ms(b.openedAt));
+  }
+
+  function renderQueue() {
+    const now = Date.now();
+    const rows = visible();
+    document.getElementById("n-shown").textContent = rows.length;
+    const sites = new Set(tickets.map(t => t.site).filter(Boolean));
+    const have = new Set([...f.site.options].map(o => o.value));
+    for (const s of [...sites].sort()) if (!have.has(s)) f.site.appendChild(el("option", { value: s }, s));
+    const table = clear(document.getElementById("queue"));
+    table.append(el("tr", {}, ...["#", "Severity", "Title", "Host", "State", "Assignee", "SLA"].map(h => el("th", {}, h))));
+    for (const t of rows) {
+      const tr = el("tr", { class: t.id === selected ? "selected ticket" : "ticket", "data-id": t.id, "data-state": lower(t.state) },
+        el("td", {}, el("a", { href: "?id=" + t.id, onclick: e => { e.preventDefault(); select(t.id); } }, "#" + t.id)),
+        el("td", {}, el("span", { class: "badge sev-" + lower(t.severity) }, lower(t.severity))),
+        el("td", { class: "title" }, t.title || t.ruleId || ""),
+        el("td", {}, el("a", { href: "/hosts/" + encodeURIComponent(t.agentId) }, t.hostname || t.agentId)),
+        el("td", { class: "state" }, lower(t.state)),
+        el("td", {}, t.assignee || "–"),
+        el("td", {}, slaCell(t, now)));
+      table.append(tr);
+    }
+    if (rows.length === 0) table.append(el("tr", {}, el("td", { colspan: 7, class: "muted" }, "No tickets match.")));
+  }
+
+  function actionButton(label, id, enabled, run) {
+    return el("button", { id: "act-" + id, disabled: !enabled || me.role === "viewer",
+      title: me.role === "viewer" ? "viewers cannot change tickets" : null, onclick: run }, label);
+  }
+
+  async function act(path, body) {
+    const status = document.getElementById("action-status");
+    try {
+      await post("/api/tickets/" + selected + "/" + path, body);
+      status.textContent = "";
+      await refresh();
+    } catch (e) {
+      status.textContent = e.message;
+    }
+  }
+
+  async function renderDetail() {
+    const node = document.getElementById("detail");
+    if (!selected) return;
+    let t;
+    try { t = await api("/api/tickets/" + selected); } catch (e) { clear(node).append(el("p", { class: "error" }, e.message)); return; }
+    const state = lower(t.state);
+    const live = state === "open" || state === "acknowledged";
+    const text = el("input", { id: "action-text", placeholder: "comment, note or reason", size: 40 });
+    const assignee = el("input", { id: "assignee", placeholder: "assignee", size: 14, value: t.assignee || me.username });
+    const timeline = el("ul", { class: "timeline", id: "timeline" });
+    for (const e of (t.timeline || [])) {
+      let detail = "";
+      try {
+        const d = typeof e.detail === "string" ? JSON.parse(e.detail || "{}") : (e.detail || {});
+        detail = Object.entries(d).filter(([, v]) => v !== null && v !== "").map(([k, v]) => k + ": " + (typeof v === "object" ? JSON.stringify(v) : v)).join(", ");
+      } catch (ignored) { detail = String(e.detail); }
+      timeline.append(el("li", {}, el("span", { class: "when" }, FL.time(e.at)), el("b", {}, e.kind), " ", e.actor ? "by " + e.actor : "",
+        detail ? el("div", { class: "muted" }, detail) : null));
+    }
+    clear(node).append(
+      el("h2", {}, el("span", { class: "badge sev-" + lower(t.severity) }, lower(t.severity)), " #" + t.id + " ", t.title || t.ruleId || ""),
+      el("dl", { class: "kv" },
+        el("dt", {}, "State"), el("dd", { id: "detail-state" }, state),
+        el("dt", {}, "Host"), el("dd", {}, el("a", { href: "/hosts/" + encodeURIComponent(t.agentId) }, t.hostname || t.agentId)),
+        el("dt", {}, "Site"), el("dd", {}, t.site || "–"),
+        el("dt", {}, "Rule"), el("dd", {}, (t.ruleId || "") + (t.resource ? " on " + t.resource : "")),
+        el("dt", {}, "Assignee"), el("dd", {}, t.assignee || "–"),
+        el("dt", {}, "Escalation"), el("dd", {}, String(t.escalationLevel || 0)),
+        el("dt", {}, "Recurrences"), el("dd", {}, String(t.recurrences || 0)),
+        el("dt", {}, "Fault"), el("dd", {}, t.faultActive ? "active" : "cleared"),
+        el("dt", {}, "Opened"), el("dd", {}, FL.time(t.openedAt)),
+        el("dt", {}, "SLA"), el("dd", {}, slaCell(t, Date.now()))),
+      t.description ? el("p", {}, t.description) : null,
+      el("div", { class: "actions" },
+        actionButton("Acknowledge", "ack", state === "open", () => act("ack", {})),
+        actionButton("Resolve", "resolve", live, () => act("resolve", { note: text.value })),
+        actionButton("Escalate", "escalate", live, () => act("escalate", { reason: text.value })),
+        actionButton("Reopen", "reopen", !live, () => act("reopen", { reason: text.value })),
+        actionButton("Comment", "comment", true, () => text.value.trim() && act("comment", { text: text.value }))),
+      el("div", { class: "actions" }, text),
+      el("div", { class: "actions" }, assignee, actionButton("Assign", "assign", live, () => act("assign", { assignee: assignee.value }))),
+      el("p", { id: "action-status", class: "error" }),
+      el("h2", {}, "Timeline"), timeline);
+  }
+
+  function select(id) {
+    selected = id;
+    history.replaceState(null, "", "?id=" + id);
+    renderQueue();
+    renderDetail();
+  }
+
+  async function refresh() {
+    try {
+      tickets = await api("/api/tickets?state=all");
+      document.getElementById("status").textContent = "";
+      renderQueue();
+      if (selected && !document.activeElement.matches("#action-text, #assignee")) await renderDetail();
+    } catch (e) {
+      document.getElementById("status").textContent = e.message;
+    }
+  }
+
+  for (const x of Object.values(f)) x.addEventListener("input", renderQueue);
+  FL.start("tickets").then(m => { me = m; refresh(); setInterval(refresh, 1000); });
+})();

@@ -6,6 +6,16 @@ import io.firstline.console.fleet.FleetState;
 import io.firstline.console.ingest.AgentServer;
 import io.firstline.console.ingest.IngestMetrics;
 import io.firstline.console.metrics.ConsoleMetrics;
+import io.firstline.console.notify.NotificationOutbox;
+import io.firstline.console.rules.ConsoleRuleRunner;
+import io.firstline.console.rules.RulesService;
+import io.firstline.console.tickets.AgentDirectory;
+import io.firstline.console.tickets.FaultIntake;
+import io.firstline.console.tickets.MaintenanceWindows;
+import io.firstline.console.tickets.TicketMetrics;
+import io.firstline.console.tickets.TicketPolicy;
+import io.firstline.console.tickets.TicketService;
+import io.firstline.console.tickets.TicketSweeper;
 import io.firstline.console.store.SqliteStore;
 import io.firstline.console.store.Store;
 import io.firstline.console.store.StoreException;
@@ -22,7 +32,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,13 +53,20 @@ public final class Console implements AutoCloseable {
     private final EventLoopGroup boss;
     private final EventLoopGroup agentWorkers;
     private final EventLoopGroup httpWorkers;
+    private final Clock clock;
     private Store store;
+    private RulesService rules;
+    private TicketService tickets;
+    private MaintenanceWindows windows;
+    private FaultIntake faultIntake;
+    private ScheduledExecutorService timers;
     private AgentServer agentServer;
     private HttpServer httpServer;
     private volatile boolean ready;
 
     private Console(ConsoleConfig config, Clock clock) {
         this.config = config;
+        this.clock = clock;
         this.fleet = new FleetState(clock, config.offlineAfter());
         this.boss = group(1, "firstline-accept");
         this.agentWorkers = group(Math.max(1, Runtime.getRuntime().availableProcessors()), "firstline-ingest");
@@ -76,17 +96,38 @@ public final class Console implements AutoCloseable {
     private void open() {
         String consoleId = consoleId(config.dataDir());
         store = openStore(config.dataDir());
+        openFaultDetection();
         metrics.bindFleet(fleet);
         metrics.bindEventLoops(boss, agentWorkers, httpWorkers);
         IngestMetrics ingestMetrics = new IngestMetrics(metrics.registry());
         agentServer = bindOrExplain("agent link", config.agentListen(), "--agent-port",
-                () -> AgentServer.bind(config, fleet, ingestMetrics, consoleId, boss, agentWorkers));
+                () -> AgentServer.bind(config, fleet, ingestMetrics, consoleId, boss, agentWorkers, faultIntake));
         httpServer = bindOrExplain("HTTP", config.httpListen(), "--http-port",
                 () -> HttpServer.bind(config.httpListen().bind(), config.httpListen().port(),
-                        new ConsoleRoutes(fleet, metrics, () -> ready), boss, httpWorkers));
+                        new ConsoleRoutes(fleet, metrics, () -> ready).withTickets(tickets, windows, rules, clock),
+                        boss, httpWorkers));
         ready = true;
         log.info("console {} ready: agents on {}:{}, HTTP on {}:{}, data in {}", consoleId, config.agentListen().bind(),
                 agentServer.port(), config.httpListen().bind(), httpServer.port(), config.dataDir());
+    }
+
+    /** Rules, tickets and the timers that drive them (rule reloads, console-side rules, the ticket sweeper). */
+    private void openFaultDetection() {
+        rules = RulesService.open(config.dataDir(), clock, metrics.registry());
+        AgentDirectory directory = id -> fleet.get(id)
+                .map(a -> new AgentDirectory.AgentFacts(a.host().getHostname(), "", a.host().getOsFamily(), Set.of()))
+                .orElse(AgentDirectory.AgentFacts.UNKNOWN);
+        tickets = new TicketService(store, clock, TicketPolicy.defaults(), directory, id -> rules.current().rule(id),
+                NotificationOutbox.none(), new TicketMetrics(metrics.registry()));
+        windows = new MaintenanceWindows(store, clock);
+        faultIntake = new FaultIntake(tickets, rules, directory);
+        ConsoleRuleRunner consoleRules = new ConsoleRuleRunner(fleet, rules, clock, config.sampleInterval(),
+                id -> tickets.activeFaults(id).stream().map(k -> new String[] {k.ruleId(), k.resource()}).toList(),
+                faultIntake::consoleTransition);
+        timers = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("firstline-timers", true));
+        timers.scheduleWithFixedDelay(rules::reload, 2, 2, TimeUnit.SECONDS);
+        timers.scheduleWithFixedDelay(consoleRules, 1, 1, TimeUnit.SECONDS);
+        timers.scheduleWithFixedDelay(new TicketSweeper(tickets), 1, 5, TimeUnit.SECONDS);
     }
 
     private static Store openStore(Path dataDir) {
@@ -148,6 +189,18 @@ public final class Console implements AutoCloseable {
         return fleet;
     }
 
+    public TicketService tickets() {
+        return tickets;
+    }
+
+    public RulesService rules() {
+        return rules;
+    }
+
+    public MaintenanceWindows maintenanceWindows() {
+        return windows;
+    }
+
     /** The durable store, open from start to close. */
     public Store store() {
         return store;
@@ -169,6 +222,12 @@ public final class Console implements AutoCloseable {
         }
         if (agentServer != null) {
             agentServer.close();
+        }
+        if (timers != null) {
+            timers.shutdownNow();
+        }
+        if (faultIntake != null) {
+            faultIntake.close();
         }
         boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         agentWorkers.shutdownGracefully(0, 1, TimeUnit.SECONDS);

@@ -8,12 +8,22 @@ import io.firstline.console.fleet.FleetState;
 import io.firstline.console.ingest.AgentServer;
 import io.firstline.console.ingest.IngestMetrics;
 import io.firstline.console.metrics.ConsoleMetrics;
+import io.firstline.console.notify.NotificationOutbox;
+import io.firstline.console.rules.ConsoleRuleRunner;
+import io.firstline.console.rules.RulesService;
+import io.firstline.console.tickets.AgentDirectory;
+import io.firstline.console.tickets.FaultIntake;
+import io.firstline.console.tickets.MaintenanceWindows;
+import io.firstline.console.tickets.TicketMetrics;
+import io.firstline.console.tickets.TicketPolicy;
+import io.firstline.console.tickets.TicketService;
+import io.firstline.console.tickets.TicketSweeper;
 import io.firstline.console.store.SqliteStore;
 import io.firstline.console.store.Store;
 import io.firstline.console.store.StoreException;
 import io.firstline.console.web.ConsoleRoutes;
 import io.firstline.console.web.HttpServer;
-import io.firstline.console.web.OpenTickets;
+import io.firstline.console.web.TicketCounts;
 import io.firstline.console.web.WebConsole;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -27,7 +37,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +62,11 @@ public final class Console implements AutoCloseable {
     private Store store;
     private Accounts accounts;
     private WebConsole web;
+    private RulesService rules;
+    private TicketService tickets;
+    private MaintenanceWindows windows;
+    private FaultIntake faultIntake;
+    private ScheduledExecutorService timers;
     private AgentServer agentServer;
     private HttpServer httpServer;
     private volatile boolean ready;
@@ -91,20 +109,41 @@ public final class Console implements AutoCloseable {
     private void open() {
         String consoleId = consoleId(config.dataDir());
         store = openStore(config.dataDir());
+        openFaultDetection();
         accounts = new Accounts(store, clock, new Passwords(Passwords.DEFAULT_ITERATIONS));
         accounts.bootstrapAdmin(config.dataDir());
-        web = new WebConsole(accounts, fleet, OpenTickets.NONE, httpWorkers.next());
+        web = new WebConsole(accounts, fleet, new TicketCounts(tickets), httpWorkers.next());
         metrics.bindFleet(fleet);
         metrics.bindEventLoops(boss, agentWorkers, httpWorkers);
         IngestMetrics ingestMetrics = new IngestMetrics(metrics.registry());
         agentServer = bindOrExplain("agent link", config.agentListen(), "--agent-port",
-                () -> AgentServer.bind(config, fleet, ingestMetrics, consoleId, boss, agentWorkers));
+                () -> AgentServer.bind(config, fleet, ingestMetrics, consoleId, boss, agentWorkers, faultIntake));
         httpServer = bindOrExplain("HTTP", config.httpListen(), "--http-port",
                 () -> HttpServer.bind(config.httpListen().bind(), config.httpListen().port(),
-                        new ConsoleRoutes(fleet, metrics, () -> ready), web, boss, httpWorkers));
+                        new ConsoleRoutes(fleet, metrics, () -> ready).withTickets(tickets, windows, rules, clock),
+                        web, boss, httpWorkers));
         ready = true;
         log.info("console {} ready: agents on {}:{}, HTTP on {}:{}, data in {}", consoleId, config.agentListen().bind(),
                 agentServer.port(), config.httpListen().bind(), httpServer.port(), config.dataDir());
+    }
+
+    /** Rules, tickets and the timers that drive them (rule reloads, console-side rules, the ticket sweeper). */
+    private void openFaultDetection() {
+        rules = RulesService.open(config.dataDir(), clock, metrics.registry());
+        AgentDirectory directory = id -> fleet.get(id)
+                .map(a -> new AgentDirectory.AgentFacts(a.host().getHostname(), "", a.host().getOsFamily(), Set.of()))
+                .orElse(AgentDirectory.AgentFacts.UNKNOWN);
+        tickets = new TicketService(store, clock, TicketPolicy.defaults(), directory, id -> rules.current().rule(id),
+                NotificationOutbox.none(), new TicketMetrics(metrics.registry()));
+        windows = new MaintenanceWindows(store, clock);
+        faultIntake = new FaultIntake(tickets, rules, directory);
+        ConsoleRuleRunner consoleRules = new ConsoleRuleRunner(fleet, rules, clock, config.sampleInterval(),
+                id -> tickets.activeFaults(id).stream().map(k -> new String[] {k.ruleId(), k.resource()}).toList(),
+                faultIntake::consoleTransition);
+        timers = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("firstline-timers", true));
+        timers.scheduleWithFixedDelay(rules::reload, 2, 2, TimeUnit.SECONDS);
+        timers.scheduleWithFixedDelay(consoleRules, 1, 1, TimeUnit.SECONDS);
+        timers.scheduleWithFixedDelay(new TicketSweeper(tickets), 1, 5, TimeUnit.SECONDS);
     }
 
     private static Store openStore(Path dataDir) {
@@ -166,6 +205,18 @@ public final class Console implements AutoCloseable {
         return fleet;
     }
 
+    public TicketService tickets() {
+        return tickets;
+    }
+
+    public RulesService rules() {
+        return rules;
+    }
+
+    public MaintenanceWindows maintenanceWindows() {
+        return windows;
+    }
+
     /** The durable store, open from start to close. */
     public Store store() {
         return store;
@@ -195,6 +246,12 @@ public final class Console implements AutoCloseable {
         }
         if (agentServer != null) {
             agentServer.close();
+        }
+        if (timers != null) {
+            timers.shutdownNow();
+        }
+        if (faultIntake != null) {
+            faultIntake.close();
         }
         boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         agentWorkers.shutdownGracefully(0, 1, TimeUnit.SECONDS);

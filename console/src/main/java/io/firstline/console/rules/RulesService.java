@@ -47,11 +47,11 @@ public final class RulesService {
     private RulesService(Path file, Clock clock, MeterRegistry registry) {
         this.file = file;
         this.clock = clock;
-        this.failures = Counter.builder("firstline_rules_reload_failures").description("Rules files rejected at load or reload")
+        this.failures = Counter.builder("firstline.rules.reload.failures").description("Rules files rejected at load or reload")
                 .register(registry);
-        Gauge.builder("firstline_rules_valid", this, s -> s.status.valid() ? 1 : 0)
+        Gauge.builder("firstline.rules.valid", this, s -> s.status.valid() ? 1 : 0)
                 .description("1 when the rules file on disk is in force, 0 when it was rejected").strongReference(true).register(registry);
-        Gauge.builder("firstline_rules_active", this, s -> s.current.rules().size())
+        Gauge.builder("firstline.rules.active", this, s -> s.current.rules().size())
                 .description("Rules in force").strongReference(true).register(registry);
     }
 

@@ -18,28 +18,28 @@ public final class TicketMetrics {
 
     public TicketMetrics(MeterRegistry registry) {
         this.registry = registry;
-        this.byState = MultiGauge.builder("firstline_tickets").description("Tickets by state and severity").register(registry);
-        this.commit = Timer.builder("firstline_fault_commit").description("From a fault event reaching the console to its ticket committed")
+        this.byState = MultiGauge.builder("firstline.tickets").description("Tickets by state and severity").register(registry);
+        this.commit = Timer.builder("firstline.fault.commit").description("From a fault event reaching the console to its ticket committed")
                 .publishPercentiles(0.5, 0.99).register(registry);
     }
 
     void fault(boolean raised) {
-        Counter.builder("firstline_fault_events").description("Fault events applied, by kind")
+        Counter.builder("firstline.fault.events").description("Fault events applied, by kind")
                 .tag("event", raised ? "raised" : "cleared").register(registry).increment();
     }
 
     void ticket(String event) {
-        Counter.builder("firstline_ticket_events").description("Ticket lifecycle events, by kind")
+        Counter.builder("firstline.ticket.events").description("Ticket lifecycle events, by kind")
                 .tag("event", event).register(registry).increment();
     }
 
     void slaBreach(String target) {
-        Counter.builder("firstline_sla_breaches").description("SLA targets missed, by target (ack, resolve)")
+        Counter.builder("firstline.sla.breaches").description("SLA targets missed, by target (ack, resolve)")
                 .tag("target", target).register(registry).increment();
     }
 
     void timeTo(String what, Duration d) {
-        Timer.builder("firstline_ticket_time_to_" + what).description("Time from a ticket opening to its " + what)
+        Timer.builder("firstline.ticket.time.to." + what).description("Time from a ticket opening to its " + what)
                 .register(registry).record(d);
     }
 

@@ -11,7 +11,9 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -334,6 +336,18 @@ public final class TicketService {
     }
 
     // ---- reading --------------------------------------------------------
+
+    /** When the SLA clock of each open or acknowledged ticket started (it restarts on reopen), by ticket id. */
+    public Map<Long, Instant> slaStarts() {
+        return store.read(c -> {
+            Map<Long, Instant> m = new HashMap<>();
+            for (long[] r : Sql.list(c, "SELECT id, sla_started_at_ms FROM tickets WHERE state IN ('open', 'acknowledged')",
+                    rs -> new long[] {rs.getLong(1), rs.getLong(2)})) {
+                m.put(r[0], Instant.ofEpochMilli(r[1]));
+            }
+            return m;
+        });
+    }
 
     public Optional<Ticket> get(long id) {
         return store.read(c -> TicketRepository.byId(c, id));

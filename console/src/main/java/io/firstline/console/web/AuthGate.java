@@ -52,6 +52,8 @@ final class AuthGate extends ChannelDuplexHandler {
     static final AttributeKey<String> SESSION_ID = AttributeKey.valueOf("firstline.session");
     static final String SESSION_COOKIE = "fl_session";
     static final String CSRF_HEADER = "X-CSRF-Token";
+    /** Set on every request that goes on: who is signed in (empty for anonymous); never taken from the client. */
+    static final String ACTOR_HEADER = "X-Firstline-Actor";
     private static final Set<String> OPEN = Set.of("/healthz", "/metrics", "/login", "/favicon.ico");
 
     private final Accounts accounts;
@@ -102,6 +104,10 @@ final class AuthGate extends ChannelDuplexHandler {
                 ctx.writeAndFlush(refusal).addListener(ChannelFutureListener.CLOSE);
             }
             return;
+        }
+        req.headers().remove(ACTOR_HEADER);
+        if (p.authenticated()) {
+            req.headers().set(ACTOR_HEADER, p.username());
         }
         ctx.fireChannelRead(req);
     }

@@ -34,8 +34,8 @@ class RulesServiceTest {
         assertFalse(s.status().valid());
         assertTrue(s.status().error().contains("rule 'memory_pressure': field 'for'"), s.status().error());
         assertEquals(defaults, s.current().rules().size(), "last good rules stay");
-        assertEquals(0.0, registry.get("firstline_rules_valid").gauge().value());
-        assertEquals(1.0, registry.get("firstline_rules_reload_failures").counter().count());
+        assertEquals(0.0, registry.get("firstline.rules.valid").gauge().value());
+        assertEquals(1.0, registry.get("firstline.rules.reload.failures").counter().count());
         assertEquals(List.of(), seen);
 
         Files.writeString(file, text.replace("condition: \"> 0.95\"\n    for: 2m", "condition: \"> 0.95\"\n    for: 3m"));

@@ -8,6 +8,7 @@
   let tickets = [];
   let selected = Number(new URLSearchParams(location.search).get("id")) || null;
   let me = null;
+  let shownKey = null;
   const f = {
     q: document.getElementById("q"), state: document.getElementById("f-state"),
     severity: document.getElementById("f-severity"), site: document.getElementById("f-site"),
@@ -92,6 +93,10 @@
     if (!selected) return;
     let t;
     try { t = await api("/api/tickets/" + selected); } catch (e) { clear(node).append(el("p", { class: "error" }, e.message)); return; }
+    // Only redraw when the ticket changed, so buttons and typed text stay put.
+    const key = t.id + "/" + t.updatedAt + "/" + (t.timeline || []).length;
+    if (key === shownKey) return;
+    shownKey = key;
     const state = lower(t.state);
     const live = state === "open" || state === "acknowledged";
     const text = el("input", { id: "action-text", placeholder: "comment, note or reason", size: 40 });

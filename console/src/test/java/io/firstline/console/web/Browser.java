@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -52,7 +53,16 @@ final class Browser implements AutoCloseable {
 
     /** Waits up to {@code seconds} for {@code condition} to be true (or non-null). */
     <T> T await(int seconds, ExpectedCondition<T> condition) {
-        return new WebDriverWait(driver, Duration.ofSeconds(seconds), Duration.ofMillis(50)).until(condition);
+        return new WebDriverWait(driver, Duration.ofSeconds(seconds), Duration.ofMillis(50))
+                .ignoring(StaleElementReferenceException.class).until(condition);
+    }
+
+    /** Clicks the element with this id, retrying while the page redraws it. */
+    void click(String id) {
+        await(10, d -> {
+            d.findElement(By.id(id)).click();
+            return true;
+        });
     }
 
     void signIn(String base, String user, String password) {

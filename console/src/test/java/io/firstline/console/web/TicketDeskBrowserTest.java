@@ -1,0 +1,157 @@
+package io.firstline.console.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.firstline.agent.AgentRuntime;
+import io.firstline.agent.collect.CollectorRegistry;
+import io.firstline.agent.collect.Registration;
+import io.firstline.agent.link.ConsoleAddress;
+import io.firstline.console.Console;
+import io.firstline.console.TestSupport;
+import io.firstline.console.auth.Accounts;
+import io.firstline.console.auth.Role;
+import io.firstline.console.config.ConsoleConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+
+/**
+ * A fault injected into a real agent (a collector whose signal the test
+ * sets) shows up live on the open ticket desk and on the fleet page; a viewer
+ * cannot acknowledge it; an engineer acknowledges and resolves it in the
+ * browser. Real console, real agent, headless Chromium.
+ */
+class TicketDeskBrowserTest {
+    static final String RULES = """
+            settings:
+              check_interval: 100ms
+            rules:
+              - id: test_signal_high
+                metric: test.signal
+                condition: "> 0.5"
+                for: 200ms
+                recover: { threshold: 0.5, for: 200ms }
+                severity: critical
+                title: "Test signal high"
+                description: "The test collector reports a high signal."
+                user_text: "A test fault."
+            """;
+
+    @TempDir
+    static Path dir;
+    static Console console;
+    static Browser browser;
+    static AgentRuntime agent;
+    static final AtomicReference<Double> signal = new AtomicReference<>(0.0);
+    static String base;
+
+    @RegisterExtension
+    final ScreenshotOnFailure screenshots = new ScreenshotOnFailure(() -> browser);
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path data = dir.resolve("console");
+        Files.createDirectories(data);
+        Files.writeString(data.resolve("rules.yaml"), RULES);
+        console = Console.start(ConsoleConfig.defaults(data)
+                .withAgentListen(new ConsoleConfig.Listen("127.0.0.1", 0))
+                .withHttpListen(new ConsoleConfig.Listen("127.0.0.1", 0))
+                .withSampleInterval(Duration.ofSeconds(1)));
+        base = "http://127.0.0.1:" + console.httpPort();
+        List<Registration> collectors = new ArrayList<>(CollectorRegistry.builtIn().select(Set.of(), Set.of()));
+        collectors.add(new Registration("testsignal", true, probe -> out -> out.value("test.signal", signal.get())));
+        agent = AgentRuntime.start(new AgentRuntime.Settings(List.of(new ConsoleAddress("127.0.0.1", console.agentPort())),
+                dir.resolve("agent"), Duration.ofSeconds(1), collectors));
+        browser = Browser.start(1400, 900);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.close();
+        }
+        if (agent != null) {
+            agent.close();
+        }
+        if (console != null) {
+            console.close();
+        }
+    }
+
+    private static WebElement ticketRow() {
+        List<WebElement> rows = browser.driver.findElements(By.cssSelector("#queue tr.ticket"));
+        return rows.stream().filter(r -> r.getText().contains("Test signal high")).findFirst().orElse(null);
+    }
+
+    private static String detailState() {
+        Object s = browser.driver.executeScript("const e = document.getElementById('detail-state'); return e && e.textContent;");
+        return s instanceof String str ? str : null;
+    }
+
+    @Test
+    void aFaultShowsUpLiveAndIsWorkedThroughInTheBrowserButNotByAViewer() throws Exception {
+        String engineerPassword = console.accounts().createUser("erin", Role.ENGINEER).orElseThrow();
+        String viewerPassword = console.accounts().createUser("victor", Role.VIEWER).orElseThrow();
+
+        // The desk is open before the fault happens.
+        browser.signIn(base, "erin", engineerPassword);
+        browser.driver.get(base + "/tickets");
+        browser.await(10, d -> d.findElements(By.cssSelector("#queue tr")).isEmpty() ? null : true);
+        browser.driver.executeScript("window.notReloaded = 1;");
+        signal.set(0.9);
+        WebElement row = browser.await(15, d -> ticketRow());
+        assertEquals(1L, browser.driver.executeScript("return window.notReloaded;"));
+        assertTrue(row.getText().contains("critical"), row.getText());
+        assertTrue(row.findElement(By.cssSelector(".sla")).getText().startsWith("ack in "), row.getText());
+        String id = row.getDomAttribute("data-id");
+
+        // The fleet page shows the agent critical, with its open ticket.
+        browser.driver.get(base + "/fleet");
+        browser.await(15, d -> {
+            List<WebElement> r = d.findElements(By.cssSelector(".vt-row[data-id='" + agent.agentId() + "']"));
+            return !r.isEmpty() && "critical".equals(r.get(0).getDomAttribute("data-health")) ? true : null;
+        });
+
+        // A viewer sees the ticket, cannot press Acknowledge, and the server refuses a hand-made request.
+        browser.signIn(base, "victor", viewerPassword);
+        browser.driver.get(base + "/tickets?id=" + id);
+        browser.await(10, d -> "open".equals(detailState()) ? true : null);
+        assertFalse(browser.driver.findElement(By.id("act-ack")).isEnabled());
+        Object status = browser.driver.executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                fetch('/api/me').then(r => r.json()).then(me => fetch('/api/tickets/' + arguments[0] + '/ack', {method: 'POST',
+                  headers: {'X-CSRF-Token': me.csrfToken, 'Content-Type': 'application/json'}, body: '{}'}))
+                  .then(r => done(r.status));
+                """, id);
+        assertEquals(403L, status);
+        TestSupport.Auth admin = TestSupport.adminToken(console);
+        assertEquals("open", TestSupport.get(base + "/api/tickets/" + id, admin).json().path("state").asText());
+
+        // The engineer acknowledges and resolves it in the browser; the timeline says who.
+        browser.signIn(base, "erin", engineerPassword);
+        browser.driver.get(base + "/tickets?id=" + id);
+        browser.await(10, d -> "open".equals(detailState()) ? true : null);
+        browser.click("act-ack");
+        browser.await(10, d -> "acknowledged".equals(detailState()) ? true : null);
+        browser.await(5, d -> d.findElement(By.id("timeline")).getText().contains("acknowledged by erin") ? true : null);
+        browser.driver.findElement(By.id("action-text")).sendKeys("restarted the signal");
+        browser.click("act-resolve");
+        browser.await(10, d -> "resolved".equals(detailState()) ? true : null);
+        browser.await(5, d -> d.findElement(By.id("timeline")).getText().contains("resolved by erin") ? true : null);
+        assertEquals("resolved", TestSupport.get(base + "/api/tickets/" + id, admin).json().path("state").asText());
+        signal.set(0.0);
+    }
+}

@@ -106,7 +106,8 @@
       let detail = "";
       try {
         const d = typeof e.detail === "string" ? JSON.parse(e.detail || "{}") : (e.detail || {});
-        detail = Object.entries(d).filter(([, v]) => v !== null && v !== "").map(([k, v]) => k + ": " + (typeof v === "object" ? JSON.stringify(v) : v)).join(", ");
+        detail = Object.entries(d).filter(([, v]) => v !== null && v !== "").map(([k, v]) => k + ": " + (typeof v === "object" ? JSON.stringify(v)
+          : /^\d{4}-\d\d-\d\dT[\d:.]+Z$/.test(String(v)) ? FL.time(v) : v)).join(", ");
       } catch (ignored) { detail = String(e.detail); }
       timeline.append(el("li", {}, el("span", { class: "when" }, FL.time(e.at)), el("b", {}, e.kind), " ", e.actor ? "by " + e.actor : "",
         detail ? el("div", { class: "muted" }, detail) : null));

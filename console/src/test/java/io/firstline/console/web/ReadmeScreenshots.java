@@ -9,7 +9,11 @@ import io.firstline.proto.Sample;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.SplittableRandom;
+import io.firstline.console.tickets.FaultEvent;
+import io.firstline.console.tickets.FaultKey;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -51,10 +55,10 @@ class ReadmeScreenshots {
                     s.closed();
                 }
             }
+            long firstTicket = faults(console);
             browser.signIn(base, "admin", password);
             browser.await(20, d -> d.findElement(By.tagName("body")).getDomAttribute("data-first-render"));
-            browser.driver.findElement(By.cssSelector(".vt-head div[data-key=cpu]")).click();
-            Thread.sleep(500); // let the sort paint before the picture (a screenshot tool, not a test)
+            Thread.sleep(500); // let the rows paint before the picture (a screenshot tool, not a test)
             browser.screenshot(out.resolve("fleet.png"));
             browser.driver.get(base + "/hosts/" + SimulatedAgents.id(0));
             browser.await(20, d -> {
@@ -64,8 +68,50 @@ class ReadmeScreenshots {
             browser.driver.executeScript("window.scrollTo(0, 330)");
             Thread.sleep(300);
             browser.screenshot(out.resolve("host.png"));
+ browser.driver.get(base + "/tickets?id=" + firstTicket);
+            browser.await(20, d -> d.findElements(By.id("timeline")).isEmpty() ? null : true);
+            Thread.sleep(300);
+            browser.screenshot(out.resolve("tickets.png"));
             System.out.println("screenshots written to " + out.toAbsolutePath().normalize());
         }
+    }
+
+    /** Raises a dozen faults on the simulated agents (tickets as the rules would open them); works a few. */
+    private static long faults(Console console) {
+        record F(int agent, String rule, String resource, String metric, double value, double threshold) {
+        }
+        List<F> faults = List.of(new F(12, "filesystem_read_only", "/home", "fs.read_only", 1, 1),
+                new F(3, "disk_almost_full", "/var", "fs.used_ratio", 0.97, 0.9),
+                new F(47, "memory_pressure", "", "memory.used_ratio", 0.96, 0.9),
+                new F(88, "cpu_saturated", "", "cpu.usage_ratio", 0.99, 0.95),
+                new F(120, "interface_down", "eth0", "net.up", 0, 1),
+                new F(131, "disk_almost_full", "/", "fs.used_ratio", 0.93, 0.9),
+                new F(200, "high_iowait", "", "cpu.iowait_ratio", 0.4, 0.3),
+                new F(257, "interface_errors", "wlan0", "net.errors_per_second", 12, 1),
+                new F(301, "gateway_unreachable", "", "net.gateway_reachable", 0, 1),
+                new F(333, "interface_drops", "eth0", "net.drops_per_second", 30, 10));
+        Instant now = Instant.now();
+        long first = 0;
+        int n = 0;
+        for (F f : faults) {
+            Instant at = now.minusSeconds(60L * (faults.size() - n) * 3);
+            var outcome = console.tickets().apply(new FaultEvent(new FaultKey(SimulatedAgents.id(f.agent()), f.rule(), f.resource()),
+                    true, f.metric(), f.value(), f.threshold(), at, at, "", 0, 0));
+            long id = outcome.ticket().orElseThrow().id();
+            if (n == 0) {
+                first = id;
+            }
+            if (n % 3 == 1) {
+                console.tickets().acknowledge(id, "erin");
+            }
+            if (n % 4 == 2) {
+                console.tickets().assign(id, "erin", "sam");
+            }
+            n++;
+        }
+        console.tickets().acknowledge(first, "erin");
+        console.tickets().comment(first, "erin", "Remounted /home read-write; fsck scheduled for tonight.");
+        return first;
     }
 
     /** An hour of smooth made-up history, one sample per 5 s. */

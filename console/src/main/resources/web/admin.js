@@ -45,10 +45,57 @@
     }
   }
 
+  async function loadRules() {
+    const r = await api("/api/rules");
+    const status = document.getElementById("rules-status");
+    status.textContent = (r.valid ? "The rules file is valid" : "The rules file has an error; the last good rules stay active")
+      + " (" + r.file + ", version " + r.activeVersion + ", checked " + FL.time(r.checkedAt) + ").";
+    status.className = r.valid ? "muted" : "error";
+    const box = document.getElementById("rules-error");
+    box.classList.toggle("hidden", r.valid || !r.error);
+    if (!r.valid && r.error) {
+      const kv = clear(document.getElementById("rules-error-kv"));
+      for (const k of ["message", "file", "line", "rule", "field", "problem"]) {
+        if (r.error[k] !== undefined && r.error[k] !== null && r.error[k] !== "") kv.append(el("dt", {}, k), el("dd", {}, String(r.error[k])));
+      }
+    }
+    const t = clear(document.getElementById("rules"));
+    t.append(el("tr", {}, ...["Rule", "Runs on", "Metric", "Condition", "For", "Recover", "Severity", "Title"].map(h => el("th", {}, h))));
+    for (const x of r.rules || []) {
+      t.append(el("tr", {}, el("td", {}, x.id), el("td", {}, x.runsOn), el("td", {}, x.metric + (x.resource ? " " + x.resource : "")),
+        el("td", {}, x.condition), el("td", {}, x.for), el("td", {}, x.recoverThreshold + " for " + x.recoverFor),
+        el("td", {}, el("span", { class: "badge sev-" + x.severity }, x.severity)), el("td", {}, x.title || "")));
+    }
+  }
+
+  async function loadWindows() {
+    const list = await api("/api/maintenance-windows");
+    const t = clear(document.getElementById("windows"));
+    t.append(el("tr", {}, ...["Scope", "From", "Until", "Reason", "By", ""].map(h => el("th", {}, h))));
+    for (const w of list) {
+      t.append(el("tr", {}, el("td", {}, w.scope + " " + w.value), el("td", {}, FL.time(w.startsAt)), el("td", {}, FL.time(w.endsAt)),
+        el("td", {}, w.reason || ""), el("td", {}, w.createdBy || ""),
+        el("td", {}, el("button", { onclick: () => post("/api/maintenance-windows/" + w.id + "/end").then(refresh, windowFail) }, "End now"))));
+    }
+    if (list.length === 0) t.append(el("tr", {}, el("td", { colspan: 6, class: "muted" }, "No maintenance windows.")));
+  }
+
+  function windowFail(e) {
+    document.getElementById("mw-error").textContent = e.message;
+  }
+
   function refresh() {
     document.getElementById("user-error").textContent = "";
-    return Promise.all([loadUsers(), loadAudit()]).catch(fail);
+    document.getElementById("mw-error").textContent = "";
+    return Promise.all([loadUsers(), loadAudit(), loadRules(), loadWindows()]).catch(fail);
   }
+
+  document.getElementById("new-window").addEventListener("submit", e => {
+    e.preventDefault();
+    post("/api/maintenance-windows", { scope: document.getElementById("mw-scope").value, value: document.getElementById("mw-value").value,
+      duration: document.getElementById("mw-duration").value, reason: document.getElementById("mw-reason").value })
+      .then(refresh, windowFail);
+  });
 
   document.getElementById("new-user").addEventListener("submit", e => {
     e.preventDefault();

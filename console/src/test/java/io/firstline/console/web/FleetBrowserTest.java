@@ -119,6 +119,35 @@ class FleetBrowserTest {
     }
 
     @Test
+    void anAdminManagesUsersRulesAndMaintenanceWindowsAndSeesTheAuditLog() {
+        browser.signIn(base, "admin", adminPassword);
+        browser.driver.get(base + "/admin");
+        browser.await(10, d -> d.findElements(By.cssSelector("#rules tr")).size() > 5 ? true : null);
+        assertTrue(browser.driver.findElement(By.id("rules")).getText().contains("disk_almost_full"));
+        assertTrue(browser.driver.findElement(By.id("rules-status")).getText().startsWith("The rules file is valid"));
+
+        browser.driver.findElement(By.id("new-name")).sendKeys("newbie");
+        browser.driver.findElement(By.cssSelector("#new-user button")).click();
+        String secret = browser.await(10, d -> {
+            String t = d.findElement(By.id("secret")).getText();
+            return t.contains("One-time password: ") ? t : null;
+        });
+        String password = secret.substring(secret.indexOf("One-time password: ") + 19).trim();
+        assertEquals(16, password.length(), secret);
+
+        browser.driver.findElement(By.id("mw-value")).sendKeys("berlin");
+        browser.driver.findElement(By.id("mw-scope")).sendKeys("site");
+        browser.driver.findElement(By.cssSelector("#new-window button")).click();
+        browser.await(10, d -> d.findElement(By.id("windows")).getText().contains("site berlin") ? true : null);
+        browser.await(10, d -> d.findElement(By.id("audit")).getText().contains("POST /api/maintenance-windows") ? true : null);
+        assertTrue(browser.driver.findElement(By.id("audit")).getText().contains("POST /api/users"));
+
+        // The new engineer can sign in with the one-time password.
+        browser.signIn(base, "newbie", password);
+        assertTrue(browser.driver.findElement(By.cssSelector("header .who")).getText().contains("newbie (engineer)"));
+    }
+
+    @Test
     void aViewerSeesTheFleetButTheServerRefusesTheirChanges() {
         String password = console.accounts().createUser("viewer-" + System.nanoTime() % 100000, Role.VIEWER)
                 .orElseThrow();

@@ -37,6 +37,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Executors;
@@ -61,6 +62,7 @@ public final class Console implements AutoCloseable {
     private final EventLoopGroup httpWorkers;
     private Store store;
     private Accounts accounts;
+    private Optional<String> initialAdminPassword = Optional.empty();
     private WebConsole web;
     private RulesService rules;
     private TicketService tickets;
@@ -111,7 +113,7 @@ public final class Console implements AutoCloseable {
         store = openStore(config.dataDir());
         openFaultDetection();
         accounts = new Accounts(store, clock, new Passwords(Passwords.DEFAULT_ITERATIONS));
-        accounts.bootstrapAdmin(config.dataDir());
+        initialAdminPassword = accounts.bootstrapAdmin(config.dataDir());
         web = new WebConsole(accounts, fleet, new TicketCounts(tickets), httpWorkers.next());
         metrics.bindFleet(fleet);
         metrics.bindEventLoops(boss, agentWorkers, httpWorkers);
@@ -220,6 +222,11 @@ public final class Console implements AutoCloseable {
     /** The durable store, open from start to close. */
     public Store store() {
         return store;
+    }
+
+    /** The one-time password of the admin this start created (first start only). */
+    public Optional<String> initialAdminPassword() {
+        return initialAdminPassword;
     }
 
     /** Users, sessions, API tokens and the audit log. */

@@ -136,4 +136,30 @@ class JarsIT {
         });
         assertTrue(agent.isAlive() && console.isAlive());
     }
+
+    @Test
+    void theDemoPrintsItsLoginAndWritesItAndAnApiTokenForScripts() throws Exception {
+        Path data = dir.resolve("demo-data");
+        Process demo = launch("console", jar("firstline.consoleJar").toString(), "demo", "--data", data.toString(),
+                "--http-port", Integer.toString(httpPort), "--agent-port", Integer.toString(agentPort));
+        Path login = data.resolve("admin-login");
+        Path token = data.resolve("api-token");
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(token) && Files.size(token) > 0);
+        for (Path p : List.of(login, token)) {
+            assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(p)), p.toString());
+        }
+        String[] userPassword = Files.readString(login).trim().split(" ");
+        assertEquals(2, userPassword.length);
+        assertEquals("admin", userPassword[0]);
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(dir.resolve("console.log"))
+                .contains("Login:     admin / " + userPassword[1]));
+        // The login signs in; the token reads the API, where the demo's own agent is online.
+        TestSupport.login(base, userPassword[0], userPassword[1]);
+        auth = TestSupport.bearer(Files.readString(token).trim());
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            JsonNode a = onlyAgent();
+            return a != null && "online".equals(a.path("status").asText());
+        });
+        stop(demo);
+    }
 }

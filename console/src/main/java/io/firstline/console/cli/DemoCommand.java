@@ -86,11 +86,12 @@ public final class DemoCommand implements Runnable {
     public static final String API_TOKEN = "api-token";
 
     /**
-     * Gives the demo's admin a fresh password and API token and writes both
-     * for scripts (mode 0600). Returns the password.
+     * Writes the demo admin's login and a fresh API token for scripts (mode
+     * 0600): the first start's one-time password, or on a reused data
+     * directory a fresh one. Returns the password.
      */
     static String demoLogin(Console console, Path dir) {
-        String password = console.accounts().resetPassword("admin")
+        String password = console.initialAdminPassword().or(() -> console.accounts().resetPassword("admin"))
                 .orElseThrow(() -> new UserError("the data directory " + dir + " has no user 'admin'; use a fresh --data"));
         Accounts.writeSecret(dir.resolve(ADMIN_LOGIN), "admin " + password + "\n");
         Accounts.writeSecret(dir.resolve(API_TOKEN), console.accounts().createApiToken("admin", "demo") + "\n");

@@ -162,5 +162,7 @@
   window.addEventListener("resize", () => schedule(false));
   setInterval(() => schedule(false), 1000);  // "last seen" keeps counting
 
-  FL.start("fleet").then(connect).catch(e => { document.getElementById("live").textContent = e.message; });
+  // The live connection does not wait for the user's details: one round trip less to the first rows.
+  connect();
+  FL.start("fleet").catch(e => { document.getElementById("live").textContent = e.message; });
 })();

@@ -2,6 +2,7 @@ package io.firstline.console.fleet;
 
 import io.firstline.proto.CollectorRun;
 import io.firstline.proto.Hello;
+import io.firstline.proto.HostFacts;
 import io.firstline.proto.Inventory;
 import io.firstline.proto.Sample;
 import io.firstline.proto.SeriesDef;
@@ -36,6 +37,11 @@ final class AgentRecord {
     private List<CollectorRun> runs = List.of();
     private long sampleTimeMs;
     private Inventory inventory = Inventory.getDefaultInstance();
+    private String site = "";
+    private float cpu = Float.NaN;
+    private float memory = Float.NaN;
+    private float disk = Float.NaN;
+    private String diskMount = "";
 
     AgentRecord(String id) {
         this(id, new AtomicLong(), MetricHistory.oneHour(5));
@@ -73,6 +79,10 @@ final class AgentRecord {
             series.clear();
             values.clear();
             texts.clear();
+            cpu = Float.NaN;
+            memory = Float.NaN;
+            disk = Float.NaN;
+            diskMount = "";
         }
         this.hello = h;
         this.session = session;
@@ -139,6 +149,7 @@ final class AgentRecord {
         float cpu = Float.NaN;
         float memory = Float.NaN;
         float disk = Float.NaN;
+        String mount = "";
         float rx = 0;
         float tx = 0;
         for (Map.Entry<Integer, Double> e : values.entrySet()) {
@@ -150,7 +161,12 @@ final class AgentRecord {
             switch (d.getMetric()) {
                 case "cpu.usage_ratio" -> cpu = v;
                 case "memory.used_ratio" -> memory = v;
-                case "fs.used_ratio" -> disk = Float.isNaN(disk) ? v : Math.max(disk, v);
+                case "fs.used_ratio" -> {
+                    if (Float.isNaN(disk) || v > disk) {
+                        disk = v;
+                        mount = d.getResource();
+                    }
+                }
                 case "net.rx_bytes_per_second" -> rx += "lo".equals(d.getResource()) ? 0 : v;
                 case "net.tx_bytes_per_second" -> tx += "lo".equals(d.getResource()) ? 0 : v;
                 default -> {
@@ -158,6 +174,10 @@ final class AgentRecord {
             }
         }
         history.record(epochSecond, cpu, memory, disk, rx, tx);
+        this.cpu = cpu;
+        this.memory = memory;
+        this.disk = disk;
+        this.diskMount = mount;
     }
 
     synchronized boolean applyInventory(long sequence, Inventory inv, Instant now) {
@@ -167,6 +187,8 @@ final class AgentRecord {
             return false;
         }
         inventory = inv;
+        site = inv.getItemsList().stream().filter(i -> i.getKind().equals("agent") && i.getAttributesMap().containsKey("site"))
+                .map(i -> i.getAttributesMap().get("site")).findFirst().orElse("");
         lastSequence = Math.max(lastSequence, sequence);
         return true;
     }
@@ -181,6 +203,13 @@ final class AgentRecord {
 
     synchronized long bootEpoch() {
         return bootEpoch;
+    }
+
+    /** The overview facts, without copying the values (for the fleet page). */
+    synchronized AgentSummary summary(Instant now, java.time.Duration offlineAfter) {
+        HostFacts h = hello == null ? HostFacts.getDefaultInstance() : hello.getHost();
+        return new AgentSummary(id, h.getHostname(), (h.getOsFamily() + " " + h.getOsVersion()).trim(), site,
+                FleetState.online(session != null, lastSeen, now, offlineAfter), lastSeen, cpu, memory, disk, diskMount);
     }
 
     /** An immutable copy for readers. */

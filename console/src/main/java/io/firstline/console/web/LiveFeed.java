@@ -2,7 +2,7 @@ package io.firstline.console.web;
 
 import static io.netty.handler.codec.http.HttpResponseStatus.FORBIDDEN;
 
-import io.firstline.console.fleet.AgentSnapshot;
+import io.firstline.console.fleet.AgentSummary;
 import io.firstline.console.fleet.FleetState;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -86,8 +86,8 @@ final class LiveFeed implements AutoCloseable {
             ch.closeFuture().addListener(f -> loop.execute(() -> clients.remove(ch)));
             Map<String, OpenTickets.Count> t = tickets.byAgent();
             List<Map<String, Object>> rows = new ArrayList<>();
-            for (AgentSnapshot a : fleet.list()) {
-                rows.add(FleetRows.row(a, fleet, t.get(a.id())));
+            for (AgentSummary a : fleet.summaries()) {
+                rows.add(FleetRows.row(a, t.get(a.id())));
             }
             send(ch, "reset", Json.write(Map.of("rows", rows, "serverTime", System.currentTimeMillis())));
         });
@@ -130,7 +130,7 @@ final class LiveFeed implements AutoCloseable {
             if (!changed.isEmpty()) {
                 List<Map<String, Object>> rows = new ArrayList<>(changed.size());
                 for (String id : changed) {
-                    fleet.get(id).ifPresent(a -> rows.add(FleetRows.row(a, fleet, t.get(id))));
+                    fleet.summary(id).ifPresent(a -> rows.add(FleetRows.row(a, t.get(id))));
                 }
                 String data = Json.write(Map.of("rows", rows, "serverTime", System.currentTimeMillis()));
                 for (Channel ch : List.copyOf(clients)) {

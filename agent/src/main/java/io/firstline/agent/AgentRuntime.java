@@ -9,9 +9,11 @@ import io.firstline.agent.encode.SeriesDictionary;
 import io.firstline.agent.link.AgentLink;
 import io.firstline.agent.link.ConsoleAddress;
 import io.firstline.agent.link.MemoryOutbox;
+import io.firstline.agent.rules.AgentRules;
 import io.firstline.proto.Envelope;
 import io.firstline.proto.HostFacts;
 import io.firstline.proto.Hello;
+import io.firstline.proto.RuleSet;
 import io.firstline.proto.Welcome;
 import io.firstline.wire.WireProtocol;
 import java.nio.file.Path;
@@ -61,6 +63,7 @@ public final class AgentRuntime implements AutoCloseable {
     private final HostFacts facts;
     private final ScheduledExecutorService collectThread;
     private final AtomicLong offsetMs = new AtomicLong();
+    private final AgentRules rules;
     private ScheduledFuture<?> schedule;
     private Duration interval;
 
@@ -89,7 +92,13 @@ public final class AgentRuntime implements AutoCloseable {
                     public void clockOffset(long millis) {
                         offsetMs.set(millis);
                     }
+
+                    @Override
+                    public void ruleSet(RuleSet set) {
+                        rules.install(set);
+                    }
                 }, RandomGenerator.getDefault());
+        this.rules = new AgentRules(clock, collectThread, link::send, s.collectors(), probe, offsetMs::get);
     }
 
     /** Starts collecting and connecting. */
@@ -146,15 +155,23 @@ public final class AgentRuntime implements AutoCloseable {
 
     private void cycle() {
         try {
-            link.send(Envelope.newBuilder().setSample(encoder.encode(runner.collect())));
+            var snapshot = runner.collect();
+            link.send(Envelope.newBuilder().setSample(encoder.encode(snapshot)));
+            rules.onSnapshot(snapshot);
         } catch (RuntimeException e) {
             // Never let one bad cycle end the schedule.
             log.error("collection cycle failed", e);
         }
     }
 
+    /** The agent's fault rules (what it holds raised, for tests and status). */
+    public AgentRules rules() {
+        return rules;
+    }
+
     @Override
     public void close() {
+        rules.close();
         collectThread.shutdownNow();
         link.close();
     }

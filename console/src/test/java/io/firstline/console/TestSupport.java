@@ -60,6 +60,12 @@ public final class TestSupport {
         }
     }
 
+    /** POSTs a JSON body. */
+    public static Response post(String url, String json) {
+        return send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
     public static int freePort() {
         try (ServerSocket s = new ServerSocket(0)) {
             s.setReuseAddress(true);

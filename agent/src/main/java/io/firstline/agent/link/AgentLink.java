@@ -43,6 +43,10 @@ public final class AgentLink implements AutoCloseable {
         /** Estimated offset of the console's clock from ours (console minus agent), in ms. */
         default void clockOffset(long millis) {
         }
+
+        /** The console pushed the fault rules this agent runs (at connect and when they change). */
+        default void ruleSet(io.firstline.proto.RuleSet set) {
+        }
     }
 
     /** How the link reaches the console, and what it says first. */
@@ -160,6 +164,10 @@ public final class AgentLink implements AutoCloseable {
         if (ack.getBootEpoch() == settings.bootEpoch()) {
             outbox.ack(ack.getSequence());
         }
+    }
+
+    void onRuleSet(io.firstline.proto.RuleSet set) {
+        listener.ruleSet(set);
     }
 
     void onClockOffset(long millis) {

@@ -35,6 +35,7 @@ final class LinkHandler extends SimpleChannelInboundHandler<Envelope> {
             case WELCOME -> welcome(ctx, msg.getWelcome());
             case ACK -> link.onAck(msg.getAck());
             case HEARTBEAT -> heartbeat(msg.getHeartbeat());
+            case RULE_SET -> link.onRuleSet(msg.getRuleSet());
             case REFUSE -> {
                 closeReason = "refused: " + msg.getRefuse().getReason() + " " + msg.getRefuse().getMessage();
                 log.error("console refused this agent: {} {}", msg.getRefuse().getReason(), msg.getRefuse().getMessage());

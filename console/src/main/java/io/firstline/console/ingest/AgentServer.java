@@ -24,6 +24,12 @@ public final class AgentServer implements AutoCloseable {
      */
     public static AgentServer bind(ConsoleConfig config, FleetState fleet, IngestMetrics metrics, String consoleId,
                                    EventLoopGroup boss, EventLoopGroup workers) throws InterruptedException {
+        return bind(config, fleet, metrics, consoleId, boss, workers, FaultPort.NONE);
+    }
+
+    /** Binds with fault detection: sessions push rules down and commit fault events through {@code faults}. */
+    public static AgentServer bind(ConsoleConfig config, FleetState fleet, IngestMetrics metrics, String consoleId,
+                                   EventLoopGroup boss, EventLoopGroup workers, FaultPort faults) throws InterruptedException {
         Channel ch = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(NioServerSocketChannel.class)
@@ -31,7 +37,7 @@ public final class AgentServer implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
-                .childHandler(new AgentServerInitializer(config, fleet, metrics, consoleId))
+                .childHandler(new AgentServerInitializer(config, fleet, metrics, consoleId, faults))
                 .bind(config.agentListen().bind(), config.agentListen().port())
                 .sync()
                 .channel();

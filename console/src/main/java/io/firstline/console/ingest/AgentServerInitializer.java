@@ -19,8 +19,14 @@ final class AgentServerInitializer extends ChannelInitializer<Channel> {
     private final IngestMetrics metrics;
     private final ByteCounter byteCounter;
     private final String consoleId;
+    private final FaultPort faults;
 
     AgentServerInitializer(ConsoleConfig config, FleetState fleet, IngestMetrics metrics, String consoleId) {
+        this(config, fleet, metrics, consoleId, FaultPort.NONE);
+    }
+
+    AgentServerInitializer(ConsoleConfig config, FleetState fleet, IngestMetrics metrics, String consoleId, FaultPort faults) {
+        this.faults = faults;
         this.config = config;
         this.fleet = fleet;
         this.metrics = metrics;
@@ -35,6 +41,6 @@ final class AgentServerInitializer extends ChannelInitializer<Channel> {
         Framing.addCodec(ch.pipeline(), config.maxFrameBytes());
         // An agent sends a sample or heartbeat every interval; silence for the offline period ends the connection.
         ch.pipeline().addLast("idle", new IdleStateHandler(config.offlineAfter().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
-        ch.pipeline().addLast("session", new AgentSession(config, fleet, metrics, consoleId));
+        ch.pipeline().addLast("session", new AgentSession(config, fleet, metrics, consoleId, faults));
     }
 }

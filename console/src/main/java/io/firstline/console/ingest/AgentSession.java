@@ -35,10 +35,20 @@ final class AgentSession extends SimpleChannelInboundHandler<Envelope> {
     private final FleetState fleet;
     private final IngestMetrics metrics;
     private final String consoleId;
+    private final FaultPort faults;
     private FleetState.Session session;
+    private String agentId;
     private ScheduledFuture<?> handshakeTimer;
+    // Acks are cumulative: while a fault event is being committed, later acks wait for it.
+    private int pendingCommits;
+    private long heldAck;
 
     AgentSession(ConsoleConfig config, FleetState fleet, IngestMetrics metrics, String consoleId) {
+        this(config, fleet, metrics, consoleId, FaultPort.NONE);
+    }
+
+    AgentSession(ConsoleConfig config, FleetState fleet, IngestMetrics metrics, String consoleId, FaultPort faults) {
+        this.faults = faults;
         this.config = config;
         this.fleet = fleet;
         this.metrics = metrics;
@@ -91,6 +101,7 @@ final class AgentSession extends SimpleChannelInboundHandler<Envelope> {
                 }
                 session.heard();
             }
+            case FAULT_RAISED, FAULT_CLEARED -> fault(ctx, msg, start);
             case HEARTBEAT -> {
                 session.heard();
                 ctx.writeAndFlush(Envelope.newBuilder().setHeartbeat(Heartbeat.newBuilder()
@@ -123,15 +134,42 @@ final class AgentSession extends SimpleChannelInboundHandler<Envelope> {
                 .setAckedSequence(session.ackedAtHello())
                 .setConsoleTimeMs(System.currentTimeMillis())
                 .setConsoleId(consoleId)).build(), ctx.voidPromise());
+        faults.ruleSet(h).ifPresent(rules -> ctx.writeAndFlush(rules, ctx.voidPromise()));
+        agentId = h.getAgentId();
+        faults.connected(agentId, h, ctx.channel());
         log.info("agent {} ({}) connected from {}", h.getAgentId(), h.getHost().getHostname(), ctx.channel().remoteAddress());
     }
 
+    /** Commits a fault event off the event loop; its ack (and any after it) waits for the commit. */
+    private void fault(ChannelHandlerContext ctx, Envelope msg, long start) {
+        session.heard();
+        pendingCommits++;
+        faults.apply(agentId, session.bootEpoch(), msg.getSequence(), msg).whenComplete((ok, failure) ->
+                ctx.executor().execute(() -> {
+                    pendingCommits--;
+                    if (failure != null) {
+                        log.error("could not commit a fault event of agent {}; closing so that it is sent again", agentId, failure);
+                        metrics.rejected(WireRejection.INTERNAL);
+                        ctx.close();
+                        return;
+                    }
+                    metrics.faults.increment();
+                    ack(ctx, msg.getSequence(), start);
+                }));
+    }
+
     private void ack(ChannelHandlerContext ctx, long sequence, long startNanos) {
-        if (sequence != 0) {
-            ctx.writeAndFlush(Envelope.newBuilder().setAck(Ack.newBuilder()
-                    .setBootEpoch(session.bootEpoch()).setSequence(sequence)).build(), ctx.voidPromise());
-        }
         metrics.latency.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+        if (pendingCommits > 0) {
+            heldAck = Math.max(heldAck, sequence);
+            return;
+        }
+        long upTo = Math.max(sequence, heldAck);
+        heldAck = 0;
+        if (upTo != 0 && ctx.channel().isActive()) {
+            ctx.writeAndFlush(Envelope.newBuilder().setAck(Ack.newBuilder()
+                    .setBootEpoch(session.bootEpoch()).setSequence(upTo)).build(), ctx.voidPromise());
+        }
     }
 
     private void refuse(ChannelHandlerContext ctx, Refuse.Reason reason, WireRejection counted, String message) {
@@ -180,6 +218,7 @@ final class AgentSession extends SimpleChannelInboundHandler<Envelope> {
         }
         if (session != null) {
             session.closed();
+            faults.disconnected(agentId, ctx.channel());
         }
         ctx.fireChannelInactive();
     }

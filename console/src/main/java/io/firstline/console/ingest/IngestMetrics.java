@@ -21,6 +21,7 @@ public final class IngestMetrics {
     final Counter samples;
     final Counter duplicates;
     final Counter inventories;
+    final Counter faults;
     final Counter bytes;
     final Timer latency;
     private final Map<WireRejection, Counter> connectionsRejected = new EnumMap<>(WireRejection.class);
@@ -32,6 +33,7 @@ public final class IngestMetrics {
         duplicates = Counter.builder("firstline.ingest.duplicates")
                 .description("Sequenced messages dropped because they were already committed").register(registry);
         inventories = Counter.builder("firstline.ingest.inventories").description("Inventories received and applied").register(registry);
+        faults = Counter.builder("firstline.ingest.faults").description("Fault events received and committed").register(registry);
         bytes = Counter.builder("firstline.ingest.received").baseUnit("bytes").description("Bytes received on the agent link").register(registry);
         latency = Timer.builder("firstline.ingest.latency")
                 .description("Time from a message's arrival to its acknowledgement being written")

@@ -22,6 +22,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -46,6 +47,11 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
         /** JSON of one agent, or empty if unknown. */
         Optional<String> agentJson(String id);
+
+        /** Further route groups (tickets, rules, ...), tried before the built-in routes. */
+        default List<ApiModule> modules() {
+            return List.of();
+        }
     }
 
     private final Routes routes;
@@ -59,6 +65,8 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         FullHttpResponse res;
         try {
             res = route(req);
+        } catch (ApiError e) {
+            res = json(e.status, error(e.getMessage()));
         } catch (RuntimeException e) {
             log.error("error serving {} {}", req.method(), req.uri(), e);
             res = json(HttpResponseStatus.INTERNAL_SERVER_ERROR, error("internal error; see the console log"));
@@ -75,7 +83,13 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     private FullHttpResponse route(FullHttpRequest req) {
-        String path = new QueryStringDecoder(req.uri()).path();
+        QueryStringDecoder query = new QueryStringDecoder(req.uri());
+        String path = query.path();
+        for (ApiModule m : routes.modules()) {
+            if (m.handles(path)) {
+                return m.handle(req, query);
+            }
+        }
         boolean get = req.method().equals(HttpMethod.GET) || req.method().equals(HttpMethod.HEAD);
         if (!get) {
             FullHttpResponse r = json(METHOD_NOT_ALLOWED, error("only GET is supported here"));
@@ -90,7 +104,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 return text(OK, routes.metrics(), ConsoleMetrics.CONTENT_TYPE);
             }
             case "/", "/api", "/api/" -> {
-                return json(OK, "{\"endpoints\":[\"/api/agents\",\"/api/agents/{id}\",\"/metrics\",\"/healthz\"]}");
+                return json(OK, "{\"endpoints\":[\"/api/agents\",\"/api/agents/{id}\",\"/api/tickets\",\"/api/tickets/{id}\",\"/api/rules\",\"/api/maintenance-windows\",\"/metrics\",\"/healthz\"]}");
             }
             case "/api/agents", "/api/agents/" -> {
                 return json(OK, routes.agentsJson());

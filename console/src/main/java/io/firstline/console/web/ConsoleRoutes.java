@@ -2,6 +2,11 @@ package io.firstline.console.web;
 
 import io.firstline.console.fleet.FleetState;
 import io.firstline.console.metrics.ConsoleMetrics;
+import io.firstline.console.rules.RulesService;
+import io.firstline.console.tickets.MaintenanceWindows;
+import io.firstline.console.tickets.TicketService;
+import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
@@ -11,10 +16,30 @@ public final class ConsoleRoutes implements ApiHandler.Routes {
     private final ConsoleMetrics metrics;
     private final BooleanSupplier ready;
 
+    private final List<ApiModule> modules;
+
     public ConsoleRoutes(FleetState fleet, ConsoleMetrics metrics, BooleanSupplier ready) {
+        this(fleet, metrics, ready, List.of());
+    }
+
+    private ConsoleRoutes(FleetState fleet, ConsoleMetrics metrics, BooleanSupplier ready, List<ApiModule> modules) {
         this.fleet = fleet;
         this.metrics = metrics;
         this.ready = ready;
+        this.modules = List.copyOf(modules);
+    }
+
+    /** These routes plus the ticket, maintenance-window and rules API. */
+    public ConsoleRoutes withTickets(TicketService tickets, MaintenanceWindows windows, RulesService rules, Clock clock) {
+        List<ApiModule> all = new java.util.ArrayList<>(modules);
+        all.add(new TicketApi(tickets, windows, clock));
+        all.add(new RulesApi(rules));
+        return new ConsoleRoutes(fleet, metrics, ready, all);
+    }
+
+    @Override
+    public List<ApiModule> modules() {
+        return modules;
     }
 
     @Override

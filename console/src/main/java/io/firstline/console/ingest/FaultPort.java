@@ -1,0 +1,44 @@
+package io.firstline.console.ingest;
+
+import io.firstline.proto.Envelope;
+import io.firstline.proto.Hello;
+import io.netty.channel.Channel;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Where an agent session hands fault detection: the rule set to push down
+ * after the Welcome, and the agent's fault events, which must be committed
+ * (with their tickets) before the session acknowledges them. Implemented
+ * downstream (tickets); {@link #NONE} when fault detection is off.
+ */
+public interface FaultPort {
+    FaultPort NONE = new FaultPort() {
+        @Override
+        public Optional<Envelope> ruleSet(Hello hello) {
+            return Optional.empty();
+        }
+
+        @Override
+        public CompletableFuture<Void> apply(String agentId, long bootEpoch, long sequence, Envelope event) {
+            return CompletableFuture.completedFuture(null);
+        }
+    };
+
+    /** The RuleSet envelope for this agent, sent right after the Welcome; empty for none. */
+    Optional<Envelope> ruleSet(Hello hello);
+
+    /**
+     * Applies a sequenced FaultRaised or FaultCleared. The future completes
+     * once the event and its ticket are durably committed (never on the
+     * caller's event loop, so the session must hop back to it).
+     */
+    CompletableFuture<Void> apply(String agentId, long bootEpoch, long sequence, Envelope event);
+
+    /** A welcomed agent's channel, so that changed rules can be pushed to it. */
+    default void connected(String agentId, Hello hello, Channel channel) {
+    }
+
+    default void disconnected(String agentId, Channel channel) {
+    }
+}

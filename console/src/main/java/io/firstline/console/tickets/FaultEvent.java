@@ -1,0 +1,26 @@
+package io.firstline.console.tickets;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * A fault raised or cleared, from an agent (sequenced: {@code bootEpoch} and
+ * {@code sequence} identify it, so a replay is recognised) or from the
+ * console's own rules ({@code sequence} 0: applied by state only).
+ *
+ * @param value     the value that decided it
+ * @param threshold the threshold it crossed (raises)
+ * @param since     when the condition began
+ * @param at        when the transition happened
+ * @param reason    for clears: "recovered", "no data", "rule removed"
+ */
+public record FaultEvent(FaultKey key, boolean raised, String metric, double value, double threshold, Instant since,
+                         Instant at, String reason, long bootEpoch, long sequence) {
+    public FaultEvent {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(at, "at");
+        since = since == null ? at : since;
+        metric = metric == null ? "" : metric;
+        reason = reason == null ? "" : reason;
+    }
+}

@@ -9,6 +9,9 @@ import io.firstline.console.ingest.AgentServer;
 import io.firstline.console.ingest.IngestMetrics;
 import io.firstline.console.metrics.ConsoleMetrics;
 import io.firstline.console.notify.NotificationOutbox;
+import io.firstline.console.notify.NotifyConfig;
+import io.firstline.console.notify.WebhookSender;
+import io.firstline.console.notify.WebhookTarget;
 import io.firstline.console.rules.ConsoleRuleRunner;
 import io.firstline.console.rules.RulesService;
 import io.firstline.console.tickets.AgentDirectory;
@@ -37,6 +40,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -69,6 +73,7 @@ public final class Console implements AutoCloseable {
     private MaintenanceWindows windows;
     private FaultIntake faultIntake;
     private ScheduledExecutorService timers;
+    private ScheduledExecutorService notifier;
     private AgentServer agentServer;
     private HttpServer httpServer;
     private volatile boolean ready;
@@ -135,8 +140,14 @@ public final class Console implements AutoCloseable {
         AgentDirectory directory = id -> fleet.get(id)
                 .map(a -> new AgentDirectory.AgentFacts(a.host().getHostname(), "", a.host().getOsFamily(), Set.of()))
                 .orElse(AgentDirectory.AgentFacts.UNKNOWN);
+        List<WebhookTarget> targets;
+        try {
+            targets = NotifyConfig.load(config.dataDir());
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage());
+        }
         tickets = new TicketService(store, clock, TicketPolicy.defaults(), directory, id -> rules.current().rule(id),
-                NotificationOutbox.none(), new TicketMetrics(metrics.registry()));
+                new NotificationOutbox(targets), new TicketMetrics(metrics.registry()));
         windows = new MaintenanceWindows(store, clock);
         faultIntake = new FaultIntake(tickets, rules, directory);
         ConsoleRuleRunner consoleRules = new ConsoleRuleRunner(fleet, rules, clock, config.sampleInterval(),
@@ -146,6 +157,10 @@ public final class Console implements AutoCloseable {
         timers.scheduleWithFixedDelay(rules::reload, 2, 2, TimeUnit.SECONDS);
         timers.scheduleWithFixedDelay(consoleRules, 1, 1, TimeUnit.SECONDS);
         timers.scheduleWithFixedDelay(new TicketSweeper(tickets), 1, 5, TimeUnit.SECONDS);
+        // Webhooks get their own thread: a receiver that is down delays only its own notifications.
+        notifier = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("firstline-notify", true));
+        notifier.scheduleWithFixedDelay(new WebhookSender(store, clock, targets, Duration.ofSeconds(10), metrics.registry()),
+                1, 1, TimeUnit.SECONDS);
     }
 
     private static Store openStore(Path dataDir) {
@@ -219,6 +234,17 @@ public final class Console implements AutoCloseable {
         return windows;
     }
 
+    private static void awaitQuietly(ScheduledExecutorService s) {
+        if (s == null) {
+            return;
+        }
+        try {
+            s.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** The durable store, open from start to close. */
     public Store store() {
         return store;
@@ -257,6 +283,11 @@ public final class Console implements AutoCloseable {
         if (timers != null) {
             timers.shutdownNow();
         }
+        if (notifier != null) {
+            notifier.shutdownNow();
+        }
+        awaitQuietly(timers);
+        awaitQuietly(notifier);
         if (faultIntake != null) {
             faultIntake.close();
         }

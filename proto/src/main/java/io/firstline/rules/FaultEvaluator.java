@@ -84,18 +84,23 @@ public final class FaultEvaluator {
         return byMetric.containsKey(metric);
     }
 
-    /** Takes a fault that another party holds raised (the console, after a restart) as raised here. */
+    /**
+     * Takes a fault that another party holds raised (the console, for an agent
+     * that restarted) as raised here, so that it clears if the condition is
+     * gone. A series this evaluator already knows is left alone: its own
+     * state is newer than the other party's, whose view catches up from the
+     * events still on their way.
+     */
     public synchronized void adopt(String ruleId, String resource) {
-        if (!rules.containsKey(ruleId)) {
+        if (!rules.containsKey(ruleId) || states.containsKey(new Key(ruleId, resource))) {
             return;
         }
-        SeriesState s = states.computeIfAbsent(new Key(ruleId, resource), k -> new SeriesState());
-        if (!s.active()) {
-            Instant now = clock.instant();
-            s.phase = Phase.FIRING;
-            s.firingSince = now;
-            s.lastSeen = now;
-        }
+        SeriesState s = new SeriesState();
+        Instant now = clock.instant();
+        s.phase = Phase.FIRING;
+        s.firingSince = now;
+        s.lastSeen = now;
+        states.put(new Key(ruleId, resource), s);
     }
 
     /** One value of {@code metric} for {@code resource}; returns the transitions it causes. */

@@ -204,6 +204,8 @@ class FaultEvaluatorTest {
         assertEquals(1, eval.observe("fs.used_ratio", "/", 0.5).size());
         eval.adopt("unknown_rule", "/");
         assertEquals(List.of(), eval.active());
+        eval.adopt("disk_full", "/");
+        assertEquals(List.of(), eval.active(), "a series evaluated here keeps its own state");
     }
 
     @Test

@@ -52,6 +52,8 @@ public final class AgentRules implements AutoCloseable {
     private final LongSupplier clockOffsetMillis;
     private final FaultEvaluator evaluator;
     private final Map<String, Integer> failures = new HashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong raisesSent = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong clearsSent = new java.util.concurrent.atomic.AtomicLong();
     private String version = "";
     private FastChecks fast;
     private ScheduledFuture<?> fastSchedule;
@@ -140,12 +142,14 @@ public final class AgentRules implements AutoCloseable {
                 send.accept(Envelope.newBuilder().setFaultRaised(FaultRaised.newBuilder().setFault(ref)
                         .setMetric(t.rule().metric()).setValue(t.value()).setThreshold(t.rule().threshold())
                         .setSinceMs(t.since().toEpochMilli()).setRaisedMs(t.at().toEpochMilli()).setRuleSetVersion(version)));
-                log.info("fault raised: {} on '{}' (value {})", t.rule().id(), t.resource(), t.value());
+                raisesSent.incrementAndGet();
+                log.debug("fault raised: {} on '{}' (value {})", t.rule().id(), t.resource(), t.value());
             } else {
                 send.accept(Envelope.newBuilder().setFaultCleared(FaultCleared.newBuilder().setFault(ref)
                         .setValue(Double.isFinite(t.value()) ? t.value() : 0).setClearedMs(t.at().toEpochMilli())
                         .setReason(t.reason())));
-                log.info("fault cleared: {} on '{}' ({})", t.rule().id(), t.resource(), t.reason());
+                clearsSent.incrementAndGet();
+                log.debug("fault cleared: {} on '{}' ({})", t.rule().id(), t.resource(), t.reason());
             }
         }
     }
@@ -153,6 +157,16 @@ public final class AgentRules implements AutoCloseable {
     /** The faults this agent holds raised now. */
     public List<FaultEvaluator.Active> active() {
         return evaluator.active();
+    }
+
+    /** FaultRaised events handed to the link since start. */
+    public long raisesSent() {
+        return raisesSent.get();
+    }
+
+    /** FaultCleared events handed to the link since start. */
+    public long clearsSent() {
+        return clearsSent.get();
     }
 
     @Override

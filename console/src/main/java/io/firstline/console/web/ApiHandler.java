@@ -5,6 +5,7 @@ import static io.netty.handler.codec.http.HttpResponseStatus.NOT_FOUND;
 import static io.netty.handler.codec.http.HttpResponseStatus.OK;
 import static io.netty.handler.codec.http.HttpResponseStatus.SERVICE_UNAVAILABLE;
 
+import io.firstline.console.metrics.ConsoleMetrics;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler.Sharable;
@@ -100,7 +101,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 return routes.ready() ? json(OK, "{\"status\":\"ok\"}") : json(SERVICE_UNAVAILABLE, "{\"status\":\"starting\"}");
             }
             case "/metrics" -> {
-                return text(OK, routes.metrics(), "text/plain; version=0.0.4; charset=utf-8");
+                return text(OK, routes.metrics(), ConsoleMetrics.CONTENT_TYPE);
             }
             case "/", "/api", "/api/" -> {
                 return json(OK, "{\"endpoints\":[\"/api/agents\",\"/api/agents/{id}\",\"/api/tickets\",\"/api/tickets/{id}\",\"/api/rules\",\"/api/maintenance-windows\",\"/metrics\",\"/healthz\"]}");

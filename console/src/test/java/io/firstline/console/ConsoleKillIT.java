@@ -78,8 +78,15 @@ class ConsoleKillIT {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("console.log").toFile())).start();
         started.add(p);
         await().atMost(Duration.ofSeconds(60)).until(() -> get(base + "/healthz").status() == 200);
+        if (auth == null) {
+            // Sign in as the admin the first start made; the session is in the store and outlives kill -9.
+            String[] login = Files.readString(data.resolve("initial-admin-password")).trim().split(" ");
+            auth = TestSupport.login(base, login[0], login[1]);
+        }
         return p;
     }
+
+    private TestSupport.Auth auth;
 
     @AfterEach
     void cleanUp() throws Exception {
@@ -96,7 +103,7 @@ class ConsoleKillIT {
     }
 
     private List<JsonNode> tickets() {
-        TestSupport.Response r = get(base + "/api/tickets?state=all&rule=test_flip&limit=5000");
+        TestSupport.Response r = get(base + "/api/tickets?state=all&rule=test_flip&limit=5000", auth);
         List<JsonNode> out = new ArrayList<>();
         if (r.status() == 200) {
             r.json().forEach(out::add);

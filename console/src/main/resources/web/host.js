@@ -88,6 +88,12 @@
   function showTickets(list) {
     const node = document.getElementById("tickets");
     const mine = list.filter(t => t.agentId === id);
+    // Health as on the fleet page: offline, else the worst open ticket, else ok.
+    const live = mine.filter(t => t.state === "open" || t.state === "acknowledged");
+    const dot = document.getElementById("health");
+    if (dot.className !== "dot h-offline") {
+      dot.className = "dot h-" + (live.some(t => t.severity === "critical") ? "critical" : live.length ? "warning" : "ok");
+    }
     clear(node);
     if (mine.length === 0) { node.textContent = "No tickets."; return; }
     node.classList.remove("muted");
@@ -108,7 +114,7 @@
       showAgent(a);
       showHistory(h);
       document.getElementById("error").classList.add("hidden");
-      api("/api/tickets?state=all").then(showTickets).catch(() => {});
+      api("/api/tickets?state=all&agent=" + encodeURIComponent(id)).then(showTickets).catch(() => {});
     } catch (e) {
       const err = document.getElementById("error");
       err.textContent = e.message;

@@ -125,6 +125,11 @@ class TicketDeskBrowserTest {
             return !r.isEmpty() && "critical".equals(r.get(0).getDomAttribute("data-health")) ? true : null;
         });
 
+        // So does its host page, with the ticket linked.
+        browser.driver.get(base + "/hosts/" + agent.agentId());
+        browser.await(15, d -> d.findElement(By.id("tickets")).getText().contains("Test signal high")
+                && "dot h-critical".equals(d.findElement(By.id("health")).getDomAttribute("class")) ? true : null);
+
         // A viewer sees the ticket, cannot press Acknowledge, and the server refuses a hand-made request.
         browser.signIn(base, "victor", viewerPassword);
         browser.driver.get(base + "/tickets?id=" + id);

@@ -73,7 +73,9 @@ final class AuthGate extends ChannelDuplexHandler {
         String path = new QueryStringDecoder(req.uri()).path();
         boolean open = OPEN.contains(path) || path.startsWith("/static/") || path.startsWith("/webjars/");
         String[] session = new String[1];
-        Principal p = authenticate(req, session);
+        // Static files need no user: skip the store lookup for them.
+        boolean asset = path.startsWith("/static/") || path.startsWith("/webjars/");
+        Principal p = asset ? Principal.ANONYMOUS : authenticate(req, session);
         ctx.channel().attr(PRINCIPAL).set(p);
         ctx.channel().attr(SESSION_ID).set(session[0]);
         boolean changes = !req.method().equals(HttpMethod.GET) && !req.method().equals(HttpMethod.HEAD);

@@ -43,6 +43,8 @@ final class Browser implements AutoCloseable {
             options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                     "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync",
                     "--user-data-dir=" + profile, "--window-size=" + width + "," + height);
+            // Keep the browser console, so tests can check that the CSP blocked nothing.
+            options.setCapability("goog:loggingPrefs", java.util.Map.of("browser", "ALL"));
             ChromeDriverService service = new ChromeDriverService.Builder()
                     .usingDriverExecutable(chromedriver.toFile()).usingAnyFreePort().build();
             return new Browser(new ChromeDriver(service, options), profile);
@@ -72,6 +74,13 @@ final class Browser implements AutoCloseable {
         driver.findElement(By.id("password")).sendKeys(password);
         driver.findElement(By.id("submit")).click();
         await(30, d -> d.getCurrentUrl().endsWith("/fleet") ? true : null);
+    }
+
+    /** Console messages since the last call that report a Content-Security-Policy violation. */
+    java.util.List<String> cspViolations() {
+        return driver.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll().stream()
+                .map(org.openqa.selenium.logging.LogEntry::getMessage)
+                .filter(m -> m.contains("Content Security Policy") || m.contains("Content-Security-Policy")).toList();
     }
 
     /** Saves a PNG of the page to {@code file} (creating its folder). */

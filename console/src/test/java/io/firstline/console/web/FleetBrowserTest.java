@@ -95,6 +95,8 @@ class FleetBrowserTest {
             assertFalse(browser.driver.findElements(By.cssSelector("#filesystems td")).isEmpty());
             assertTrue(browser.driver.findElement(By.id("hostname")).getText().length() > 0);
             browser.screenshot(Path.of("target", "screenshots", "host-page.png"));
+            // The pages and uPlot work under the strict CSP: nothing was blocked.
+            assertEquals(List.of(), browser.cspViolations());
         }
     }
 
@@ -113,6 +115,12 @@ class FleetBrowserTest {
             browser.driver.get(base + "/hosts/evil-agent");
             browser.await(10, d -> evil.equals(d.findElement(By.id("hostname")).getText()) ? true : null);
             assertEquals(null, browser.driver.executeScript("return window.pwned === undefined ? null : window.pwned;"));
+            // And should markup ever get in, the CSP stops inline script: the browser refuses it and says so.
+            browser.cspViolations();
+            browser.driver.executeScript("const s = document.createElement('script'); s.textContent = 'window.inlineRan = 1';"
+                    + " document.body.appendChild(s);");
+            assertEquals(null, browser.driver.executeScript("return window.inlineRan === undefined ? null : window.inlineRan;"));
+            assertFalse(browser.cspViolations().isEmpty(), "the CSP violation shows in the console");
         } finally {
             s.closed();
         }

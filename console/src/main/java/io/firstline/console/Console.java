@@ -132,7 +132,7 @@ public final class Console implements AutoCloseable {
         tickets = new TicketService(store, clock, TicketPolicy.defaults(), directory, id -> rules.current().rule(id),
                 new NotificationOutbox(targets), new TicketMetrics(metrics.registry()));
         windows = new MaintenanceWindows(store, clock);
-        faultIntake = new FaultIntake(tickets, rules, directory);
+        faultIntake = new FaultIntake(tickets, rules, directory, metrics.registry());
         ConsoleRuleRunner consoleRules = new ConsoleRuleRunner(fleet, rules, clock, config.sampleInterval(),
                 id -> tickets.activeFaults(id).stream().map(k -> new String[] {k.ruleId(), k.resource()}).toList(),
                 faultIntake::consoleTransition);

@@ -19,6 +19,7 @@ import io.firstline.console.tickets.FaultIntake;
 import io.firstline.console.tickets.MaintenanceWindows;
 import io.firstline.console.tickets.TicketMetrics;
 import io.firstline.console.tickets.TicketPolicy;
+import io.firstline.console.tickets.TicketPolicyLoader;
 import io.firstline.console.tickets.TicketService;
 import io.firstline.console.tickets.TicketSweeper;
 import io.firstline.console.store.SqliteStore;
@@ -141,15 +142,17 @@ public final class Console implements AutoCloseable {
                 .map(a -> new AgentDirectory.AgentFacts(a.host().getHostname(), "", a.host().getOsFamily(), Set.of()))
                 .orElse(AgentDirectory.AgentFacts.UNKNOWN);
         List<WebhookTarget> targets;
+        TicketPolicy policy;
         try {
             targets = NotifyConfig.load(config.dataDir());
+            policy = TicketPolicyLoader.load(config.dataDir());
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }
-        tickets = new TicketService(store, clock, TicketPolicy.defaults(), directory, id -> rules.current().rule(id),
+        tickets = new TicketService(store, clock, policy, directory, id -> rules.current().rule(id),
                 new NotificationOutbox(targets), new TicketMetrics(metrics.registry()));
         windows = new MaintenanceWindows(store, clock);
-        faultIntake = new FaultIntake(tickets, rules, directory);
+        faultIntake = new FaultIntake(tickets, rules, directory, metrics.registry());
         ConsoleRuleRunner consoleRules = new ConsoleRuleRunner(fleet, rules, clock, config.sampleInterval(),
                 id -> tickets.activeFaults(id).stream().map(k -> new String[] {k.ruleId(), k.resource()}).toList(),
                 faultIntake::consoleTransition);

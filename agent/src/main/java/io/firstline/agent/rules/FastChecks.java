@@ -12,8 +12,9 @@ import java.util.function.Predicate;
 /**
  * Re-reads, between samples, only the signals some rule watches. Each
  * collector gets its own fresh instance here (so the sample's rate windows
- * are untouched); a collector is kept once it has produced a watched metric
- * and dropped after {@value #LEARNING_PASSES} passes if it never did.
+ * are untouched). After {@value #LEARNING_PASSES} passes a collector that
+ * produced values, none of them watched, is dropped; one that produced
+ * nothing yet (rates need two readings, a source may start empty) stays.
  */
 final class FastChecks {
     static final int LEARNING_PASSES = 3;
@@ -21,6 +22,7 @@ final class FastChecks {
     private static final class Candidate {
         final CollectorRunner runner;
         boolean useful;
+        boolean produced;
 
         Candidate(CollectorRunner runner) {
             this.runner = runner;
@@ -41,6 +43,7 @@ final class FastChecks {
         List<Snapshot.Reading> out = new ArrayList<>();
         for (Candidate c : candidates) {
             for (Snapshot.Reading r : c.runner.collect().values()) {
+                c.produced = true;
                 if (watched.test(r.metric())) {
                     c.useful = true;
                     out.add(r);
@@ -48,7 +51,7 @@ final class FastChecks {
             }
         }
         if (++passes == LEARNING_PASSES) {
-            candidates.removeIf(c -> !c.useful);
+            candidates.removeIf(c -> c.produced && !c.useful);
         }
         return out;
     }

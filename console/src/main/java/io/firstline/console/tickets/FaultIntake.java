@@ -12,6 +12,8 @@ import io.firstline.proto.RuleSet;
 import io.firstline.rules.Rule;
 import io.firstline.rules.RuleCodec;
 import io.firstline.rules.Transition;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.netty.channel.Channel;
 import java.time.Instant;
 import java.util.List;
@@ -49,8 +51,12 @@ public final class FaultIntake implements FaultPort, AutoCloseable {
         return t;
     });
     private final Map<String, Link> links = new ConcurrentHashMap<>();
+    private final Timer intake;
 
-    public FaultIntake(TicketService tickets, RulesService rules, AgentDirectory directory) {
+    public FaultIntake(TicketService tickets, RulesService rules, AgentDirectory directory, MeterRegistry registry) {
+        this.intake = Timer.builder("firstline.fault.intake")
+                .description("From an agent's fault event arriving at the console to its ticket committed")
+                .publishPercentiles(0.5, 0.99).publishPercentileHistogram(false).register(registry);
         this.tickets = tickets;
         this.rules = rules;
         this.directory = directory;
@@ -107,7 +113,11 @@ public final class FaultIntake implements FaultPort, AutoCloseable {
             case FAULT_CLEARED -> cleared(agentId, bootEpoch, sequence, event.getFaultCleared());
             default -> throw new IllegalArgumentException("not a fault event: " + event.getBodyCase());
         };
-        return CompletableFuture.runAsync(() -> tickets.apply(e), thread);
+        long arrived = System.nanoTime();
+        return CompletableFuture.runAsync(() -> {
+            tickets.apply(e);
+            intake.record(System.nanoTime() - arrived, TimeUnit.NANOSECONDS);
+        }, thread);
     }
 
     private static FaultEvent raised(String agentId, long epoch, long seq, FaultRaised r) {

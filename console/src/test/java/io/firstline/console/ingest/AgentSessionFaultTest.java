@@ -1,0 +1,127 @@
+package io.firstline.console.ingest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.firstline.console.config.ConsoleConfig;
+import io.firstline.console.fleet.FleetState;
+import io.firstline.proto.Envelope;
+import io.firstline.proto.FaultRaised;
+import io.firstline.proto.FaultRef;
+import io.firstline.proto.HostFacts;
+import io.firstline.proto.Hello;
+import io.firstline.proto.RuleSet;
+import io.firstline.proto.Sample;
+import io.firstline.wire.Framing;
+import io.firstline.wire.WireProtocol;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/** Fault events on the console's side of the link: the rule set goes down, acks wait for commits. */
+class AgentSessionFaultTest {
+    private final ConsoleConfig config = ConsoleConfig.defaults(Path.of("/tmp/unused"));
+    private final FleetState fleet = new FleetState(Clock.systemUTC(), config.offlineAfter());
+    private final List<CompletableFuture<Void>> commits = new ArrayList<>();
+    private final List<Long> applied = new ArrayList<>();
+
+    private final FaultPort port = new FaultPort() {
+        @Override
+        public Optional<Envelope> ruleSet(Hello hello) {
+            return Optional.of(Envelope.newBuilder().setRuleSet(RuleSet.newBuilder().setVersion("v1")).build());
+        }
+
+        @Override
+        public CompletableFuture<Void> apply(String agentId, long bootEpoch, long sequence, Envelope event) {
+            applied.add(sequence);
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            commits.add(f);
+            return f;
+        }
+    };
+
+    private EmbeddedChannel channel() {
+        EmbeddedChannel ch = new EmbeddedChannel(new AgentServerInitializer(config, fleet,
+                new IngestMetrics(new SimpleMeterRegistry()), "console-test", port));
+        ch.freezeTime();
+        return ch;
+    }
+
+    private static void send(EmbeddedChannel ch, Envelope e) {
+        EmbeddedChannel enc = new EmbeddedChannel();
+        Framing.addCodec(enc.pipeline(), WireProtocol.DEFAULT_MAX_FRAME_BYTES);
+        enc.writeOutbound(e);
+        Object o;
+        while ((o = enc.readOutbound()) != null) {
+            ch.writeInbound(o);
+        }
+        enc.finishAndReleaseAll();
+    }
+
+    private static List<Envelope> replies(EmbeddedChannel ch) {
+        ch.runPendingTasks();
+        EmbeddedChannel dec = new EmbeddedChannel();
+        Framing.addCodec(dec.pipeline(), WireProtocol.DEFAULT_MAX_FRAME_BYTES);
+        Object o;
+        while ((o = ch.readOutbound()) != null) {
+            dec.writeInbound(o);
+        }
+        List<Envelope> out = new ArrayList<>();
+        Envelope e;
+        while ((e = dec.readInbound()) != null) {
+            out.add(e);
+        }
+        dec.finishAndReleaseAll();
+        return out;
+    }
+
+    private static Envelope fault(long seq) {
+        return Envelope.newBuilder().setSequence(seq).setFaultRaised(FaultRaised.newBuilder()
+                .setFault(FaultRef.newBuilder().setRuleId("disk_almost_full").setResource("/")).setValue(0.95)).build();
+    }
+
+    private static Envelope sample(long seq) {
+        return Envelope.newBuilder().setSequence(seq).setSample(Sample.newBuilder().setTimestampMs(seq)).build();
+    }
+
+    private static List<Long> acks(List<Envelope> replies) {
+        return replies.stream().filter(Envelope::hasAck).map(e -> e.getAck().getSequence()).toList();
+    }
+
+    @Test
+    void rulesFollowTheWelcomeAndNoAckOvertakesAFaultStillCommitting() {
+        EmbeddedChannel ch = channel();
+        send(ch, Envelope.newBuilder().setHello(Hello.newBuilder().setAgentId("agent-1").setBootEpoch(42)
+                .setProtocolVersion(WireProtocol.VERSION).setMinProtocolVersion(WireProtocol.MIN_VERSION)
+                .setHost(HostFacts.newBuilder().setHostname("h"))).build());
+        List<Envelope> first = replies(ch);
+        assertEquals(Envelope.BodyCase.WELCOME, first.get(0).getBodyCase());
+        assertEquals("v1", first.get(1).getRuleSet().getVersion());
+
+        send(ch, sample(1));
+        assertEquals(List.of(1L), acks(replies(ch)));
+        send(ch, fault(2));
+        send(ch, sample(3));
+        send(ch, fault(4));
+        assertEquals(List.of(), acks(replies(ch)), "nothing acked while fault 2 commits");
+        assertEquals(List.of(2L, 4L), applied);
+        commits.get(0).complete(null);
+        assertEquals(List.of(), acks(replies(ch)), "fault 4 is still committing");
+        commits.get(1).complete(null);
+        assertEquals(List.of(4L), acks(replies(ch)), "one cumulative ack once both committed");
+        send(ch, sample(5));
+        assertEquals(List.of(5L), acks(replies(ch)));
+
+        send(ch, fault(6));
+        commits.get(2).completeExceptionally(new IllegalStateException("disk full"));
+        replies(ch);
+        assertTrue(!ch.isActive(), "a failed commit closes the connection so the agent sends it again");
+        ch.finishAndReleaseAll();
+    }
+}

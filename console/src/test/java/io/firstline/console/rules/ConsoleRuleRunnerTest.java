@@ -1,0 +1,113 @@
+package io.firstline.console.rules;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.firstline.console.MutableClock;
+import io.firstline.console.fleet.FleetState;
+import io.firstline.proto.HostFacts;
+import io.firstline.proto.Hello;
+import io.firstline.proto.Sample;
+import io.firstline.proto.SeriesDef;
+import io.firstline.rules.Transition;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The console's own rules over the live fleet state, with a clock the test moves. */
+class ConsoleRuleRunnerTest {
+    @TempDir
+    Path dir;
+
+    private final MutableClock clock = new MutableClock();
+    private final List<String> seen = new ArrayList<>();
+
+    private ConsoleRuleRunner runner(FleetState fleet, List<String[]> heldRaised) throws Exception {
+        Files.writeString(dir.resolve("rules.yaml"), """
+                rules:
+                  - id: disk_fill_within_24h
+                    kind: trend
+                    metric: fs.free_bytes
+                    condition: "< 0"
+                    horizon: 24h
+                    window: 6h
+                    for: 0s
+                    severity: warning
+                    title: t
+                    description: d
+                    user_text: u
+                  - id: agent_offline
+                    kind: console
+                    metric: agent.silent_intervals
+                    condition: ">= 3"
+                    for: 0s
+                    recover: { threshold: 1, for: 0s }
+                    severity: critical
+                    title: t
+                    description: d
+                    user_text: u
+                """);
+        RulesService rules = RulesService.open(dir, clock, new SimpleMeterRegistry());
+        return new ConsoleRuleRunner(fleet, rules, clock, Duration.ofSeconds(10), id -> heldRaised,
+                (agent, t) -> seen.add(agent + " " + t.rule().id() + " " + t.resource() + " "
+                        + (t.type() == Transition.Type.RAISED ? "raised" : "cleared")));
+    }
+
+    private static Hello hello() {
+        return Hello.newBuilder().setAgentId("pc-1").setBootEpoch(1).setHost(HostFacts.newBuilder().setHostname("pc")).build();
+    }
+
+    private void sample(FleetState.Session s, long seq, double freeBytes) {
+        s.sample(seq, Sample.newBuilder().setTimestampMs(clock.millis())
+                .addNewSeries(SeriesDef.newBuilder().setId(1).setMetric("fs.free_bytes").setResource("/data"))
+                .addSeries(1).addValues(freeBytes).build());
+    }
+
+    @Test
+    void trendRaisesBeforeTheDiskIsFullAndSilenceRaisesAgentOffline() throws Exception {
+        FleetState fleet = new FleetState(clock, Duration.ofSeconds(30));
+        ConsoleRuleRunner runner = runner(fleet, List.of());
+        FleetState.Session s = fleet.connect(hello(), "test");
+        double free = 60e9;
+        for (int i = 1; i <= 40 && seen.isEmpty(); i++) {
+            sample(s, i, free);
+            runner.evaluate();
+            free -= 1.5e9; // 9 GB an hour: full in under 7 h
+            clock.advance(Duration.ofMinutes(10));
+            s.heard();
+        }
+        assertEquals(List.of("pc-1 disk_fill_within_24h /data raised"), seen);
+        assertTrue(free > 40e9, "raised with plenty of space left: " + free);
+
+        seen.clear();
+        clock.advance(Duration.ofSeconds(29));
+        runner.evaluate();
+        assertEquals(List.of(), seen);
+        clock.advance(Duration.ofSeconds(2));
+        runner.evaluate();
+        assertEquals(List.of("pc-1 agent_offline  raised"), seen);
+        s.heard();
+        runner.evaluate();
+        assertEquals("pc-1 agent_offline  cleared", seen.get(1));
+    }
+
+    @Test
+    void aFaultTheStoreHoldsRaisedIsAdoptedNotRaisedAgain() throws Exception {
+        FleetState fleet = new FleetState(clock, Duration.ofSeconds(30));
+        ConsoleRuleRunner runner = runner(fleet, List.<String[]>of(new String[] {"agent_offline", ""}));
+        FleetState.Session s = fleet.connect(hello(), "test");
+        s.closed();
+        clock.advance(Duration.ofMinutes(5));
+        runner.evaluate();
+        assertEquals(List.of(), seen, "still offline: no second raise after a console restart");
+        FleetState.Session back = fleet.connect(hello(), "test");
+        back.heard();
+        runner.evaluate();
+        assertEquals(List.of("pc-1 agent_offline  cleared"), seen);
+    }
+}

@@ -75,10 +75,10 @@ const FL = (() => {
     try { await post("/logout"); } finally { location.href = "/login"; }
   }
 
-  const pct = v => (v === null || v === undefined) ? "–" : (v * 100).toFixed(0) + "%";
+  const pct = v => (typeof v !== "number" || isNaN(v)) ? "–" : (v * 100).toFixed(0) + "%";
 
   function bytes(n) {
-    if (n === null || n === undefined || isNaN(n)) return "–";
+    if (typeof n !== "number" || isNaN(n)) return "–";
     const u = ["B", "KiB", "MiB", "GiB", "TiB"];
     let i = 0;
     while (Math.abs(n) >= 1024 && i < u.length - 1) { n /= 1024; i++; }

@@ -52,6 +52,18 @@
       [...net.entries()].map(([name, n]) => [name, n.up === undefined ? "" : (n.up ? "yes" : "no"),
         bytes(n.rx_bytes_per_second), bytes(n.tx_bytes_per_second), n.errors_per_second,
         n.speed_bits_per_second ? (n.speed_bits_per_second / 1e6).toFixed(0) + " Mbit/s" : ""]));
+    // Top processes: the agent reports slots cpu1..cpu5 (by CPU) and mem1..mem5 (by memory).
+    const procs = byResource(a.values, "process.");
+    for (const t of (a.texts || []).filter(x => x.metric.startsWith("process.") && x.resource)) {
+      if (!procs.has(t.resource)) procs.set(t.resource, {});
+      procs.get(t.resource)[t.metric.substring("process.".length)] = t.value;
+    }
+    for (const [kind, title] of [["cpu", "By CPU"], ["mem", "By memory"]]) {
+      const slots = [...procs.entries()].filter(([slot]) => slot.startsWith(kind) && /^\d+$/.test(slot.substring(kind.length)))
+        .sort((x, y) => Number(x[0].substring(kind.length)) - Number(y[0].substring(kind.length)));
+      table(document.getElementById("top-" + kind), [title, "PID", "User", "CPU", "Memory"],
+        slots.map(([, p]) => [p.name, p.pid, p.user, pct(p.cpu_ratio), bytes(p.rss_bytes)]));
+    }
     table(document.getElementById("collectors"), ["Collector", "Outcome", "Duration", "Error"],
       (a.collectors || []).map(c => [c.name, c.outcome, (c.durationMicros / 1000).toFixed(1) + " ms", c.error || ""]));
     table(document.getElementById("inventory"), ["Kind", "Name", "Details"],

@@ -73,6 +73,14 @@ class TicketDeskBrowserTest {
         base = "http://127.0.0.1:" + console.httpPort();
         List<Registration> collectors = new ArrayList<>(CollectorRegistry.builtIn().select(Set.of(), Set.of()));
         collectors.add(new Registration("testsignal", true, probe -> out -> out.value("test.signal", signal.get())));
+        // Top processes in the shape the process collector reports them (slots cpu1.., mem1..), with a hostile name.
+        collectors.add(new Registration("testprocs", true, probe -> out -> {
+            out.text("process.name", "cpu1", "<b>busy</b>");
+            out.text("process.user", "cpu1", "root");
+            out.value("process.pid", "cpu1", 4242);
+            out.value("process.cpu_ratio", "cpu1", 0.75);
+            out.value("process.rss_bytes", "cpu1", 300 << 20);
+        }));
         agent = AgentRuntime.start(new AgentRuntime.Settings(List.of(new ConsoleAddress("127.0.0.1", console.agentPort())),
                 dir.resolve("agent"), Duration.ofSeconds(1), collectors));
         browser = Browser.start(1400, 900);
@@ -125,10 +133,15 @@ class TicketDeskBrowserTest {
             return !r.isEmpty() && "critical".equals(r.get(0).getDomAttribute("data-health")) ? true : null;
         });
 
-        // So does its host page, with the ticket linked.
+        // So does its host page, with the ticket linked; its top processes show, names as text.
         browser.driver.get(base + "/hosts/" + agent.agentId());
         browser.await(15, d -> d.findElement(By.id("tickets")).getText().contains("Test signal high")
                 && "dot h-critical".equals(d.findElement(By.id("health")).getDomAttribute("class")) ? true : null);
+        String top = browser.await(10, d -> {
+            String t = d.findElement(By.id("top-cpu")).getText();
+            return t.contains("4242") ? t : null;
+        });
+        assertTrue(top.contains("<b>busy</b> 4242 root 75% 300.0 MiB"), top);
 
         // A viewer sees the ticket, cannot press Acknowledge, and the server refuses a hand-made request.
         browser.signIn(base, "victor", viewerPassword);

@@ -1,4 +1,4 @@
-// Admin page: users (add, role, reset password, disable), API tokens, audit log.
+// Admin page: users (add, role, reset password, disable), rules, maintenance windows, audit log.
 "use strict";
 
 (() => {
@@ -101,11 +101,6 @@
     e.preventDefault();
     post("/api/users", { username: document.getElementById("new-name").value, role: document.getElementById("new-role").value })
       .then(r => { showSecret("User " + r.username + " created. One-time password: " + r.password); refresh(); }, fail);
-  });
-  document.getElementById("new-token").addEventListener("submit", e => {
-    e.preventDefault();
-    post("/api/me/api-tokens", { name: document.getElementById("token-name").value })
-      .then(r => { showSecret("API token (shown once): " + r.token); refresh(); }, fail);
   });
 
   FL.start("admin").then(refresh);

@@ -64,7 +64,7 @@ const FL = (() => {
         if (a.dataset.nav === "admin" && me.role !== "admin") a.classList.add("hidden");
       }
       const who = header.querySelector(".who");
-      clear(who).append(el("span", { class: "user" }, me.username + " (" + me.role + ")"),
+      clear(who).append(el("a", { class: "user", href: "/account", title: "my account" }, me.username + " (" + me.role + ")"),
         el("button", { id: "signout", onclick: signOut }, "Sign out"));
     }
     document.body.dataset.role = me.role;

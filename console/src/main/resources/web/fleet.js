@@ -73,16 +73,35 @@
     for (const v of [...values].sort()) if (!have.has(v)) select.appendChild(el("option", { value: v }, v));
   }
 
-  function bar(v) {
-    const b = el("span", { class: "bar" }, el("i", { class: v >= 0.9 ? "hot" : v >= 0.75 ? "warm" : "" }));
-    b.firstChild.style.width = Math.round(Math.max(0, Math.min(1, v || 0)) * 100) + "%";
-    return b;
+  /** Sets text only when it changed, so an unchanged row costs no DOM work. */
+  function setText(node, text) {
+    if (node.textContent !== text) node.textContent = text;
   }
 
+  function setBar(cell, v, text) {
+    const fillEl = cell.bar_.firstChild;
+    const width = Math.round(Math.max(0, Math.min(1, v || 0)) * 100) + "%";
+    if (fillEl.style.width !== width) fillEl.style.width = width;
+    const cls = v >= 0.9 ? "hot" : v >= 0.75 ? "warm" : "";
+    if (fillEl.className !== cls) fillEl.className = cls;
+    setText(cell.text_, text);
+  }
+
+  // Each pooled row keeps its elements; filling it only changes text, classes and attributes.
   function makeRow() {
     const cells = [];
     const row = el("div", { class: "vt-row" });
     for (let i = 0; i < 9; i++) { const c = el("div"); cells.push(c); row.appendChild(c); }
+    cells[0].dot_ = el("span", { class: "dot" });
+    cells[0].text_ = el("span");
+    cells[0].append(cells[0].dot_, cells[0].text_);
+    cells[1].link_ = el("a", { class: "host" });
+    cells[1].append(cells[1].link_);
+    for (const i of [4, 5, 6]) {
+      cells[i].bar_ = el("span", { class: "bar" }, el("i"));
+      cells[i].text_ = el("span");
+      cells[i].append(cells[i].bar_, cells[i].text_);
+    }
     row.cells_ = cells;
     spacer.appendChild(row);
     return row;
@@ -90,17 +109,21 @@
 
   function fill(row, r, now) {
     const c = row.cells_;
-    row.dataset.id = r.id;
-    row.dataset.health = r.health;
-    FL.clear(c[0]).append(el("span", { class: "dot h-" + r.health }), r.health);
-    FL.clear(c[1]).append(el("a", { href: "/hosts/" + encodeURIComponent(r.id), class: "host", title: r.id }, r.host || r.id));
-    c[2].textContent = r.site || "–";
-    c[3].textContent = r.os;
-    FL.clear(c[4]).append(bar(r.cpu), pct(r.cpu));
-    FL.clear(c[5]).append(bar(r.mem), pct(r.mem));
-    FL.clear(c[6]).append(bar(r.disk), pct(r.disk) + (r.mount ? " " + r.mount : ""));
-    c[7].textContent = r.tickets ? String(r.tickets) : "–";
-    c[8].textContent = ago(r.seen, now);
+    if (row.dataset.id !== r.id) row.dataset.id = r.id;
+    if (row.dataset.health !== r.health) row.dataset.health = r.health;
+    const dotClass = "dot h-" + r.health;
+    if (c[0].dot_.className !== dotClass) c[0].dot_.className = dotClass;
+    setText(c[0].text_, r.health);
+    const href = "/hosts/" + encodeURIComponent(r.id);
+    if (c[1].link_.getAttribute("href") !== href) { c[1].link_.setAttribute("href", href); c[1].link_.setAttribute("title", r.id); }
+    setText(c[1].link_, r.host || r.id);
+    setText(c[2], r.site || "–");
+    setText(c[3], r.os);
+    setBar(c[4], r.cpu, pct(r.cpu));
+    setBar(c[5], r.mem, pct(r.mem));
+    setBar(c[6], r.disk, pct(r.disk) + (r.mount ? " " + r.mount : ""));
+    setText(c[7], r.tickets ? String(r.tickets) : "–");
+    setText(c[8], ago(r.seen, now));
   }
 
   function render() {

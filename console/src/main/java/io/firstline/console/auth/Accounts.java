@@ -131,6 +131,29 @@ public final class Accounts {
         return users.create(username, role, passwords.hash(password), clock.instant()) ? Optional.of(password) : Optional.empty();
     }
 
+    /** Minimum length of a password a user chooses. */
+    public static final int MIN_PASSWORD_LENGTH = 10;
+
+    /**
+     * Changes a user's own password after checking the current one; ends
+     * their other sessions. False if the current password is wrong.
+     *
+     * @throws IllegalArgumentException if the new password is too short
+     */
+    public boolean changePassword(String username, String current, String replacement, String remote) {
+        if (replacement == null || replacement.length() < MIN_PASSWORD_LENGTH) {
+            throw new IllegalArgumentException("the new password needs at least " + MIN_PASSWORD_LENGTH + " characters");
+        }
+        Optional<UserRepository.WithHash> u = users.findWithHash(username);
+        if (u.isEmpty() || !passwords.verify(current, u.get().passwordHash())) {
+            audit.record(username, "password.change", username, "refused", remote);
+            return false;
+        }
+        users.setPassword(username, passwords.hash(replacement));
+        audit.record(username, "password.change", username, "ok", remote);
+        return true;
+    }
+
     /** Gives a user a new random password (ending their sessions); empty if there is no such user. */
     public Optional<String> resetPassword(String username) {
         String password = Secrets.password(16);

@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * and {@code /live/...} answer 401 without one, pages redirect to the login.
  * A state-changing request (not GET or HEAD) made with a session must come
  * from this console's origin and carry the session's CSRF token in
- * {@value #CSRF_HEADER}; a viewer may change nothing but sign out. Every
+ * {@value #CSRF_HEADER}; a viewer may change nothing but sign out and
+ * change their own password. Every
  * state-changing request that passes is written to the audit log with the
  * status it got.
  *
@@ -55,6 +56,8 @@ final class AuthGate extends ChannelDuplexHandler {
     /** Set on every request that goes on: who is signed in (empty for anonymous); never taken from the client. */
     static final String ACTOR_HEADER = "X-Firstline-Actor";
     private static final Set<String> OPEN = Set.of("/healthz", "/metrics", "/login", "/favicon.ico");
+    /** The only changes a viewer may make: to their own session and password. */
+    private static final Set<String> VIEWER_MAY = Set.of("/logout", "/api/me/password");
 
     private final Accounts accounts;
     private String pendingAudit;
@@ -89,7 +92,7 @@ final class AuthGate extends ChannelDuplexHandler {
                 refusal = ApiHandler.json(FORBIDDEN, "{\"error\":\"missing or wrong CSRF token\"}");
             }
         }
-        if (refusal == null && changes && p.authenticated() && !p.role().canChange() && !path.equals("/logout")) {
+        if (refusal == null && changes && p.authenticated() && !p.role().canChange() && !VIEWER_MAY.contains(path)) {
             refusal = ApiHandler.json(FORBIDDEN, "{\"error\":\"viewers cannot change anything\"}");
         }
         if (changes && p.authenticated()) {

@@ -1,5 +1,7 @@
 package io.firstline.console.web;
 
+import static io.netty.handler.codec.http.HttpResponseStatus.BAD_REQUEST;
+import static io.netty.handler.codec.http.HttpResponseStatus.FORBIDDEN;
 import static io.netty.handler.codec.http.HttpResponseStatus.OK;
 import static io.netty.handler.codec.http.HttpResponseStatus.TOO_MANY_REQUESTS;
 import static io.netty.handler.codec.http.HttpResponseStatus.UNAUTHORIZED;
@@ -38,6 +40,7 @@ final class LoginRoutes {
         r.get("/login", Router.Access.ANYONE, ex -> ex.respond(assets.page("login.html")));
         r.post("/login", Router.Access.ANYONE, this::login);
         r.post("/logout", Router.Access.SIGNED_IN, this::logout);
+        r.post("/api/me/password", Router.Access.SIGNED_IN, this::changePassword);
         r.get("/api/me", Router.Access.SIGNED_IN, ex -> ex.respond(ApiHandler.json(OK, Json.write(me(ex.principal)))));
     }
 
@@ -73,6 +76,30 @@ final class LoginRoutes {
             return r;
         }
         return ApiHandler.json(UNAUTHORIZED, "{\"error\":\"wrong user name or password\"}");
+    }
+
+    /** {"current", "password"}: a user's own new password; signs out their sessions, so the page signs in again. */
+    private void changePassword(Exchange ex) {
+        JsonNode body = ex.json();
+        String current = body.path("current").asText("");
+        String replacement = body.path("password").asText("");
+        String user = ex.principal.username();
+        String remote = ex.remote();
+        try {
+            slowWork.execute(() -> {
+                FullHttpResponse r;
+                try {
+                    r = accounts.changePassword(user, current, replacement, remote)
+                            ? ApiHandler.json(OK, "{\"changed\":true}")
+                            : ApiHandler.json(FORBIDDEN, "{\"error\":\"the current password is wrong\"}");
+                } catch (IllegalArgumentException e) {
+                    r = ApiHandler.json(BAD_REQUEST, Json.write(Map.of("error", e.getMessage())));
+                }
+                ex.respond(r);
+            });
+        } catch (RejectedExecutionException e) {
+            ex.respond(ApiHandler.json(TOO_MANY_REQUESTS, "{\"error\":\"busy; try again\"}"));
+        }
     }
 
     private void logout(Exchange ex) {

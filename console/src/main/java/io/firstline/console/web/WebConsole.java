@@ -44,6 +44,7 @@ public final class WebConsole implements AutoCloseable {
         router.get("/hosts/{id}", Router.Access.SIGNED_IN, ex -> ex.respond(assets.page("host.html")));
         router.get("/tickets", Router.Access.SIGNED_IN, ex -> ex.respond(assets.page("tickets.html")));
         router.get("/admin", Router.Access.ADMIN, ex -> ex.respond(assets.page("admin.html")));
+        router.get("/account", Router.Access.SIGNED_IN, ex -> ex.respond(assets.page("account.html")));
         router.get("/live/fleet", Router.Access.SIGNED_IN, live::open);
         router.get("/api/agents/{id}/history", Router.Access.SIGNED_IN, ex -> ex.respond(fleet.history(ex.param("id"))
                 .map(h -> ApiHandler.json(OK, Json.write(history(h))))

@@ -150,9 +150,20 @@ class FleetBrowserTest {
         browser.await(10, d -> d.findElement(By.id("audit")).getText().contains("POST /api/maintenance-windows") ? true : null);
         assertTrue(browser.driver.findElement(By.id("audit")).getText().contains("POST /api/users"));
 
-        // The new engineer can sign in with the one-time password.
+        // The new engineer signs in with the one-time password and replaces it on their account page.
         browser.signIn(base, "newbie", password);
         assertTrue(browser.driver.findElement(By.cssSelector("header .who")).getText().contains("newbie (engineer)"));
+        browser.driver.findElement(By.cssSelector("header .who a.user")).click();
+        browser.await(10, d -> d.getCurrentUrl().endsWith("/account") ? true : null);
+        browser.driver.findElement(By.id("pw-current")).sendKeys("not-my-password");
+        browser.driver.findElement(By.id("pw-new")).sendKeys("a-better-password");
+        browser.driver.findElement(By.id("pw-submit")).click();
+        browser.await(10, d -> d.findElement(By.id("error")).getText().contains("current password is wrong") ? true : null);
+        browser.driver.findElement(By.id("pw-current")).clear();
+        browser.driver.findElement(By.id("pw-current")).sendKeys(password);
+        browser.driver.findElement(By.id("pw-submit")).click();
+        browser.await(10, d -> d.getCurrentUrl().contains("/login") ? true : null);
+        browser.signIn(base, "newbie", "a-better-password");
     }
 
     @Test

@@ -155,6 +155,9 @@ class WebSecurityTest {
         TestSupport.Auth token = TestSupport.bearer(console.accounts().createApiToken("vera", "t"));
         assertEquals(200, get(base + "/api/agents", token).status());
         assertEquals(403, post(base + "/api/tickets/1/ack", token, "{}").status());
+        // Their own password is the one thing a viewer may change (with the current one, and not too short).
+        assertEquals(403, post(base + "/api/me/password", viewer, "{\"current\":\"wrong\",\"password\":\"long-enough-1\"}").status());
+        assertEquals(400, post(base + "/api/me/password", viewer, "{\"current\":\"" + viewerPassword + "\",\"password\":\"short\"}").status());
         assertEquals(200, post(base + "/logout", viewer, "{}").status());
         assertEquals(401, get(base + "/api/agents", viewer).status());
     }

@@ -112,6 +112,21 @@ class FleetPageBenchmark {
                     });
                     latency[c] = shown - sent;
                 }
+                // The server's share of a reset: the rows of 10,000 agents as the JSON the page receives.
+                long[] build = new long[7];
+                int bytes = 0;
+                for (int k = 0; k < build.length; k++) {
+                    long b0 = System.nanoTime();
+                    List<java.util.Map<String, Object>> rows = new ArrayList<>();
+                    for (io.firstline.console.fleet.AgentSummary a : fleet.summaries()) {
+                        rows.add(FleetRows.row(a, null));
+                    }
+                    bytes = Json.write(java.util.Map.of("rows", rows)).length();
+                    build[k] = (System.nanoTime() - b0) / 1_000_000;
+                }
+                Arrays.sort(build);
+                System.out.printf("  server builds a reset of %d rows (%d KB of JSON) in: median %d ms, max %d ms%n",
+                        AGENTS, bytes / 1024, build[build.length / 2], build[build.length - 1]);
                 Arrays.sort(firstRender);
                 Arrays.sort(latency);
                 System.out.printf("fleet page, %d agents, %d samples/s background load%n", AGENTS, 1000);

@@ -93,8 +93,8 @@ public final class AgentRules implements AutoCloseable {
             if (fastSchedule != null) {
                 fastSchedule.cancel(false);
             }
-            fast = new FastChecks(registrations, probe, clock);
             long every = set.getCheckIntervalMs() > 0 ? set.getCheckIntervalMs() : 250;
+            fast = new FastChecks(registrations, probe, clock, every);
             fastSchedule = executor.scheduleWithFixedDelay(this::fastCheck, every, every, TimeUnit.MILLISECONDS);
             log.info("running {} rules from the console (version {}), checking every {} ms", rules.size(), version, every);
         }

@@ -10,19 +10,32 @@ import java.util.List;
 import java.util.function.Predicate;
 
 /**
- * Re-reads, between samples, only the signals some rule watches. Each
- * collector gets its own fresh instance here (so the sample's rate windows
- * are untouched). After {@value #LEARNING_PASSES} passes a collector that
- * produced values, none of them watched, is dropped; one that produced
- * nothing yet (rates need two readings, a source may start empty) stays.
+ * Re-reads, between samples, only the cheap signals some rule watches.
+ *
+ * <ul>
+ *   <li>Each collector gets its own fresh instance here, so the sample's rate
+ *       windows are untouched.</li>
+ *   <li>After {@value #LEARNING_PASSES} passes a collector that produced
+ *       values, none of them watched, is dropped; one that produced nothing
+ *       yet (rates need two readings, a source may start empty) stays.</li>
+ *   <li>Cheap means measured: each collector's run time is tracked, and it
+ *       is re-read as often as a budget of {@value #BUDGET_MICROS_PER_SECOND}
+ *       µs of work per second (0.2 % of one core, shared by all watched
+ *       collectors) allows, never more often than the check interval. Reading
+ *       /proc/meminfo qualifies for several times a second; enumerating every
+ *       mounted file system may not, and then waits for the next sample.</li>
+ * </ul>
  */
 final class FastChecks {
     static final int LEARNING_PASSES = 3;
+    static final long BUDGET_MICROS_PER_SECOND = 2_000;
 
     private static final class Candidate {
         final CollectorRunner runner;
         boolean useful;
         boolean produced;
+        double costMicros = -1;
+        long nextDueMs;
 
         Candidate(CollectorRunner runner) {
             this.runner = runner;
@@ -30,19 +43,32 @@ final class FastChecks {
     }
 
     private final List<Candidate> candidates = new ArrayList<>();
+    private final Clock clock;
+    private final long checkIntervalMs;
     private int passes;
 
-    FastChecks(List<Registration> registrations, HostProbe probe, Clock clock) {
+    FastChecks(List<Registration> registrations, HostProbe probe, Clock clock, long checkIntervalMs) {
+        this.clock = clock;
+        this.checkIntervalMs = checkIntervalMs;
         for (Registration r : registrations) {
             candidates.add(new Candidate(new CollectorRunner(List.of(r), probe, clock)));
         }
     }
 
-    /** Runs the collectors still worth running and returns their readings. */
+    /** Runs the collectors that are due and still worth running, and returns their watched readings. */
     List<Snapshot.Reading> read(Predicate<String> watched) {
+        long now = clock.millis();
         List<Snapshot.Reading> out = new ArrayList<>();
         for (Candidate c : candidates) {
-            for (Snapshot.Reading r : c.runner.collect().values()) {
+            if (now < c.nextDueMs) {
+                continue;
+            }
+            Snapshot s = c.runner.collect();
+            long micros = s.runs().isEmpty() ? 0 : s.runs().get(0).durationMicros();
+            c.costMicros = c.costMicros < 0 ? micros : 0.8 * c.costMicros + 0.2 * micros;
+            long budgetInterval = (long) (c.costMicros * candidates.size() * 1000 / BUDGET_MICROS_PER_SECOND);
+            c.nextDueMs = now + Math.max(checkIntervalMs, budgetInterval);
+            for (Snapshot.Reading r : s.values()) {
                 c.produced = true;
                 if (watched.test(r.metric())) {
                     c.useful = true;
@@ -59,5 +85,11 @@ final class FastChecks {
     /** Names of the collectors still checked (for logs and tests). */
     List<String> collectors() {
         return candidates.stream().flatMap(c -> c.runner.names().stream()).toList();
+    }
+
+    /** How often each collector is re-read now, in ms, for logs and tests. */
+    List<Long> intervalsMs() {
+        return candidates.stream().map(c -> Math.max(checkIntervalMs,
+                (long) (Math.max(0, c.costMicros) * candidates.size() * 1000 / BUDGET_MICROS_PER_SECOND))).toList();
     }
 }

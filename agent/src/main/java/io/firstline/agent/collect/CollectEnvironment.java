@@ -1,0 +1,46 @@
+package io.firstline.agent.collect;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.OptionalLong;
+
+/**
+ * What some collectors need beyond OSHI: the DNS names to resolve and the
+ * console addresses to connect to (connectivity), and the clock offset the
+ * link measured (time). {@link #NONE} is the environment of
+ * {@code collect --once}, which has no console.
+ */
+public record CollectEnvironment(List<String> dnsNames, List<Endpoint> consoles, LinkClock linkClock) {
+    /** No DNS names, no console, no link. */
+    public static final CollectEnvironment NONE = new CollectEnvironment(List.of(), List.of(), LinkClock.NONE);
+
+    public CollectEnvironment {
+        dnsNames = List.copyOf(dnsNames);
+        consoles = List.copyOf(consoles);
+        Objects.requireNonNull(linkClock, "linkClock");
+    }
+
+    /** A host and TCP port. */
+    public record Endpoint(String host, int port) {
+        public Endpoint {
+            Objects.requireNonNull(host, "host");
+        }
+
+        @Override
+        public String toString() {
+            return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+        }
+    }
+
+    /** The clock offset measured on the agent link (Heartbeat round trips). */
+    public interface LinkClock {
+        LinkClock NONE = () -> OptionalLong.empty();
+
+        /** The console's clock minus ours in ms, if the link has measured it. */
+        OptionalLong offsetMillis();
+
+        /** Asks the link to measure again soon (a Heartbeat round trip); no-op by default. */
+        default void remeasure() {
+        }
+    }
+}

@@ -105,6 +105,15 @@ public final class AgentLink implements AutoCloseable {
         });
     }
 
+    /** Sends a Heartbeat now if connected; the console's echo updates the clock offset. */
+    public void measureClock() {
+        loop.execute(() -> {
+            if (live != null) {
+                live.writeAndFlush(LinkHandler.heartbeat(), live.voidPromise());
+            }
+        });
+    }
+
     /** Whether a console has welcomed this agent on the current connection. */
     public boolean isConnected() {
         return connected;
@@ -151,6 +160,7 @@ public final class AgentLink implements AutoCloseable {
         for (Envelope e : backlog) {
             ch.write(e, ch.voidPromise());
         }
+        ch.write(LinkHandler.heartbeat(), ch.voidPromise()); // measures the clock offset at once
         ch.flush();
         log.info("connected to console {} at {} ({} messages to catch up)", welcome.getConsoleId(), ch.remoteAddress(), backlog.size());
         listener.welcomed(welcome);

@@ -26,6 +26,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -156,6 +157,17 @@ public final class AgentRuntime implements AutoCloseable {
             @Override
             public void remeasure() {
                 link.measureClock();
+            }
+
+            @Override
+            public boolean connected() {
+                return link.isConnected();
+            }
+
+            @Override
+            public OptionalDouble connectMillis() {
+                long micros = link.lastConnectMicros();
+                return micros < 0 ? OptionalDouble.empty() : OptionalDouble.of(micros / 1000.0);
             }
         };
     }

@@ -2,12 +2,13 @@ package io.firstline.agent.collect;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalDouble;
 import java.util.OptionalLong;
 
 /**
- * What some collectors need beyond OSHI: the DNS names to resolve and the
- * console addresses to connect to (connectivity), and the clock offset the
- * link measured (time). {@link #NONE} is the environment of
+ * What some collectors need beyond OSHI: the DNS names to resolve, the
+ * console addresses and the state of the link to the console
+ * (connectivity), and the clock offset the link measured (time). {@link #NONE} is the environment of
  * {@code collect --once}, which has no console.
  */
 public record CollectEnvironment(List<String> dnsNames, List<Endpoint> consoles, LinkClock linkClock) {
@@ -32,7 +33,7 @@ public record CollectEnvironment(List<String> dnsNames, List<Endpoint> consoles,
         }
     }
 
-    /** The clock offset measured on the agent link (Heartbeat round trips). */
+    /** What the agent link knows: whether it is up, its TCP connect time, and the clock offset. */
     public interface LinkClock {
         LinkClock NONE = () -> OptionalLong.empty();
 
@@ -41,6 +42,16 @@ public record CollectEnvironment(List<String> dnsNames, List<Endpoint> consoles,
 
         /** Asks the link to measure again soon (a Heartbeat round trip); no-op by default. */
         default void remeasure() {
+        }
+
+        /** Whether a console has welcomed us on the current connection. */
+        default boolean connected() {
+            return false;
+        }
+
+        /** How long the TCP connect of the current (or last) connection took, in ms. */
+        default OptionalDouble connectMillis() {
+            return OptionalDouble.empty();
         }
     }
 }

@@ -11,9 +11,12 @@ import java.util.Optional;
 /**
  * What a user means by "the network is down": is the default gateway there,
  * how long the configured DNS names take to resolve, and how long a TCP
- * connect to the console takes. Runs on a slower schedule (every minute by
- * default), so the JVM's 30-second DNS cache has always expired and each
- * lookup is a real one.
+ * connect to the console takes. While the link is up that is the link's own
+ * connect time, so a healthy fleet sends the console no extra connections;
+ * while it is down each console address is probed with a plain TCP connect,
+ * which tells "console unreachable" from "console refuses us". Runs on a
+ * slower schedule (every minute by default), so the JVM's 30-second DNS
+ * cache has always expired and each lookup is a real one.
  */
 final class ConnectivityCollector implements Collector {
     static final int TIMEOUT_MS = 2000;
@@ -43,6 +46,15 @@ final class ConnectivityCollector implements Collector {
             if (ok) {
                 out.value("connectivity.dns_resolve_ms", name, (System.nanoTime() - start) / 1e6);
             }
+        }
+        CollectEnvironment.LinkClock link = probe.environment().linkClock();
+        if (link.connected()) {
+            out.value("connectivity.console_connected", 1);
+            link.connectMillis().ifPresent(ms -> out.value("connectivity.console_connect_ms", "link", ms));
+            return;
+        }
+        if (!probe.environment().consoles().isEmpty()) {
+            out.value("connectivity.console_connected", 0);
         }
         for (Endpoint console : probe.environment().consoles()) {
             String resource = console.toString();

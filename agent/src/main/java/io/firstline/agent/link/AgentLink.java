@@ -71,6 +71,7 @@ public final class AgentLink implements AutoCloseable {
     private volatile boolean closed;
     private volatile boolean connected;
     private volatile Duration heartbeat;
+    private volatile long lastConnectMicros = -1;
 
     public AgentLink(Settings settings, Outbox outbox, Supplier<Hello> hello, Supplier<List<SeriesDef>> dictionary,
                      Listener listener, RandomGenerator random) {
@@ -114,6 +115,11 @@ public final class AgentLink implements AutoCloseable {
         });
     }
 
+    /** How long the TCP connect of the current or last connection took, in µs; -1 before the first. */
+    public long lastConnectMicros() {
+        return lastConnectMicros;
+    }
+
     /** Whether a console has welcomed this agent on the current connection. */
     public boolean isConnected() {
         return connected;
@@ -132,9 +138,12 @@ public final class AgentLink implements AutoCloseable {
             return;
         }
         ConsoleAddress address = settings.consoles().get(addressIndex);
+        long start = System.nanoTime();
         ChannelFuture f = bootstrap.connect(address.host(), address.port());
         f.addListener(done -> {
-            if (!done.isSuccess()) {
+            if (done.isSuccess()) {
+                lastConnectMicros = (System.nanoTime() - start) / 1000;
+            } else {
                 failures++;
                 if (failures == 1 || failures % 10 == 0) {
                     log.warn("cannot reach console {} ({} attempts so far): {}", address, failures, done.cause().getMessage());

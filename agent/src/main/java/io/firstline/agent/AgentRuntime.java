@@ -1,9 +1,14 @@
 package io.firstline.agent;
 
+import com.google.protobuf.CodedOutputStream;
+import io.firstline.agent.collect.CollectEnvironment;
 import io.firstline.agent.collect.CollectorRunner;
 import io.firstline.agent.collect.HostProbe;
+import io.firstline.agent.collect.InventoryReader;
 import io.firstline.agent.collect.Registration;
+import io.firstline.agent.config.AgentConfig;
 import io.firstline.agent.encode.HostFactsReader;
+import io.firstline.agent.encode.InventoryEncoder;
 import io.firstline.agent.encode.SampleEncoder;
 import io.firstline.agent.encode.SeriesDictionary;
 import io.firstline.agent.link.AgentLink;
@@ -13,7 +18,9 @@ import io.firstline.agent.rules.AgentRules;
 import io.firstline.proto.Envelope;
 import io.firstline.proto.HostFacts;
 import io.firstline.proto.Hello;
+import io.firstline.proto.Inventory;
 import io.firstline.proto.RuleSet;
+import io.firstline.proto.Sample;
 import io.firstline.proto.Welcome;
 import io.firstline.wire.WireProtocol;
 import java.nio.file.Path;
@@ -21,6 +28,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -37,6 +46,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class AgentRuntime implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AgentRuntime.class);
+    /** Per-sample size and collector timings at debug level, for the footprint benchmark. */
+    private static final Logger sampleLog = LoggerFactory.getLogger("io.firstline.agent.samples");
+    private static final long UNMEASURED = Long.MIN_VALUE;
 
     /** Everything needed to start an agent. */
     public record Settings(List<ConsoleAddress> consoles, Path stateDir, Duration interval,
@@ -62,15 +74,25 @@ public final class AgentRuntime implements AutoCloseable {
     private final AgentLink link;
     private final HostFacts facts;
     private final ScheduledExecutorService collectThread;
-    private final AtomicLong offsetMs = new AtomicLong();
+    private final AtomicLong offsetMs = new AtomicLong(UNMEASURED);
     private final AgentRules rules;
+    private final BootRecord bootRecord;
+    private final InventoryReader inventory;
+    private final Duration inventoryInterval;
+    private String inventoryDigest = "";
     private ScheduledFuture<?> schedule;
     private Duration interval;
 
-    private AgentRuntime(Settings s, HostProbe probe, Clock clock) {
+    private AgentRuntime(Settings s, AgentConfig config, Clock clock) {
         this.agentId = AgentIdentity.loadOrCreate(s.stateDir());
         this.bootEpoch = clock.millis();
+        this.bootRecord = new BootRecord(s.stateDir());
+        HostProbe probe = new HostProbe(new CollectEnvironment(config.dnsNames(),
+                s.consoles().stream().map(c -> new CollectEnvironment.Endpoint(c.host(), c.port())).toList(), linkClock(),
+                bootRecord));
         this.runner = new CollectorRunner(s.collectors(), probe, clock);
+        this.inventory = new InventoryReader(probe, AgentVersion.get());
+        this.inventoryInterval = config.inventoryInterval();
         SeriesDictionary dictionary = new SeriesDictionary();
         this.encoder = new SampleEncoder(dictionary, runner.names());
         this.facts = HostFactsReader.read(probe);
@@ -86,6 +108,7 @@ public final class AgentRuntime implements AutoCloseable {
                     @Override
                     public void welcomed(Welcome welcome) {
                         adoptInterval(Duration.ofMillis(welcome.getSampleIntervalMs()));
+                        collectThread.execute(() -> sendInventory(true));
                     }
 
                     @Override
@@ -98,16 +121,23 @@ public final class AgentRuntime implements AutoCloseable {
                         rules.install(set);
                     }
                 }, RandomGenerator.getDefault());
-        this.rules = new AgentRules(clock, collectThread, link::send, s.collectors(), probe, offsetMs::get);
+        this.rules = new AgentRules(clock, collectThread, link::send, s.collectors(), probe, this::clockOffsetMillis);
     }
 
     /** Starts collecting and connecting. */
     public static AgentRuntime start(Settings settings) {
-        AgentRuntime r = new AgentRuntime(settings, new HostProbe(), Clock.systemUTC());
+        return start(settings, AgentConfig.defaults());
+    }
+
+    /** Starts collecting and connecting, with DNS names to check and the inventory schedule from {@code config}. */
+    public static AgentRuntime start(Settings settings, AgentConfig config) {
+        AgentRuntime r = new AgentRuntime(settings, config, Clock.systemUTC());
         r.link.start();
         synchronized (r) {
             r.reschedule(Duration.ofSeconds(1)); // one second in, so CPU and network rates have a base
         }
+        long every = r.inventoryInterval.toMillis();
+        r.collectThread.scheduleAtFixedRate(() -> r.sendInventory(false), every, every, TimeUnit.MILLISECONDS);
         log.info("agent {} started (version {}, collectors {}, console {})", r.agentId, AgentVersion.get(),
                 r.runner.names(), settings.consoles());
         return r;
@@ -121,9 +151,55 @@ public final class AgentRuntime implements AutoCloseable {
         return link.isConnected();
     }
 
-    /** The console's clock minus ours, as last measured on the link. */
+    /** The console's clock minus ours, as last measured on the link (0 until measured). */
     public long clockOffsetMillis() {
-        return offsetMs.get();
+        long v = offsetMs.get();
+        return v == UNMEASURED ? 0 : v;
+    }
+
+    /** What the time collector reads: the offset once measured, and a way to ask for a new measurement. */
+    private CollectEnvironment.LinkClock linkClock() {
+        return new CollectEnvironment.LinkClock() {
+            @Override
+            public OptionalLong offsetMillis() {
+                long v = offsetMs.get();
+                return v == UNMEASURED ? OptionalLong.empty() : OptionalLong.of(v);
+            }
+
+            @Override
+            public void remeasure() {
+                link.measureClock();
+            }
+
+            @Override
+            public boolean connected() {
+                return link.isConnected();
+            }
+
+            @Override
+            public OptionalDouble connectMillis() {
+                long micros = link.lastConnectMicros();
+                return micros < 0 ? OptionalDouble.empty() : OptionalDouble.of(micros / 1000.0);
+            }
+        };
+    }
+
+    /**
+     * Reads the inventory and sends it if {@code always} (a new connection)
+     * or if it changed since the last one sent. Runs on the collect thread.
+     */
+    private void sendInventory(boolean always) {
+        try {
+            Inventory inv = InventoryEncoder.encode(inventory.read());
+            if (always || !inv.getDigest().equals(inventoryDigest)) {
+                log.info("sending inventory {} ({} items, {} bytes){}", inv.getDigest(), inv.getItemsCount(), inv.getSerializedSize(),
+                        always ? "" : ": it changed");
+                inventoryDigest = inv.getDigest();
+                link.send(Envelope.newBuilder().setInventory(inv));
+            }
+        } catch (RuntimeException e) {
+            log.error("inventory failed", e);
+        }
     }
 
     private Hello hello() {
@@ -156,7 +232,18 @@ public final class AgentRuntime implements AutoCloseable {
     private void cycle() {
         try {
             var snapshot = runner.collect();
-            link.send(Envelope.newBuilder().setSample(encoder.encode(snapshot)));
+            Sample sample = encoder.encode(snapshot);
+            if (sampleLog.isDebugEnabled()) {
+                StringBuilder runs = new StringBuilder();
+                sample.getCollectorsList().forEach(c -> runs.append(' ').append(runner.names().get(c.getCollector()))
+                        .append('=').append(c.getDurationMicros()));
+                // Envelope overhead (tag, length, sequence) is added by the link; logged as the Sample's own size.
+                // On the wire: 4-byte frame length + Envelope (body tag and length, and the sequence, at most 5 bytes below 2^28).
+                int wire = 4 + CodedOutputStream.computeMessageSize(Envelope.SAMPLE_FIELD_NUMBER, sample) + 5;
+                sampleLog.debug("sample bytes={} wire<={} new_series={} runs:{}", sample.getSerializedSize(), wire,
+                        sample.getNewSeriesCount(), runs);
+            }
+            link.send(Envelope.newBuilder().setSample(sample));
             rules.onSnapshot(snapshot);
         } catch (RuntimeException e) {
             // Never let one bad cycle end the schedule.
@@ -174,5 +261,6 @@ public final class AgentRuntime implements AutoCloseable {
         rules.close();
         collectThread.shutdownNow();
         link.close();
+        bootRecord.markStopped();
     }
 }

@@ -60,8 +60,15 @@ class ConsoleEndToEndTest {
             assertTrue(a.path("hostname").asText().length() > 0);
             double mem = a.path("memoryUsed").asDouble();
             assertTrue(mem > 0 && mem < 1, "memory used ratio " + mem);
-            assertTrue(a.path("collectors").size() == 4);
-            a.path("collectors").forEach(c -> assertEquals("ok", c.path("outcome").asText(), c.toString()));
+            // The cheap collectors run in every sample; none fails (sensors and services may be unsupported here).
+            assertTrue(a.path("collectors").size() >= 5, a.path("collectors").toString());
+            a.path("collectors").forEach(c -> assertTrue(Set.of("OK", "UNSUPPORTED").contains(c.path("outcome").asText().toUpperCase()),
+                    c.toString()));
+            // The inventory arrives after the Welcome.
+            await().atMost(Duration.ofSeconds(20)).until(() -> agentJson(base, id).path("inventory").size() > 3);
+            Set<String> kinds = new java.util.HashSet<>();
+            agentJson(base, id).path("inventory").forEach(i -> kinds.add(i.path("kind").asText()));
+            assertTrue(kinds.containsAll(Set.of("agent", "cpu", "os")), kinds.toString());
             JsonNode list = get(base + "/api/agents", auth).json();
             assertEquals(1, list.size());
             assertEquals(id, list.get(0).path("id").asText());

@@ -1,21 +1,33 @@
 package io.firstline.agent.cli;
 
+import io.firstline.agent.AgentVersion;
+import io.firstline.agent.collect.CollectEnvironment;
 import io.firstline.agent.collect.CollectorRegistry;
 import io.firstline.agent.collect.CollectorRunner;
 import io.firstline.agent.collect.HostProbe;
+import io.firstline.agent.collect.InventoryReader;
 import io.firstline.agent.collect.Snapshot;
+import io.firstline.agent.config.AgentConfig;
+import io.firstline.agent.config.AgentConfigLoader;
 import io.firstline.agent.encode.HostFactsReader;
 import io.firstline.agent.encode.SnapshotJson;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code firstline-agent collect}: one snapshot to stdout, no console needed. */
+/**
+ * {@code firstline-agent collect}: one snapshot of every enabled collector,
+ * plus the inventory, to stdout; no console needed. Every collector runs,
+ * whatever its schedule in the agent.
+ */
 @Command(name = "collect", mixinStandardHelpOptions = true,
-        description = "Collect one snapshot of this machine's health and print it.")
+        description = "Collect one snapshot of this machine's health and inventory and print it.")
 public final class CollectCommand implements Runnable {
 
     @Option(names = "--once", description = "Collect once and exit (the only mode for now; kept for scripts).")
@@ -28,19 +40,28 @@ public final class CollectCommand implements Runnable {
             description = "Time over which rates (CPU shares, bytes per second) are measured (default: ${DEFAULT-VALUE}).")
     Duration over;
 
+    @Option(names = "--no-inventory", negatable = false, description = "Leave the inventory out.")
+    boolean noInventory;
+
     @Option(names = "--enable", split = ",", paramLabel = "COLLECTOR", description = "Collectors to add to the defaults.")
     List<String> enable = List.of();
 
     @Option(names = "--disable", split = ",", paramLabel = "COLLECTOR", description = "Collectors to leave out.")
     List<String> disable = List.of();
 
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Agent configuration (collectors, DNS names to check); see docs/collectors.md.")
+    Path config;
+
     @Override
     public void run() {
         if (over.isNegative() || over.compareTo(Duration.ofMinutes(1)) > 0) {
             throw new IllegalArgumentException("--over must be between 0s and 1m, got " + over);
         }
-        HostProbe probe = new HostProbe();
-        CollectorRunner runner = new CollectorRunner(CollectorRegistry.builtIn().select(enable, disable), probe, Clock.systemUTC());
+        AgentConfig cfg = loadConfig(config, enable, disable);
+        HostProbe probe = new HostProbe(new CollectEnvironment(cfg.dnsNames(), List.of(), CollectEnvironment.LinkClock.NONE));
+        CollectorRunner runner = new CollectorRunner(
+                CollectorRegistry.everyCycle(CollectorRegistry.builtIn().select(cfg.enable(), cfg.disable())), probe, Clock.systemUTC());
         runner.collect(); // the base for rates
         try {
             Thread.sleep(over.toMillis());
@@ -49,12 +70,30 @@ public final class CollectCommand implements Runnable {
             return;
         }
         Snapshot snapshot = runner.collect();
+        List<InventoryReader.Item> inventory = noInventory ? List.of() : new InventoryReader(probe, AgentVersion.get()).read();
         PrintStream out = System.out;
         if (json) {
-            out.println(SnapshotJson.write(HostFactsReader.read(probe), snapshot));
+            out.println(SnapshotJson.write(HostFactsReader.read(probe), snapshot, inventory));
         } else {
-            out.print(SnapshotJson.table(HostFactsReader.read(probe), snapshot));
+            out.print(SnapshotJson.table(HostFactsReader.read(probe), snapshot, inventory));
         }
         out.flush();
+    }
+
+    /**
+     * The configuration file (if any) with the command line's --enable and
+     * --disable on top; an unknown collector or a bad interval is a usage error.
+     */
+    static AgentConfig loadConfig(Path file, List<String> enable, List<String> disable) {
+        AgentConfigLoader loader = new AgentConfigLoader(CollectorRegistry.builtIn());
+        AgentConfig base = file == null ? AgentConfig.defaults() : loader.load(file);
+        Set<String> on = new HashSet<>(base.enable());
+        Set<String> off = new HashSet<>(base.disable());
+        on.addAll(enable);
+        off.addAll(disable);
+        on.removeAll(disable);
+        off.removeAll(enable);
+        CollectorRegistry.builtIn().select(on, off); // names unknown collectors given on the command line
+        return new AgentConfig(on, off, base.intervals(), base.dnsNames(), base.inventoryInterval());
     }
 }

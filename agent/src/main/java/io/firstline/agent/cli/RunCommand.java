@@ -2,6 +2,7 @@ package io.firstline.agent.cli;
 
 import io.firstline.agent.AgentRuntime;
 import io.firstline.agent.collect.CollectorRegistry;
+import io.firstline.agent.config.AgentConfig;
 import io.firstline.agent.link.ConsoleAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,12 +34,17 @@ public final class RunCommand implements Runnable {
     @Option(names = "--disable", split = ",", paramLabel = "COLLECTOR", description = "Collectors to leave out.")
     List<String> disable = List.of();
 
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Agent configuration (collectors, their intervals, DNS names to check); see docs/collectors.md.")
+    Path config;
+
     @Override
     public void run() {
         List<ConsoleAddress> addresses = ConsoleAddress.parseList(consoles);
+        AgentConfig cfg = CollectCommand.loadConfig(config, enable, disable);
         AgentRuntime.Settings settings = new AgentRuntime.Settings(addresses, stateDir, interval,
-                CollectorRegistry.builtIn().select(enable, disable));
-        AgentRuntime agent = AgentRuntime.start(settings);
+                CollectorRegistry.builtIn().select(cfg.enable(), cfg.disable(), cfg.intervals()));
+        AgentRuntime agent = AgentRuntime.start(settings, cfg);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             agent.close();

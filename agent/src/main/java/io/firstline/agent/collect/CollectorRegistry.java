@@ -1,9 +1,11 @@
 package io.firstline.agent.collect;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -17,7 +19,15 @@ public final class CollectorRegistry {
             new Registration("cpu", true, CpuCollector::new),
             new Registration("memory", true, MemoryCollector::new),
             new Registration("filesystem", true, FilesystemCollector::new),
-            new Registration("network", true, NetworkCollector::new));
+            new Registration("disk", true, DiskCollector::new),
+            new Registration("network", true, NetworkCollector::new),
+            new Registration("connectivity", true, Duration.ofMinutes(1), ConnectivityCollector::new),
+            new Registration("processes", true, Duration.ofSeconds(30), ProcessCollector::new),
+            new Registration("sensors", true, Duration.ofMinutes(1), SensorsCollector::new),
+            new Registration("power", true, Duration.ofMinutes(1), PowerCollector::new),
+            new Registration("os", true, Duration.ofMinutes(1), OsCollector::new),
+            new Registration("services", true, Duration.ofMinutes(5), ServicesCollector::new),
+            new Registration("time", true, Duration.ofMinutes(1), TimeCollector::new));
 
     private final List<Registration> registrations;
 
@@ -46,16 +56,37 @@ public final class CollectorRegistry {
      * @throws IllegalArgumentException naming an unknown collector
      */
     public List<Registration> select(Collection<String> enable, Collection<String> disable) {
+        return select(enable, disable, Map.of());
+    }
+
+    /**
+     * As {@link #select(Collection, Collection)}, with the schedules in
+     * {@code every} replacing the defaults.
+     *
+     * @throws IllegalArgumentException naming an unknown collector
+     */
+    public List<Registration> select(Collection<String> enable, Collection<String> disable, Map<String, Duration> every) {
         checkKnown(enable);
         checkKnown(disable);
+        checkKnown(every.keySet());
         List<Registration> out = new ArrayList<>();
         for (Registration r : registrations) {
             boolean on = (r.enabledByDefault() || enable.contains(r.name())) && !disable.contains(r.name());
             if (on) {
-                out.add(r);
+                out.add(every.containsKey(r.name()) ? r.every(every.get(r.name())) : r);
             }
         }
         return out;
+    }
+
+    /** Every registration on the every-sample schedule, for a one-shot collection. */
+    public static List<Registration> everyCycle(List<Registration> registrations) {
+        return registrations.stream().map(r -> r.every(Duration.ZERO)).toList();
+    }
+
+    /** Whether {@code name} is a registered collector. */
+    public boolean knows(String name) {
+        return registrations.stream().anyMatch(r -> r.name().equals(name));
     }
 
     private void checkKnown(Collection<String> names) {

@@ -5,6 +5,7 @@ import io.firstline.agent.collect.Snapshot.Reading;
 import io.firstline.agent.collect.Snapshot.Run;
 import io.firstline.agent.collect.Snapshot.TextReading;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -13,14 +14,44 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the enabled collectors once per cycle and times each. A collector that
- * fails to start or throws is recorded in the snapshot and never stops the
- * others; its partial values of that cycle are dropped.
+ * Runs the enabled collectors once per cycle and times each. A collector with
+ * a slower schedule ({@link Registration#every()}) runs only in the cycles
+ * where its interval has passed; it then appears in that cycle's runs. A
+ * collector that fails to start or throws is recorded in the snapshot and
+ * never stops the others; its partial values of that cycle are dropped. One
+ * that is unsupported here is logged once and then not run again for an
+ * hour (the platform will not change under us); meanwhile it is reported as
+ * unsupported on its schedule without being run.
  */
 public final class CollectorRunner {
     private static final Logger log = LoggerFactory.getLogger(CollectorRunner.class);
+    private static final Duration MAX_EARLY = Duration.ofSeconds(5);
+    /** An unsupported collector is tried again only this often. */
+    static final Duration UNSUPPORTED_RETRY = Duration.ofHours(1);
 
-    private record Active(String name, Collector collector, String startError) {
+    private static final class Active {
+        final String name;
+        final Collector collector;
+        final String startError;
+        final long everyMs;
+        final long earlyMs;
+        long lastRunMs = Long.MIN_VALUE;
+        long notBeforeMs = Long.MIN_VALUE;
+        String unsupportedWhy = "";
+
+        Active(String name, Collector collector, String startError, Duration every) {
+            this.name = name;
+            this.collector = collector;
+            this.startError = startError;
+            this.everyMs = every.toMillis();
+            // A fixed-rate schedule jitters a little; run a slow collector a
+            // bit early rather than a whole cycle late.
+            this.earlyMs = Math.min(everyMs / 10, MAX_EARLY.toMillis());
+        }
+
+        boolean due(long now) {
+            return lastRunMs == Long.MIN_VALUE || now - lastRunMs >= everyMs - earlyMs;
+        }
     }
 
     private final List<Active> active = new ArrayList<>();
@@ -38,52 +69,69 @@ public final class CollectorRunner {
                 error = describe(e);
                 log.warn("collector {} could not start: {}", r.name(), error);
             }
-            active.add(new Active(r.name(), c, error));
+            active.add(new Active(r.name(), c, error, r.every()));
         }
     }
 
     /** Names of the collectors in run order; the index is the wire's collector number. */
     public List<String> names() {
-        return active.stream().map(Active::name).toList();
+        return active.stream().map(a -> a.name).toList();
     }
 
+    /** Runs every collector that is due. */
     public Snapshot collect() {
         long timestamp = clock.millis();
         List<Reading> values = new ArrayList<>();
         List<TextReading> texts = new ArrayList<>();
         List<Run> runs = new ArrayList<>(active.size());
         for (Active a : active) {
+            if (!a.due(timestamp)) {
+                continue;
+            }
+            a.lastRunMs = timestamp;
+            if (timestamp < a.notBeforeMs) {
+                // Known unsupported: report it on its schedule without running it again.
+                runs.add(new Run(a.name, 0, Outcome.UNSUPPORTED, a.unsupportedWhy));
+                continue;
+            }
             if (a.collector == null) {
                 runs.add(new Run(a.name, 0, Outcome.FAILED, a.startError));
                 continue;
             }
-            Buffer buffer = new Buffer();
-            long start = System.nanoTime();
-            Outcome outcome = Outcome.OK;
-            String error = "";
-            try {
-                a.collector.collect(buffer);
-            } catch (UnsupportedOperationException e) {
-                outcome = Outcome.UNSUPPORTED;
-                error = describe(e);
-                if (reported.add(a.name + "/unsupported")) {
-                    log.info("collector {} is not supported here: {}", a.name, error);
-                }
-            } catch (Exception | LinkageError e) {
-                outcome = Outcome.FAILED;
-                error = describe(e);
-                if (reported.add(a.name + "/" + e.getClass().getName())) {
-                    log.warn("collector {} failed: {} (reported once; see each sample)", a.name, error, e);
-                }
-            }
-            long micros = (System.nanoTime() - start) / 1000;
-            if (outcome == Outcome.OK) {
-                values.addAll(buffer.values);
-                texts.addAll(buffer.texts);
-            }
-            runs.add(new Run(a.name, micros, outcome, error));
+            runs.add(runOne(a, values, texts));
         }
         return new Snapshot(timestamp, values, texts, runs);
+    }
+
+    private Run runOne(Active a, List<Reading> values, List<TextReading> texts) {
+        Buffer buffer = new Buffer();
+        long start = System.nanoTime();
+        Outcome outcome = Outcome.OK;
+        String error = "";
+        try {
+            a.collector.collect(buffer);
+        } catch (UnsupportedOperationException e) {
+            outcome = Outcome.UNSUPPORTED;
+            error = describe(e);
+            a.notBeforeMs = a.lastRunMs + UNSUPPORTED_RETRY.toMillis();
+            a.unsupportedWhy = error;
+            if (reported.add(a.name + "/unsupported")) {
+                log.info("collector {} is not supported here: {} (reported once; see each sample)", a.name, error);
+            }
+        } catch (Exception | LinkageError e) {
+            outcome = Outcome.FAILED;
+            error = describe(e);
+            if (reported.add(a.name + "/" + e.getClass().getName())) {
+                log.warn("collector {} failed: {} (reported once; see each sample)", a.name, error, e);
+            }
+        }
+        long micros = (System.nanoTime() - start) / 1000;
+        if (outcome != Outcome.OK) {
+            return new Run(a.name, micros, outcome, error);
+        }
+        values.addAll(buffer.values);
+        texts.addAll(buffer.texts);
+        return new Run(a.name, micros, outcome, error, buffer.values.size(), buffer.texts.size());
     }
 
     private static String describe(Throwable e) {

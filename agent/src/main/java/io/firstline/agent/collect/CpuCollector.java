@@ -2,11 +2,15 @@ package io.firstline.agent.collect;
 
 import oshi.hardware.CentralProcessor;
 
-/** Total and per-core CPU shares, and the load averages. */
+/**
+ * Total and per-core CPU shares (user, system, iowait, steal, idle), the load
+ * averages, and context switches and interrupts per second.
+ */
 final class CpuCollector implements Collector {
     private final CentralProcessor cpu;
     private long[] prevTicks;
     private long[][] prevCoreTicks;
+    private final Rates rates = new Rates();
 
     CpuCollector(HostProbe probe) {
         this.cpu = probe.hardware().getProcessor();
@@ -27,7 +31,13 @@ final class CpuCollector implements Collector {
         out.value("cpu.idle_ratio", total.idle());
         if (coreTicks.length == prevCoreTicks.length) {
             for (int core = 0; core < coreTicks.length; core++) {
-                out.value("cpu.core_usage_ratio", Integer.toString(core), CpuTicks.between(prevCoreTicks[core], coreTicks[core]).usage());
+                CpuTicks c = CpuTicks.between(prevCoreTicks[core], coreTicks[core]);
+                String name = Integer.toString(core);
+                out.value("cpu.core_usage_ratio", name, c.usage());
+                out.value("cpu.core_user_ratio", name, c.user());
+                out.value("cpu.core_system_ratio", name, c.system());
+                out.value("cpu.core_iowait_ratio", name, c.iowait());
+                out.value("cpu.core_steal_ratio", name, c.steal());
             }
         }
         prevTicks = ticks;
@@ -40,6 +50,8 @@ final class CpuCollector implements Collector {
             out.value("cpu.load5", load[1]);
             out.value("cpu.load15", load[2]);
         }
-        out.value("cpu.logical_count", cpu.getLogicalProcessorCount());
+        long now = System.nanoTime();
+        out.value("cpu.context_switches_per_second", rates.perSecond("ctxt", cpu.getContextSwitches(), now));
+        out.value("cpu.interrupts_per_second", rates.perSecond("intr", cpu.getInterrupts(), now));
     }
 }

@@ -3,9 +3,10 @@ package io.firstline.agent.collect;
 import oshi.hardware.GlobalMemory;
 import oshi.hardware.VirtualMemory;
 
-/** Physical memory and swap. */
+/** Physical memory, swap, and pages swapped in and out per second. */
 final class MemoryCollector implements Collector {
     private final GlobalMemory memory;
+    private final Rates rates = new Rates();
 
     MemoryCollector(HostProbe probe) {
         this.memory = probe.hardware().getMemory();
@@ -22,5 +23,8 @@ final class MemoryCollector implements Collector {
         VirtualMemory vm = memory.getVirtualMemory();
         out.value("memory.swap_total_bytes", vm.getSwapTotal());
         out.value("memory.swap_used_bytes", vm.getSwapUsed());
+        long now = System.nanoTime();
+        out.value("memory.swap_in_pages_per_second", rates.perSecond("in", vm.getSwapPagesIn(), now));
+        out.value("memory.swap_out_pages_per_second", rates.perSecond("out", vm.getSwapPagesOut(), now));
     }
 }

@@ -2,6 +2,7 @@ package io.firstline.agent.collect;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Turns monotonically growing counters into per-second rates between two
@@ -20,7 +21,7 @@ final class Rates {
     }
 
     /** Forgets counters not seen since the last call to {@link #retainOnly}. */
-    void retainOnly(java.util.Set<String> keys) {
+    void retainOnly(Set<String> keys) {
         last.keySet().retainAll(keys);
     }
 

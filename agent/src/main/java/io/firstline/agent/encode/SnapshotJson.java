@@ -5,9 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.firstline.agent.collect.InventoryReader.Item;
 import io.firstline.agent.collect.Snapshot;
 import io.firstline.proto.HostFacts;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -22,6 +24,11 @@ public final class SnapshotJson {
     }
 
     public static String write(HostFacts host, Snapshot s) {
+        return write(host, s, List.of());
+    }
+
+    /** The snapshot and, when not empty, the inventory ({@code inventory: [{kind, name, attributes}]}). */
+    public static String write(HostFacts host, Snapshot s, List<Item> inventory) {
         ObjectNode root = MAPPER.createObjectNode();
         root.put("timestamp", Instant.ofEpochMilli(s.timestampMs()).toString());
         ObjectNode h = root.putObject("host");
@@ -59,6 +66,16 @@ public final class SnapshotJson {
             }
             n.put("value", t.text());
         }
+        if (!inventory.isEmpty()) {
+            ArrayNode inv = root.putArray("inventory");
+            for (Item i : inventory) {
+                ObjectNode n = inv.addObject();
+                n.put("kind", i.kind());
+                n.put("name", i.name());
+                ObjectNode attrs = n.putObject("attributes");
+                i.attributes().forEach(attrs::put);
+            }
+        }
         try {
             return MAPPER.writeValueAsString(root);
         } catch (JsonProcessingException e) {
@@ -67,6 +84,11 @@ public final class SnapshotJson {
     }
 
     public static String table(HostFacts host, Snapshot s) {
+        return table(host, s, List.of());
+    }
+
+    /** The table, followed by the inventory (applications counted, not listed). */
+    public static String table(HostFacts host, Snapshot s, List<Item> inventory) {
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "%s  %s %s  %s  %d CPUs  %s memory%n", host.getHostname(), host.getOsFamily(),
                 host.getOsVersion(), host.getArch(), host.getLogicalCpus(), bytes(host.getMemoryBytes())));
@@ -81,6 +103,20 @@ public final class SnapshotJson {
         }
         for (Snapshot.TextReading t : s.texts()) {
             b.append(String.format(Locale.ROOT, "%-30s %-20s %s%n", t.metric(), t.resource(), t.text()));
+        }
+        if (!inventory.isEmpty()) {
+            b.append(String.format(Locale.ROOT, "%n%-14s %-24s %s%n", "INVENTORY", "NAME", "ATTRIBUTES"));
+            long apps = 0;
+            for (Item i : inventory) {
+                if (i.kind().equals("app")) {
+                    apps++;
+                    continue;
+                }
+                StringBuilder attrs = new StringBuilder();
+                i.attributes().forEach((k, v) -> attrs.append(attrs.length() == 0 ? "" : "  ").append(k).append('=').append(v));
+                b.append(String.format(Locale.ROOT, "%-14s %-24s %s%n", i.kind(), i.name(), attrs));
+            }
+            b.append(String.format(Locale.ROOT, "%-14s %-24s %d installed (see --json)%n", "app", "", apps));
         }
         return b.toString();
     }

@@ -75,6 +75,7 @@ public final class AgentLink implements AutoCloseable {
     private volatile boolean closed;
     private volatile boolean connected;
     private volatile Duration heartbeat;
+    private volatile long lastConnectMicros = -1;
 
     public AgentLink(Settings settings, Outbox outbox, Supplier<Hello> hello, Supplier<List<SeriesDef>> dictionary,
                      Listener listener, RandomGenerator random) {
@@ -109,6 +110,20 @@ public final class AgentLink implements AutoCloseable {
         });
     }
 
+    /** Sends a Heartbeat now if connected; the console's echo updates the clock offset. */
+    public void measureClock() {
+        loop.execute(() -> {
+            if (live != null) {
+                live.writeAndFlush(LinkHandler.heartbeat(), live.voidPromise());
+            }
+        });
+    }
+
+    /** How long the TCP connect of the current or last connection took, in µs; -1 before the first. */
+    public long lastConnectMicros() {
+        return lastConnectMicros;
+    }
+
     /** Whether a console has welcomed this agent on the current connection. */
     public boolean isConnected() {
         return connected;
@@ -127,9 +142,12 @@ public final class AgentLink implements AutoCloseable {
             return;
         }
         ConsoleAddress address = settings.consoles().get(addressIndex);
+        long start = System.nanoTime();
         ChannelFuture f = bootstrap.connect(address.host(), address.port());
         f.addListener(done -> {
-            if (!done.isSuccess()) {
+            if (done.isSuccess()) {
+                lastConnectMicros = (System.nanoTime() - start) / 1000;
+            } else {
                 failures++;
                 if (failures == 1 || failures % 10 == 0) {
                     log.warn("cannot reach console {} ({} attempts so far): {}", address, failures, done.cause().getMessage());
@@ -155,6 +173,7 @@ public final class AgentLink implements AutoCloseable {
         for (Envelope e : backlog) {
             ch.write(e, ch.voidPromise());
         }
+        ch.write(LinkHandler.heartbeat(), ch.voidPromise()); // measures the clock offset at once
         ch.flush();
         log.info("connected to console {} at {} ({} messages to catch up)", welcome.getConsoleId(), ch.remoteAddress(), backlog.size());
         listener.welcomed(welcome);

@@ -70,8 +70,7 @@ final class LinkHandler extends SimpleChannelInboundHandler<Envelope> {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof IdleStateEvent idle) {
             if (idle.state() == IdleState.WRITER_IDLE) {
-                ctx.writeAndFlush(Envelope.newBuilder().setHeartbeat(
-                        Heartbeat.newBuilder().setAgentTimeMs(System.currentTimeMillis())).build(), ctx.voidPromise());
+                ctx.writeAndFlush(heartbeat(), ctx.voidPromise());
             } else if (idle.state() == IdleState.READER_IDLE) {
                 closeReason = "console silent for three intervals";
                 ctx.close();
@@ -79,6 +78,11 @@ final class LinkHandler extends SimpleChannelInboundHandler<Envelope> {
             return;
         }
         ctx.fireUserEventTriggered(evt);
+    }
+
+    /** A Heartbeat stamped with our clock now; the console echoes it with its own. */
+    static Envelope heartbeat() {
+        return Envelope.newBuilder().setHeartbeat(Heartbeat.newBuilder().setAgentTimeMs(System.currentTimeMillis())).build();
     }
 
     @Override

@@ -42,8 +42,11 @@ class AgentCliTest {
         assertEquals(0, run("collect", "--once", "--json", "--over", "200ms"));
         JsonNode root = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
         assertTrue(root.path("host").path("hostname").asText().length() > 0);
-        assertEquals(4, root.path("collectors").size());
+        assertEquals(12, root.path("collectors").size());
         assertTrue(root.path("values").size() > 5);
+        java.util.Set<String> kinds = new java.util.HashSet<>();
+        root.path("inventory").forEach(i -> kinds.add(i.path("kind").asText()));
+        assertTrue(kinds.containsAll(java.util.Set.of("agent", "cpu", "os")), kinds.toString());
     }
 
     @Test
@@ -64,6 +67,18 @@ class AgentCliTest {
     void unknownCollectorIsNamed() {
         assertEquals(2, run("collect", "--once", "--enable", "gpu"));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("'gpu'"), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void badConfigFileIsNamedAtStartup(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path conf = java.nio.file.Files.writeString(dir.resolve("agent.conf"), "collector.processes.interval = soon\n");
+        assertEquals(2, run("run", "--console", "127.0.0.1:1", "--state-dir", dir.toString(), "--config", conf.toString()));
+        String e = err.toString(StandardCharsets.UTF_8);
+        assertTrue(e.contains("agent.conf:1: bad interval for collector.processes.interval: 'soon'"), e);
+        assertEquals(1, e.trim().lines().count(), e);
+        java.nio.file.Files.writeString(conf, "collectors.disable = gpu\n");
+        assertEquals(2, run("collect", "--once", "--config", conf.toString()));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("unknown collector 'gpu' in collectors.disable"));
     }
 
     @Test

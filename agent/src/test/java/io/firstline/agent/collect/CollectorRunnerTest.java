@@ -33,15 +33,75 @@ class CollectorRunnerTest {
         assertEquals(Outcome.OK, s.runs().get(2).outcome());
     }
 
-    @Test
-    void unsupportedIsReportedEveryCycleAsUnsupported() {
-        List<Registration> regs = List.of(new Registration("battery", true, p -> out -> {
-            throw new UnsupportedOperationException("no battery API");
-        }));
-        CollectorRunner runner = new CollectorRunner(regs, null, CLOCK);
-        for (int i = 0; i < 3; i++) {
-            assertEquals(Outcome.UNSUPPORTED, runner.collect().runs().get(0).outcome());
+    /** A clock the test moves by hand. */
+    static final class StepClock extends Clock {
+        long millis = Instant.parse("2026-11-29T00:00:00Z").toEpochMilli();
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
         }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(millis);
+        }
+    }
+
+    @Test
+    void unsupportedIsRunOnceAnHourAndReportedOnItsSchedule() {
+        int[] calls = {0};
+        List<Registration> regs = List.of(
+                new Registration("battery", true, p -> out -> {
+                    calls[0]++;
+                    throw new UnsupportedOperationException("no battery API");
+                }),
+                new Registration("cpu", true, p -> out -> out.value("cpu.usage_ratio", 0.5)));
+        StepClock clock = new StepClock();
+        CollectorRunner runner = new CollectorRunner(regs, null, clock);
+        Snapshot first = runner.collect();
+        assertEquals(Outcome.UNSUPPORTED, first.runs().get(0).outcome());
+        assertTrue(first.runs().get(0).error().contains("no battery API"));
+        for (int i = 0; i < 359; i++) {
+            clock.millis += 10_000;
+            Snapshot s = runner.collect();
+            assertEquals(Outcome.UNSUPPORTED, s.runs().get(0).outcome(), "cycle " + i);
+            assertEquals(0, s.runs().get(0).durationMicros());
+        }
+        assertEquals(1, calls[0], "not run again within the hour");
+        clock.millis += 10_000;
+        assertEquals(Outcome.UNSUPPORTED, runner.collect().runs().get(0).outcome());
+        assertEquals(2, calls[0]);
+    }
+
+    @Test
+    void slowCollectorsRunOnTheirOwnScheduleAndCountTheirValues() {
+        List<Registration> regs = List.of(
+                new Registration("cpu", true, p -> out -> out.value("cpu.usage_ratio", 0.5)),
+                new Registration("processes", true, java.time.Duration.ofSeconds(30), p -> out -> {
+                    out.value("processes.count", 90);
+                    out.text("process.name", "cpu1", "java");
+                }));
+        StepClock clock = new StepClock();
+        CollectorRunner runner = new CollectorRunner(regs, null, clock);
+        List<Integer> ranAt = new java.util.ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            Snapshot s = runner.collect();
+            assertTrue(s.countsMatch());
+            if (s.runs().size() == 2) {
+                ranAt.add(i);
+                assertEquals(1, s.runs().get(1).valueCount());
+                assertEquals(1, s.runs().get(1).textCount());
+            }
+            // A fixed-rate schedule runs a little early or late; the collector still runs every third cycle.
+            clock.millis += 10_000 + (i % 2 == 0 ? -40 : 40);
+        }
+        assertEquals(List.of(0, 3, 6, 9), ranAt);
     }
 
     @Test
@@ -72,8 +132,16 @@ class CollectorRunnerTest {
     @Test
     void registrySelectsDefaultsAndRejectsUnknownNames() {
         CollectorRegistry r = CollectorRegistry.builtIn();
-        assertEquals(List.of("cpu", "memory", "filesystem", "network"), r.select(Set.of(), Set.of()).stream().map(Registration::name).toList());
-        assertEquals(List.of("cpu", "memory", "network"), r.select(Set.of(), Set.of("filesystem")).stream().map(Registration::name).toList());
+        assertEquals(List.of("cpu", "memory", "filesystem", "disk", "network", "connectivity", "processes", "sensors", "power", "os",
+                "services", "time"), r.select(Set.of(), Set.of()).stream().map(Registration::name).toList());
+        assertEquals(List.of("cpu", "memory", "disk"),
+                r.select(Set.of(), Set.of("filesystem", "network", "connectivity", "processes", "sensors", "power", "os", "services", "time"))
+                        .stream().map(Registration::name).toList());
+        assertEquals(java.time.Duration.ofSeconds(30), r.select(Set.of(), Set.of()).stream()
+                .filter(x -> x.name().equals("processes")).findFirst().orElseThrow().every());
+        assertEquals(java.time.Duration.ofSeconds(5), r.select(Set.of(), Set.of(), java.util.Map.of("processes", java.time.Duration.ofSeconds(5)))
+                .stream().filter(x -> x.name().equals("processes")).findFirst().orElseThrow().every());
+        assertThrows(IllegalArgumentException.class, () -> r.select(Set.of(), Set.of(), java.util.Map.of("gpu", java.time.Duration.ofSeconds(5))));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> r.select(Set.of("gpu"), Set.of()));
         assertTrue(e.getMessage().contains("'gpu'"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new Registration("Bad Name", true, p -> out -> { }));

@@ -10,9 +10,11 @@ import io.firstline.proto.TextValue;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -21,6 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * its own lock, so agents never wait for one another.
  */
 final class AgentRecord {
+    private static final double[] POW10 = {1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+
     private final String id;
     private final AtomicLong changes;
     private final MetricHistory history;
@@ -128,12 +132,21 @@ final class AgentRecord {
         }
         // Replayed samples can be older than what we show; keep the newest.
         if (s.getTimestampMs() >= sampleTimeMs) {
+            // A collector that ran replaces all its series; series of collectors
+            // on slower schedules that did not run in this sample stay.
+            Set<Integer> ran = new HashSet<>();
+            s.getCollectorsList().forEach(r -> ran.add(r.getCollector()));
+            values.keySet().removeIf(id -> replacedBy(id, ran));
+            texts.keySet().removeIf(id -> replacedBy(id, ran));
             int n = Math.min(s.getSeriesCount(), s.getValuesCount());
-            values.clear();
             for (int i = 0; i < n; i++) {
                 values.put(s.getSeries(i), s.getValues(i));
             }
-            texts.clear();
+            int m = Math.min(s.getScaledSeriesCount(), s.getScaledCount());
+            for (int i = 0; i < m; i++) {
+                SeriesDef d = series.get(s.getScaledSeries(i));
+                values.put(s.getScaledSeries(i), s.getScaled(i) / POW10[d == null ? 0 : Math.min(d.getDecimals(), POW10.length - 1)]);
+            }
             for (TextValue t : s.getTextsList()) {
                 texts.put(t.getSeries(), t.getValue());
             }
@@ -178,6 +191,12 @@ final class AgentRecord {
         this.memory = memory;
         this.disk = disk;
         this.diskMount = mount;
+    }
+
+    /** Whether a sample in which the collectors {@code ran} ran replaces series {@code id}'s value. */
+    private boolean replacedBy(int id, Set<Integer> ran) {
+        SeriesDef d = series.get(id);
+        return d == null || !d.hasCollector() || ran.contains(d.getCollector());
     }
 
     synchronized boolean applyInventory(long sequence, Inventory inv, Instant now) {

@@ -105,4 +105,41 @@ class FleetStateTest {
         s.sample(3, sample(1500, 0.1)); // backfill of an older reading, new sequence
         assertEquals(0.9, fleet.get("a1").orElseThrow().value("cpu.usage_ratio").orElseThrow());
     }
+
+    @Test
+    void scaledValuesAndSlowCollectorsStayUntilTheirCollectorRunsAgain() {
+        Hello h = Hello.newBuilder().setAgentId("a1").setBootEpoch(1).addCollectors("cpu").addCollectors("processes")
+                .setHost(HostFacts.newBuilder().setHostname("host-1")).build();
+        FleetState.Session s = fleet.connect(h, "peer");
+        // Both collectors run: cpu (index 0) sends a ratio with 4 decimals, processes (1) a count and a name.
+        s.sample(1, Sample.newBuilder().setTimestampMs(1000)
+                .addNewSeries(SeriesDef.newBuilder().setId(1).setMetric("cpu.usage_ratio").setCollector(0).setDecimals(4))
+                .addNewSeries(SeriesDef.newBuilder().setId(2).setMetric("processes.count").setCollector(1))
+                .addNewSeries(SeriesDef.newBuilder().setId(3).setMetric("process.name").setResource("cpu1").setCollector(1))
+                .addScaledSeries(1).addScaled(1235).addScaledSeries(2).addScaled(90)
+                .addTexts(io.firstline.proto.TextValue.newBuilder().setSeries(3).setValue("java"))
+                .addCollectors(io.firstline.proto.CollectorRun.newBuilder().setCollector(0))
+                .addCollectors(io.firstline.proto.CollectorRun.newBuilder().setCollector(1)).build());
+        AgentSnapshot a = fleet.get("a1").orElseThrow();
+        assertEquals(0.1235, value(a, "cpu.usage_ratio"), 1e-12);
+        assertEquals(90, value(a, "processes.count"));
+        // Only cpu runs: the process values stay.
+        s.sample(2, Sample.newBuilder().setTimestampMs(11_000).addScaledSeries(1).addScaled(5000)
+                .addCollectors(io.firstline.proto.CollectorRun.newBuilder().setCollector(0)).build());
+        a = fleet.get("a1").orElseThrow();
+        assertEquals(0.5, value(a, "cpu.usage_ratio"), 1e-12);
+        assertEquals(90, value(a, "processes.count"));
+        assertEquals(1, a.texts().size());
+        // processes runs again without a name for cpu1 (fewer processes): that text goes.
+        s.sample(3, Sample.newBuilder().setTimestampMs(21_000).addScaledSeries(2).addScaled(3)
+                .addCollectors(io.firstline.proto.CollectorRun.newBuilder().setCollector(1)).build());
+        a = fleet.get("a1").orElseThrow();
+        assertEquals(3, value(a, "processes.count"));
+        assertEquals(0.5, value(a, "cpu.usage_ratio"), 1e-12);
+        assertEquals(0, a.texts().size());
+    }
+
+    private static double value(AgentSnapshot a, String metric) {
+        return a.values().stream().filter(v -> v.metric().equals(metric)).findFirst().orElseThrow().value();
+    }
 }

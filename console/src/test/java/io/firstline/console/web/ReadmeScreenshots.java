@@ -88,7 +88,7 @@ class ReadmeScreenshots {
                 new F(131, "disk_almost_full", "/", "fs.used_ratio", 0.93, 0.9),
                 new F(200, "high_iowait", "", "cpu.iowait_ratio", 0.4, 0.3),
                 new F(257, "interface_errors", "wlan0", "net.errors_per_second", 12, 1),
-                new F(301, "gateway_unreachable", "", "net.gateway_reachable", 0, 1),
+                new F(301, "gateway_unreachable", "", "connectivity.gateway_reachable", 0, 1),
                 new F(333, "interface_drops", "eth0", "net.drops_per_second", 30, 10));
         Instant now = Instant.now();
         long first = 0;

@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# Agent footprint benchmark (docs/benchmarks.md, "Agent footprint").
+#
+# Runs, side by side for DURATION seconds on this machine:
+#   - the real console (console/target/firstline-console.jar serve) on loopback,
+#   - the agent through install/firstline-agent (the shipped JVM flags),
+#     streaming to it at a 10 s interval with every default collector,
+#   - Debian's prometheus-node-exporter on loopback, scraped every 10 s with curl;
+# and every 10 s reads both processes' RSS and CPU time from /proc. At the end
+# it prints RSS and CPU for both, time per agent collector (median, p99) and
+# bytes per sample (p50, p95, max) from the agent's log, where
+# -Dfirstline.log.debug=io.firstline.agent.samples has it write one line per
+# sample.
+#
+#   bench/agent-footprint.sh [DURATION_SECONDS (default 660)] [OUT_DIR]
+#
+# Needs: built jars (./mvnw -B -DskipTests package; or AGENT_JAR= and CONSOLE_JAR=
+# pointing at copies, so a rebuild during the run cannot touch them), python3, curl,
+# /usr/bin/prometheus-node-exporter. Uses only 127.0.0.1 and free ports.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+duration=${1:-660}
+out=${2:-$(mktemp -d /tmp/firstline-footprint.XXXXXX)}
+interval=10
+warmup=60
+mkdir -p "$out"
+console_jar=${CONSOLE_JAR:-$root/console/target/firstline-console.jar}
+agent_jar=${AGENT_JAR:-$root/agent/target/firstline-agent.jar}
+exporter=${NODE_EXPORTER:-/usr/bin/prometheus-node-exporter}
+for f in "$console_jar" "$agent_jar" "$exporter"; do
+    [ -e "$f" ] || { echo "missing $f (build with ./mvnw -B -DskipTests package)" >&2; exit 1; }
+done
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+agent_port=$(free_port); http_port=$(free_port); exporter_port=$(free_port)
+
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+
+cat > "$out/console.yaml" <<YAML
+dataDir: $out/console-data
+agent:
+  bind: 127.0.0.1
+  port: $agent_port
+http:
+  bind: 127.0.0.1
+  port: $http_port
+sampleInterval: ${interval}s
+YAML
+java -Xmx256m -jar "$console_jar" serve --config "$out/console.yaml" >"$out/console.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 60); do
+    curl -fsS "http://127.0.0.1:$http_port/healthz" >/dev/null 2>&1 && break
+    sleep 1
+done
+
+"$exporter" --web.listen-address="127.0.0.1:$exporter_port" >"$out/node-exporter.log" 2>&1 &
+exporter_pid=$!
+pids+=($exporter_pid)
+
+FIRSTLINE_AGENT_JAR=$agent_jar \
+FIRSTLINE_JAVA_OPTS="-Dfirstline.log.debug=io.firstline.agent.samples" \
+    "$root/install/firstline-agent" run --console "127.0.0.1:$agent_port" --state-dir "$out/agent-state" \
+    --interval "${interval}s" >"$out/agent.log" 2>&1 &
+agent_pid=$!
+pids+=($agent_pid)
+
+clk=$(getconf CLK_TCK)
+rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+echo "t_s agent_rss_kib agent_cpu_ticks exporter_rss_kib exporter_cpu_ticks scrape_bytes" >"$out/procs.txt"
+start=$(date +%s)
+t=0
+while [ "$t" -le "$duration" ]; do
+    scrape=$(curl -fsS "http://127.0.0.1:$exporter_port/metrics" | wc -c)
+    echo "$t $(rss_kib $agent_pid) $(cpu_ticks $agent_pid) $(rss_kib $exporter_pid) $(cpu_ticks $exporter_pid) $scrape" >>"$out/procs.txt"
+    sleep $(( interval - ( ($(date +%s) - start) % interval ) ))
+    t=$(( $(date +%s) - start ))
+done
+agent_state=$(curl -fsS "http://127.0.0.1:$http_port/api/agents" || echo '[]')
+echo "$agent_state" >"$out/api-agents.json"
+
+python3 - "$out" "$clk" "$warmup" <<'PY'
+import sys, statistics, re
+out, clk, warmup = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+rows = [list(map(int, l.split())) for l in open(f"{out}/procs.txt").read().splitlines()[1:] if l.strip()]
+def pct(xs, p):
+    xs = sorted(xs); return xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))]
+def cpu(col, since):
+    a = next(r for r in rows if r[0] >= since); b = rows[-1]
+    return 100.0 * (b[col] - a[col]) / clk / max(1, b[0] - a[0])
+span = rows[-1][0]
+print(f"run: {span} s, {len(rows)} readings every 10 s, warm-up excluded from 'steady' figures: first {warmup} s")
+print("| process | RSS max | RSS end | CPU whole run | CPU steady (after warm-up) |")
+print("|---|---|---|---|---|")
+for name, rc, cc in (("firstline-agent", 1, 2), ("prometheus-node-exporter", 3, 4)):
+    print(f"| {name} | {max(r[rc] for r in rows)/1024:.1f} MiB | {rows[-1][rc]/1024:.1f} MiB | "
+          f"{cpu(cc, 0):.3f} % of one core | {cpu(cc, warmup):.3f} % of one core |")
+print(f"node-exporter scrape: {statistics.median(r[5] for r in rows)/1024:.1f} KiB per scrape (median)")
+sizes, wire, runs = [], [], {}
+for line in open(f"{out}/agent.log"):
+    m = re.search(r"sample bytes=(\d+) wire<=(\d+) new_series=(\d+) runs:(.*)", line.strip())
+    if not m: continue
+    sizes.append(int(m.group(1))); wire.append(int(m.group(2)))
+    for part in m.group(4).split():
+        k, v = part.split("="); runs.setdefault(k, []).append(int(v))
+print(f"samples: {len(sizes)}; wire bytes per sample (frame + envelope): p50 {pct(wire,50)}, p95 {pct(wire,95)}, max {max(wire)}; "
+      f"first sample (defines the series) {wire[0]}; p95 without the first {pct(wire[1:],95) if len(wire) > 1 else '-'}")
+print("| collector | runs | median | p99 |")
+print("|---|---|---|---|")
+for k, v in runs.items():
+    print(f"| {k} | {len(v)} | {statistics.median(v)/1000:.2f} ms | {pct(v,99)/1000:.2f} ms |")
+PY

@@ -72,7 +72,7 @@ class FastChecksTest {
                 }),
                 new Registration("costly", true, p -> out -> {
                     costly.incrementAndGet();
-                    long end = System.nanoTime() + 4_000_000; // 4 ms of work
+                    long end = System.nanoTime() + 20_000_000; // 20 ms of work
                     while (System.nanoTime() < end) {
                         Thread.onSpinWait();
                     }
@@ -82,8 +82,9 @@ class FastChecksTest {
             fast.read(m -> true);
             clock.now = clock.now.plus(Duration.ofMillis(250));
         }
-        assertTrue(cheap.get() >= 30, "cheap collector several times a second: " + cheap.get());
-        assertTrue(costly.get() <= 4, "4 ms collector within the budget: " + costly.get());
-        assertTrue(fast.intervalsMs().get(1) >= 4000, fast.intervalsMs().toString());
+        // Relations, not exact counts: measured costs vary with the machine's load.
+        assertTrue(costly.get() <= 2, "a 20 ms collector is kept within the budget: " + costly.get());
+        assertTrue(cheap.get() >= 5 * costly.get() && cheap.get() >= 5, "cheap " + cheap.get() + ", costly " + costly.get());
+        assertTrue(fast.intervalsMs().get(1) >= 10_000, fast.intervalsMs().toString());
     }
 }

@@ -6,6 +6,9 @@ import io.firstline.console.fleet.FleetState;
 import io.firstline.console.ingest.AgentServer;
 import io.firstline.console.ingest.IngestMetrics;
 import io.firstline.console.metrics.ConsoleMetrics;
+import io.firstline.console.store.SqliteStore;
+import io.firstline.console.store.Store;
+import io.firstline.console.store.StoreException;
 import io.firstline.console.web.ConsoleRoutes;
 import io.firstline.console.web.HttpServer;
 import io.netty.channel.EventLoopGroup;
@@ -37,6 +40,7 @@ public final class Console implements AutoCloseable {
     private final EventLoopGroup boss;
     private final EventLoopGroup agentWorkers;
     private final EventLoopGroup httpWorkers;
+    private Store store;
     private AgentServer agentServer;
     private HttpServer httpServer;
     private volatile boolean ready;
@@ -71,6 +75,7 @@ public final class Console implements AutoCloseable {
 
     private void open() {
         String consoleId = consoleId(config.dataDir());
+        store = openStore(config.dataDir());
         metrics.bindFleet(fleet);
         metrics.bindEventLoops(boss, agentWorkers, httpWorkers);
         IngestMetrics ingestMetrics = new IngestMetrics(metrics.registry());
@@ -82,6 +87,16 @@ public final class Console implements AutoCloseable {
         ready = true;
         log.info("console {} ready: agents on {}:{}, HTTP on {}:{}, data in {}", consoleId, config.agentListen().bind(),
                 agentServer.port(), config.httpListen().bind(), httpServer.port(), config.dataDir());
+    }
+
+    private static Store openStore(Path dataDir) {
+        try {
+            Store s = SqliteStore.open(dataDir);
+            log.info("store {} at schema version {}", s.describe(), s.schemaVersion());
+            return s;
+        } catch (StoreException | UncheckedIOException e) {
+            throw new UserError("cannot open the store in " + dataDir + ": " + e.getMessage());
+        }
     }
 
     private interface Binder<T> {
@@ -133,6 +148,11 @@ public final class Console implements AutoCloseable {
         return fleet;
     }
 
+    /** The durable store, open from start to close. */
+    public Store store() {
+        return store;
+    }
+
     public ConsoleMetrics metrics() {
         return metrics;
     }
@@ -156,6 +176,9 @@ public final class Console implements AutoCloseable {
         boss.terminationFuture().syncUninterruptibly();
         agentWorkers.terminationFuture().syncUninterruptibly();
         httpWorkers.terminationFuture().syncUninterruptibly();
+        if (store != null) {
+            store.close();
+        }
         metrics.close();
     }
 }

@@ -1,0 +1,172 @@
+package io.firstline.console.store;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.concurrent.locks.ReentrantLock;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * The embedded store: one SQLite file ({@value #FILE_NAME}) in the data
+ * directory, in WAL mode with {@code synchronous=FULL} so that a commit that
+ * gates an agent's ack is on disk. One connection writes (SQLite has one
+ * writer anyway; {@code BEGIN IMMEDIATE} avoids lock upgrades), another reads
+ * and never blocks the writer. The schema comes from the Flyway migrations in
+ * {@code db/migration}.
+ */
+public final class SqliteStore implements Store {
+    private static final Logger log = LoggerFactory.getLogger(SqliteStore.class);
+    public static final String FILE_NAME = "firstline.db";
+    static final String MIGRATIONS = "classpath:db/migration";
+
+    private final Path file;
+    private final Connection writer;
+    private final Connection reader;
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final ReentrantLock readLock = new ReentrantLock();
+    private final String schemaVersion;
+
+    private SqliteStore(Path file, Connection writer, Connection reader, String schemaVersion) {
+        this.file = file;
+        this.writer = writer;
+        this.reader = reader;
+        this.schemaVersion = schemaVersion;
+    }
+
+    /**
+     * Opens (creating if needed) the store in {@code dataDir} and migrates its
+     * schema. The SQLite native library is extracted into the data directory,
+     * not the system temp directory, so that a hardened service with a private
+     * or noexec /tmp still starts.
+     */
+    public static SqliteStore open(Path dataDir) {
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create data directory " + dataDir, e);
+        }
+        if (System.getProperty("org.sqlite.tmpdir") == null) {
+            System.setProperty("org.sqlite.tmpdir", dataDir.toAbsolutePath().toString());
+        }
+        Path file = dataDir.resolve(FILE_NAME).toAbsolutePath();
+        String url = "jdbc:sqlite:" + file;
+        String version = migrate(url);
+        Connection writer = null;
+        try {
+            writer = connect(url, SQLiteConfig.TransactionMode.IMMEDIATE);
+            Connection reader = connect(url, SQLiteConfig.TransactionMode.DEFERRED);
+            return new SqliteStore(file, writer, reader, version);
+        } catch (SQLException e) {
+            closeQuietly(writer);
+            throw new StoreException("cannot open " + file, e);
+        }
+    }
+
+    private static String migrate(String url) {
+        Flyway flyway = Flyway.configure()
+                .dataSource(url + "?journal_mode=WAL&synchronous=FULL&busy_timeout=10000", null, null)
+                .locations(MIGRATIONS)
+                .load();
+        MigrateResult result = flyway.migrate();
+        if (result.migrationsExecuted > 0) {
+            log.info("store schema migrated from {} to {}", result.initialSchemaVersion, result.targetSchemaVersion);
+        }
+        var current = flyway.info().current();
+        return current == null ? "0" : current.getVersion().getVersion();
+    }
+
+    private static Connection connect(String url, SQLiteConfig.TransactionMode mode) throws SQLException {
+        SQLiteConfig cfg = new SQLiteConfig();
+        cfg.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        cfg.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+        cfg.enforceForeignKeys(true);
+        cfg.setBusyTimeout(10_000);
+        cfg.setTransactionMode(mode);
+        Connection c = cfg.createConnection(url);
+        c.setAutoCommit(false);
+        return c;
+    }
+
+    @Override
+    public <T> T write(SqlWork<T> work) {
+        return run(writer, writeLock, work, "write");
+    }
+
+    @Override
+    public <T> T read(SqlWork<T> work) {
+        return run(reader, readLock, work, "read");
+    }
+
+    private <T> T run(Connection c, ReentrantLock lock, SqlWork<T> work, String what) {
+        lock.lock();
+        try {
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException e) {
+                rollback(c);
+                throw new StoreException(what + " on " + file + " failed", e);
+            } catch (RuntimeException | Error e) {
+                rollback(c);
+                throw e;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static void rollback(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            log.warn("rollback failed", e);
+        }
+    }
+
+    @Override
+    public String dialect() {
+        return "sqlite";
+    }
+
+    @Override
+    public String describe() {
+        return file.toString();
+    }
+
+    @Override
+    public String schemaVersion() {
+        return schemaVersion;
+    }
+
+    @Override
+    public void close() {
+        writeLock.lock();
+        readLock.lock();
+        try {
+            closeQuietly(reader);
+            closeQuietly(writer);
+        } finally {
+            readLock.unlock();
+            writeLock.unlock();
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (SQLException e) {
+            log.warn("closing the store failed", e);
+        }
+    }
+}

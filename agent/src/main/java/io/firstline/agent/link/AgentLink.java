@@ -4,7 +4,6 @@ import io.firstline.proto.Ack;
 import io.firstline.proto.Envelope;
 import io.firstline.proto.Hello;
 import io.firstline.proto.SeriesDef;
-import io.firstline.proto.SeriesDictionary;
 import io.firstline.proto.Welcome;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -27,10 +26,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The agent's connection to the console. It connects, says Hello, and once
- * welcomed sends the series dictionary and everything the {@link Outbox} holds;
- * afterwards each new message goes out as it is produced. When the connection
- * is lost it reconnects with {@link Backoff}, trying the console addresses in
- * turn. All state lives on one event loop thread, so there are no locks.
+ * welcomed sends the series dictionary; from then on each new message goes
+ * out as it is produced, and the {@link Backfill} sends what the {@link Outbox}
+ * still holds from before (earlier connections, earlier boots) behind it at a
+ * bounded rate. When the connection is lost it reconnects with {@link Backoff},
+ * trying the console addresses in turn. All state lives on one event loop
+ * thread, so there are no locks.
  */
 public final class AgentLink implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AgentLink.class);
@@ -46,12 +47,20 @@ public final class AgentLink implements AutoCloseable {
     }
 
     /** How the link reaches the console, and what it says first. */
-    public record Settings(List<ConsoleAddress> consoles, long bootEpoch, int maxFrameBytes, Duration heartbeatInterval) {
+    public record Settings(List<ConsoleAddress> consoles, long bootEpoch, int maxFrameBytes, Duration heartbeatInterval,
+                           int backfillPerSecond, LinkSecurity security) {
+        /** Messages per second sent from the backlog after a reconnect, behind live data. */
+        public static final int DEFAULT_BACKFILL_PER_SECOND = 50;
+
         public Settings {
             consoles = List.copyOf(consoles);
             if (consoles.isEmpty()) {
                 throw new IllegalArgumentException("at least one console address is needed");
             }
+            if (backfillPerSecond < 1) {
+                throw new IllegalArgumentException("backfillPerSecond must be positive, got " + backfillPerSecond);
+            }
+            java.util.Objects.requireNonNull(security, "security");
         }
     }
 
@@ -67,6 +76,7 @@ public final class AgentLink implements AutoCloseable {
 
     private int addressIndex;
     private Channel live;
+    private Backfill backfill;
     private long failures;
     private volatile boolean closed;
     private volatile boolean connected;
@@ -88,7 +98,7 @@ public final class AgentLink implements AutoCloseable {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
-                .handler(new LinkInitializer(this, settings.maxFrameBytes()));
+                .handler(new LinkInitializer(this, settings.maxFrameBytes(), settings.security()));
     }
 
     public void start() {
@@ -99,8 +109,8 @@ public final class AgentLink implements AutoCloseable {
     public void send(Envelope.Builder message) {
         loop.execute(() -> {
             Envelope e = outbox.append(message);
-            if (live != null) {
-                live.writeAndFlush(e, live.voidPromise());
+            if (live != null && backfill != null) {
+                backfill.live(e);
             }
         });
     }
@@ -144,21 +154,18 @@ public final class AgentLink implements AutoCloseable {
         if (welcome.getSampleIntervalMs() > 0) {
             heartbeat = Duration.ofMillis(welcome.getSampleIntervalMs());
         }
-        outbox.ack(welcome.getAckedSequence());
-        ch.write(Envelope.newBuilder().setSeriesDictionary(SeriesDictionary.newBuilder()
-                .setBootEpoch(settings.bootEpoch()).addAllSeries(dictionary.get())).build(), ch.voidPromise());
-        List<Envelope> backlog = outbox.after(welcome.getAckedSequence());
-        for (Envelope e : backlog) {
-            ch.write(e, ch.voidPromise());
-        }
-        ch.flush();
-        log.info("connected to console {} at {} ({} messages to catch up)", welcome.getConsoleId(), ch.remoteAddress(), backlog.size());
+        outbox.ackThrough(welcome.getAckedSequence());
+        backfill = new Backfill(ch, outbox, dictionary, settings.backfillPerSecond());
+        backfill.start();
+        log.info("connected to console {} at {} ({} messages to catch up)", welcome.getConsoleId(), ch.remoteAddress(), outbox.size());
         listener.welcomed(welcome);
     }
 
-    void onAck(Ack ack) {
-        if (ack.getBootEpoch() == settings.bootEpoch()) {
-            outbox.ack(ack.getSequence());
+    void onAck(Channel ch, Ack ack) {
+        if (live == ch && backfill != null) {
+            backfill.acked(ack);
+        } else {
+            outbox.ack(ack.getBootEpoch(), ack.getSequence());
         }
     }
 
@@ -169,6 +176,8 @@ public final class AgentLink implements AutoCloseable {
     void onClosed(Channel ch, String why) {
         if (live == ch) {
             live = null;
+            backfill.stop();
+            backfill = null;
             connected = false;
             if (!closed) {
                 log.warn("connection to console lost: {}; reconnecting", why);

@@ -45,6 +45,11 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
         /** JSON of one agent, or empty if unknown. */
         Optional<String> agentJson(String id);
+
+        /** A feature's own routes (any method), tried first; empty if the request is not theirs. */
+        default Optional<FullHttpResponse> feature(FullHttpRequest req, String path) {
+            return Optional.empty();
+        }
     }
 
     private final Routes routes;
@@ -75,6 +80,10 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private FullHttpResponse route(FullHttpRequest req) {
         String path = new QueryStringDecoder(req.uri()).path();
+        Optional<FullHttpResponse> feature = routes.feature(req, path);
+        if (feature.isPresent()) {
+            return feature.get();
+        }
         boolean get = req.method().equals(HttpMethod.GET) || req.method().equals(HttpMethod.HEAD);
         if (!get) {
             FullHttpResponse r = json(METHOD_NOT_ALLOWED, error("only GET is supported here"));

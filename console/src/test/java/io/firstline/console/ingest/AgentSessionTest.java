@@ -30,7 +30,7 @@ class AgentSessionTest {
     private final FleetState fleet = new FleetState(Clock.systemUTC(), config.offlineAfter());
 
     private EmbeddedChannel channel() {
-        EmbeddedChannel ch = new EmbeddedChannel(new AgentServerInitializer(config, fleet, metrics, "console-test"));
+        EmbeddedChannel ch = new EmbeddedChannel(AgentServerInitializer.plaintextForTests(config, fleet, metrics, "console-test"));
         ch.freezeTime();
         return ch;
     }

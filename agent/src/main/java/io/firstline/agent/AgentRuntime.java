@@ -127,6 +127,15 @@ public final class AgentRuntime implements AutoCloseable {
         return link.isConnected();
     }
 
+    /** Messages in the spool that the console has not acknowledged yet. */
+    public int pending() {
+        return link.pending();
+    }
+
+    public long bootEpoch() {
+        return bootEpoch;
+    }
+
     /** The console's clock minus ours, as last measured on the link. */
     public long clockOffsetMillis() {
         return offsetMs.get();

@@ -87,19 +87,28 @@ public enum WireRejection {
     /** A TLS failure by its deepest cause, or null when {@code cause} is not about TLS. */
     private static WireRejection classifyTls(Throwable cause) {
         boolean tls = false;
+        boolean untrusted = false;
+        boolean expired = false;
         for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof CertificateRevokedException) {
                 return REVOKED_CERTIFICATE;
             }
-            if (t instanceof CertificateExpiredException) {
-                return EXPIRED_CERTIFICATE;
+            if (t instanceof CertificateExpiredException
+                    || t instanceof CertPathValidatorException v && v.getReason() == CertPathValidatorException.BasicReason.EXPIRED) {
+                expired = true;
             }
             if (t instanceof CertPathValidatorException || t instanceof CertPathBuilderException) {
-                return UNTRUSTED_CERTIFICATE;
+                untrusted = true;
             }
             if (t instanceof SSLException || t instanceof NotSslRecordException) {
                 tls = true;
             }
+        }
+        if (expired) {
+            return EXPIRED_CERTIFICATE;
+        }
+        if (untrusted) {
+            return UNTRUSTED_CERTIFICATE;
         }
         return tls ? TLS_ERROR : null;
     }

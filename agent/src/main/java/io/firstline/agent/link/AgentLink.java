@@ -70,6 +70,7 @@ public final class AgentLink implements AutoCloseable {
     private final Supplier<List<SeriesDef>> dictionary;
     private final Listener listener;
     private final EventLoopGroup group;
+    private final boolean ownsGroup;
     private final EventLoop loop;
     private final Bootstrap bootstrap;
     private final Backoff backoff;
@@ -84,6 +85,16 @@ public final class AgentLink implements AutoCloseable {
 
     public AgentLink(Settings settings, Outbox outbox, Supplier<Hello> hello, Supplier<List<SeriesDef>> dictionary,
                      Listener listener, RandomGenerator random) {
+        this(settings, outbox, hello, dictionary, listener, random, null);
+    }
+
+    /**
+     * A link on an event loop of {@code sharedGroup}, which the caller owns and
+     * shuts down (simulated agents, many links per thread); null for a link
+     * with its own thread.
+     */
+    public AgentLink(Settings settings, Outbox outbox, Supplier<Hello> hello, Supplier<List<SeriesDef>> dictionary,
+                     Listener listener, RandomGenerator random, EventLoopGroup sharedGroup) {
         this.settings = settings;
         this.outbox = Objects.requireNonNull(outbox);
         this.hello = hello;
@@ -91,8 +102,9 @@ public final class AgentLink implements AutoCloseable {
         this.listener = listener;
         this.backoff = new Backoff(random);
         this.heartbeat = settings.heartbeatInterval();
-        this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("firstline-link", true),
-                NioIoHandler.newFactory());
+        this.ownsGroup = sharedGroup == null;
+        this.group = ownsGroup ? new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("firstline-link", true),
+                NioIoHandler.newFactory()) : sharedGroup;
         this.loop = group.next();
         this.bootstrap = new Bootstrap().group(loop).channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
@@ -113,6 +125,11 @@ public final class AgentLink implements AutoCloseable {
                 backfill.live(e);
             }
         });
+    }
+
+    /** Messages kept until the console acknowledges them (asked on the link's thread). */
+    public int pending() {
+        return java.util.concurrent.CompletableFuture.supplyAsync(outbox::size, loop).join();
     }
 
     /** Whether a console has welcomed this agent on the current connection. */
@@ -206,6 +223,8 @@ public final class AgentLink implements AutoCloseable {
                 live.close();
             }
         });
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        if (ownsGroup) {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
     }
 }

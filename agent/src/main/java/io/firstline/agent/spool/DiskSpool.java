@@ -91,6 +91,7 @@ public final class DiskSpool implements Outbox, AutoCloseable {
     private long lastSyncMs;
     private long recoveredRecords;
     private long discardedBytes;
+    private boolean closed;
 
     private DiskSpool(Path dir, Settings settings, Clock clock, long proposedEpoch) throws IOException {
         this.dir = dir;
@@ -389,6 +390,10 @@ public final class DiskSpool implements Outbox, AutoCloseable {
 
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         try {
             if (active != null) {
                 active.sync();

@@ -81,7 +81,7 @@ public final class DemoCommand implements Runnable {
      * fingerprint pinned, a CSR over the real TLS agent port. Skipped when
      * the agent's state directory already holds an enrollment (a reused --data).
      */
-    static void enrollLocalAgent(Console console, ConsoleAddress address, Path stateDir) {
+    public static void enrollLocalAgent(Console console, ConsoleAddress address, Path stateDir) {
         if (AgentCredentials.load(stateDir).isPresent()) {
             return;
         }

@@ -33,7 +33,6 @@ import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x500.style.IETFUtils;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
-import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -252,12 +251,22 @@ public final class Enrollment implements AgentTrust.Revocations {
         }
     }
 
+    private static PublicKey publicKey(byte[] spki) throws java.security.GeneralSecurityException {
+        java.security.spec.X509EncodedKeySpec spec = new java.security.spec.X509EncodedKeySpec(spki);
+        try {
+            return java.security.KeyFactory.getInstance("EC").generatePublic(spec);
+        } catch (java.security.GeneralSecurityException notEc) {
+            return java.security.KeyFactory.getInstance("RSA").generatePublic(spec);
+        }
+    }
+
     /** A checked certificate signing request: signature valid, CN a valid agent id, key strong enough. */
     private record Csr(String agentId, PublicKey key) {
         static Csr parse(ByteString der) throws Refused {
             try {
                 PKCS10CertificationRequest req = new PKCS10CertificationRequest(der.toByteArray());
-                if (!req.isSignatureValid(new JcaContentVerifierProviderBuilder().build(req.getSubjectPublicKeyInfo()))) {
+                PublicKey key = publicKey(req.getSubjectPublicKeyInfo().getEncoded());
+                if (!req.isSignatureValid(new JcaContentVerifierProviderBuilder().build(key))) {
                     throw new Refused("the CSR's signature is not valid");
                 }
                 RDN[] cn = req.getSubject().getRDNs(BCStyle.CN);
@@ -265,7 +274,6 @@ public final class Enrollment implements AgentTrust.Revocations {
                 if (!AGENT_ID.matcher(id).matches()) {
                     throw new Refused("the CSR's CN must be an agent id (letters, digits, '.', '_', '-'; at most 64)");
                 }
-                PublicKey key = new JcaPKCS10CertificationRequest(req).getPublicKey();
                 boolean strong = key instanceof ECPublicKey ec && ec.getParams().getCurve().getField().getFieldSize() >= 256
                         || key instanceof RSAPublicKey rsa && rsa.getModulus().bitLength() >= 2048;
                 if (!strong) {
@@ -275,6 +283,7 @@ public final class Enrollment implements AgentTrust.Revocations {
             } catch (Refused r) {
                 throw r;
             } catch (Exception e) {
+                log.debug("unreadable CSR", e);
                 throw new Refused("the CSR is not a valid PKCS#10 request");
             }
         }

@@ -152,6 +152,11 @@ final class AgentRecord {
         return true;
     }
 
+    synchronized long committedThrough() {
+        Epoch e = epochs.get(bootEpoch);
+        return e == null ? 0 : e.ledger.watermark();
+    }
+
     /** Spool drops the agent reported, over the boot epochs still tracked. */
     synchronized long spoolDropped() {
         long n = 0;

@@ -128,6 +128,12 @@ public final class FleetState {
         return r == null ? 0 : r.spoolDropped();
     }
 
+    /** Every sequence of the agent's current boot epoch up to this one is applied (or known lost); 0 if unknown. */
+    public long committedThrough(String id) {
+        AgentRecord r = agents.get(id);
+        return r == null ? 0 : r.committedThrough();
+    }
+
     public int size() {
         return agents.size();
     }

@@ -254,7 +254,8 @@ final class AgentSession extends SimpleChannelInboundHandler<Envelope> {
                 .addListener(ChannelFutureListener.CLOSE);
     }
 
-    private void reject(ChannelHandlerContext ctx, WireRejection reason, String detail) {
+    private void reject(ChannelHandlerContext ctx, WireRejection reason, String fullDetail) {
+        String detail = fullDetail.length() > 200 ? fullDetail.substring(0, 200) + "..." : fullDetail;
         if (rejected || !ctx.channel().isActive() && reason != WireRejection.TLS_ERROR && !reason.label().endsWith("_certificate")) {
             return;
         }

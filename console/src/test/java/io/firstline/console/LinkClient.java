@@ -49,6 +49,7 @@ final class LinkClient implements AutoCloseable {
         ctx.init(keys, tmf.getTrustManagers(), null);
         SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket();
         s.setEnabledProtocols(Tls.PROTOCOLS.toArray(String[]::new));
+        s.setTcpNoDelay(true);
         s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
         s.setSoTimeout(10_000);
         s.startHandshake();

@@ -49,6 +49,8 @@ public enum WireRejection {
     ENROLLMENT_REFUSED,
     /** More frames or bytes per second than the per-connection limit allows. */
     RATE_LIMITED,
+    /** Too many TLS handshakes in progress: closed at once, the agent backs off and returns. */
+    OVERLOADED,
     /** The socket failed (reset, broken pipe). */
     IO_ERROR,
     /** Anything else, including bugs; logged with its stack trace. */

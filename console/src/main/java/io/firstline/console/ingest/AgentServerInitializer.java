@@ -4,6 +4,7 @@ import io.firstline.console.config.ConsoleConfig;
 import io.firstline.console.enroll.Enrollment;
 import io.firstline.console.fleet.FleetState;
 import io.firstline.wire.Framing;
+import io.firstline.wire.WireRejection;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.ssl.SslContext;
@@ -14,7 +15,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The console side of the agent link, top to bottom as bytes arrive:
- * TLS (client certificate checked against the CA and the revocations) →
+ * TLS (client certificate checked against the CA and the revocations; at
+ * most {@value HandshakeLimiter#DEFAULT_MAX} handshakes at a time) →
  * byte count → framing, with the flood guard between cutting and parsing →
  * idle watch (complete messages only, so a trickling sender times out) →
  * the session.
@@ -29,6 +31,7 @@ final class AgentServerInitializer extends ChannelInitializer<Channel> {
     private final Enrollment enrollment;
     private final Executor enrollExecutor;
     private final LiveConnections live;
+    private final HandshakeLimiter handshakes = new HandshakeLimiter(HandshakeLimiter.DEFAULT_MAX);
 
     AgentServerInitializer(ConsoleConfig config, FleetState fleet, IngestMetrics metrics, String consoleId, SslContext tls,
                            Enrollment enrollment, Executor enrollExecutor, LiveConnections live) {
@@ -55,6 +58,11 @@ final class AgentServerInitializer extends ChannelInitializer<Channel> {
             SslHandler ssl = tls.newHandler(ch.alloc());
             ssl.setHandshakeTimeoutMillis(config.handshakeTimeout().toMillis());
             ch.pipeline().addLast("tls", ssl);
+            if (!handshakes.admit(ch, ssl.handshakeFuture())) {
+                metrics.rejected(WireRejection.OVERLOADED);
+                ch.close();
+                return;
+            }
         }
         ch.pipeline().addLast("bytes", byteCounter);
         Framing.addCodec(ch.pipeline(), config.maxFrameBytes());

@@ -38,7 +38,13 @@ public final class Renewal implements AutoCloseable {
     }
 
     public void start() {
-        timer.scheduleWithFixedDelay(this::check, 30, CHECK_EVERY.toSeconds(), TimeUnit.SECONDS);
+        timer.scheduleWithFixedDelay(() -> {
+            try {
+                check();
+            } catch (RuntimeException e) {
+                log.error("certificate renewal check failed", e); // keep the schedule alive
+            }
+        }, 30, CHECK_EVERY.toSeconds(), TimeUnit.SECONDS);
     }
 
     /** Renews now if due; returns whether a new certificate was saved. */

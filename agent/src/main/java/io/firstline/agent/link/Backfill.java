@@ -71,6 +71,11 @@ final class Backfill {
 
     void acked(Ack ack) {
         Position p = new Position(ack.getBootEpoch(), ack.getSequence());
+        if (p.equals(inflight.peekFirst())) {
+            inflight.removeFirst();
+            outbox.ack(p.bootEpoch(), p.sequence());
+            return;
+        }
         if (!inflight.contains(p)) {
             outbox.ack(p.bootEpoch(), p.sequence());
             return;

@@ -256,7 +256,10 @@ final class AgentSession extends SimpleChannelInboundHandler<Envelope> {
 
     private void reject(ChannelHandlerContext ctx, WireRejection reason, String fullDetail) {
         String detail = fullDetail.length() > 200 ? fullDetail.substring(0, 200) + "..." : fullDetail;
-        if (rejected || !ctx.channel().isActive() && reason != WireRejection.TLS_ERROR && !reason.label().endsWith("_certificate")) {
+        // TLS failures may be reported just after the TLS layer closed the channel; count them all the same.
+        boolean tlsFailure = reason == WireRejection.TLS_ERROR || reason == WireRejection.HANDSHAKE_TIMEOUT
+                || reason.label().endsWith("_certificate");
+        if (rejected || !ctx.channel().isActive() && !tlsFailure) {
             return;
         }
         rejected = true;

@@ -94,6 +94,12 @@ class AgentLinkBench {
                 .mapToDouble(l -> Double.parseDouble(l.substring(name.length() + 1).trim())).findFirst().orElse(-1);
     }
 
+    private double metricTagged(String name, String reason) {
+        String prefix = name + "{reason=\"" + reason + "\"}";
+        return TestSupport.get(base + "/metrics").body().lines().filter(l -> l.startsWith(prefix))
+                .mapToDouble(l -> Double.parseDouble(l.substring(prefix.length()).trim())).findFirst().orElse(-1);
+    }
+
     /** CPU seconds the process has used (user + system), from /proc. */
     private static double cpuSeconds(long pid) throws IOException {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
@@ -168,6 +174,7 @@ class AgentLinkBench {
         List<AgentLink> links = new ArrayList<>();
         long epoch = System.currentTimeMillis();
         long c0 = System.nanoTime();
+        double cpuBeforeConnect = cpuSeconds(pid);
         for (AgentCredentials c : enrolled) {
             Hello hello = Hello.newBuilder().setAgentId(c.agentId()).setBootEpoch(epoch).setAgentVersion("bench")
                     .setProtocolVersion(WireProtocol.VERSION).setMinProtocolVersion(WireProtocol.MIN_VERSION)
@@ -179,7 +186,8 @@ class AgentLinkBench {
             links.add(link);
         }
         await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(250)).until(() -> metric("firstline_agents_connected") == agents);
-        say("first connection of all %d agents (TLS handshakes): %.1f s", agents, (System.nanoTime() - c0) / 1e9);
+        say("first connection of all %d agents (TLS handshakes): %.1f s, console CPU %.1f ms per connection (handshake, revocation check, Hello)",
+                agents, (System.nanoTime() - c0) / 1e9, 1000 * (cpuSeconds(pid) - cpuBeforeConnect) / agents);
 
         ScheduledExecutorService samplers = Executors.newScheduledThreadPool(1);
         for (int i = 0; i < links.size(); i++) {
@@ -205,7 +213,8 @@ class AgentLinkBench {
         console = startConsole();
         long up = System.nanoTime();
         pid = console.pid();
-        double lastCpu = cpuSeconds(pid);
+        double stormCpu0 = cpuSeconds(pid);
+        double lastCpu = stormCpu0;
         double lastAccepted = 0;
         long lastT = System.nanoTime();
         double peakCpu = 0;
@@ -227,8 +236,9 @@ class AgentLinkBench {
         double back = (System.nanoTime() - up) / 1e9;
         say("reconnect storm: console down and restarted in %.1f s; all %d agents back %.1f s after it was ready",
                 (up - down) / 1e9, (int) connected, back);
-        say("reconnect storm: peak console CPU %.0f %% of one core (0.5 s windows), peak %.0f new connections per second, %.0f accepted in all",
-                peakCpu, peakAccepts, lastAccepted);
+        say("reconnect storm: peak console CPU %.0f %% of one core (0.5 s windows), %.1f CPU seconds in all, peak %.0f new connections"
+                + " per second, %.0f accepted in all (%.0f closed at once as overloaded)", peakCpu, lastCpu - stormCpu0, peakAccepts,
+                lastAccepted, metricTagged("firstline_connections_rejected_total", "overloaded"));
 
         samplers.shutdownNow();
         for (AgentLink l : links) {

@@ -74,6 +74,11 @@ public final class ConsoleCa {
         Path caCertFile = dir.resolve("ca.crt");
         try {
             Files.createDirectories(dir);
+            try {
+                Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            } catch (UnsupportedOperationException notPosix) {
+                // Windows: the data directory's ACL applies
+            }
             PrivateKey caKey;
             X509Certificate caCert;
             if (Files.exists(caCertFile)) {

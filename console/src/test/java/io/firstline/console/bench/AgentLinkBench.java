@@ -100,6 +100,14 @@ class AgentLinkBench {
                 .mapToDouble(l -> Double.parseDouble(l.substring(prefix.length()).trim())).findFirst().orElse(-1);
     }
 
+    /** The console's heap in use right after a full GC (jcmd GC.run), in bytes: live data only. */
+    private double heapAfterGc(long pid) throws Exception {
+        new ProcessBuilder("jcmd", Long.toString(pid), "GC.run").redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(60, TimeUnit.SECONDS);
+        return TestSupport.get(base + "/metrics").body().lines().filter(l -> l.startsWith("jvm_memory_used_bytes{area=\"heap\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
     /** CPU seconds the process has used (user + system), from /proc. */
     private static double cpuSeconds(long pid) throws IOException {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
@@ -168,7 +176,9 @@ class AgentLinkBench {
                 agents / ((System.nanoTime() - e0) / 1e9));
 
         long pid = console.pid();
-        say("console idle (no agents connected): CPU %.1f %% of one core, RSS %d MiB", cpuOver(Duration.ofSeconds(5)), rssKiB(pid) / 1024);
+        double heapIdle = heapAfterGc(pid);
+        say("console idle (no agents connected): CPU %.1f %% of one core, RSS %d MiB, heap after GC %.1f MiB",
+                cpuOver(Duration.ofSeconds(5)), rssKiB(pid) / 1024, heapIdle / (1 << 20));
 
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory("sim-agents", true), NioIoHandler.newFactory());
         List<AgentLink> links = new ArrayList<>();
@@ -204,7 +214,10 @@ class AgentLinkBench {
         long rss = rssKiB(pid);
         say("steady state, %d agents sending every %s: console CPU %.1f %% of one core (30 s average), RSS %d MiB", agents, interval,
                 steady, rss / 1024);
-        say("samples applied so far: %.0f, rejected connections: see /metrics", metric("firstline_ingest_samples_total"));
+        double heapBusy = heapAfterGc(pid);
+        say("heap after GC with %d agents connected: %.1f MiB, %.1f KiB per agent more than idle", agents, heapBusy / (1 << 20),
+                (heapBusy - heapIdle) / 1024 / agents);
+        say("samples applied so far: %.0f", metric("firstline_ingest_samples_total"));
 
         // The reconnect storm: stop the console, start it again, watch everyone come back.
         console.destroy();

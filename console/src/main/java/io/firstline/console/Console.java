@@ -4,7 +4,10 @@ import io.firstline.agent.cli.CliSupport.UserError;
 import io.firstline.console.auth.Accounts;
 import io.firstline.console.auth.Passwords;
 import io.firstline.console.config.ConsoleConfig;
+import io.firstline.console.enroll.Enrollment;
 import io.firstline.console.fleet.FleetState;
+import io.firstline.console.pki.ConsoleCa;
+import io.firstline.console.pki.ServerTls;
 import io.firstline.console.ingest.AgentServer;
 import io.firstline.console.ingest.IngestMetrics;
 import io.firstline.console.metrics.ConsoleMetrics;
@@ -32,6 +35,7 @@ import io.firstline.console.web.WebConsole;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -75,6 +79,8 @@ public final class Console implements AutoCloseable {
     private FaultIntake faultIntake;
     private ScheduledExecutorService timers;
     private ScheduledExecutorService notifier;
+    private ConsoleCa ca;
+    private Enrollment enrollment;
     private AgentServer agentServer;
     private HttpServer httpServer;
     private volatile boolean ready;
@@ -124,12 +130,18 @@ public final class Console implements AutoCloseable {
         metrics.bindFleet(fleet);
         metrics.bindEventLoops(boss, agentWorkers, httpWorkers);
         IngestMetrics ingestMetrics = new IngestMetrics(metrics.registry());
+        ca = openCa(config.dataDir(), consoleId);
+        enrollment = new Enrollment(store, ca, clock);
+        SslContext tls = ServerTls.context(ca, enrollment);
         agentServer = bindOrExplain("agent link", config.agentListen(), "--agent-port",
-                () -> AgentServer.bind(config, fleet, ingestMetrics, consoleId, boss, agentWorkers, faultIntake));
+                () -> AgentServer.bind(config, fleet, ingestMetrics, consoleId, tls, enrollment, boss, agentWorkers, faultIntake));
         httpServer = bindOrExplain("HTTP", config.httpListen(), "--http-port",
                 () -> HttpServer.bind(config.httpListen().bind(), config.httpListen().port(),
-                        new ConsoleRoutes(fleet, metrics, () -> ready).withTickets(tickets, windows, rules, clock),
+                        new ConsoleRoutes(fleet, metrics, () -> ready, enrollment, id -> agentServer.connections().disconnect(id))
+                                .withTickets(tickets, windows, rules, clock),
                         web, boss, httpWorkers));
+        // Revocations made elsewhere (the CLI, another node) end live connections within a sweep.
+        boss.next().scheduleAtFixedRate(this::sweepRevoked, 15, 15, TimeUnit.SECONDS);
         ready = true;
         log.info("console {} ready: agents on {}:{}, HTTP on {}:{}, data in {}", consoleId, config.agentListen().bind(),
                 agentServer.port(), config.httpListen().bind(), httpServer.port(), config.dataDir());
@@ -166,6 +178,25 @@ public final class Console implements AutoCloseable {
                 1, 1, TimeUnit.SECONDS);
     }
 
+    private void sweepRevoked() {
+        try {
+            int n = agentServer.connections().disconnectAll(enrollment.revokedAgents());
+            if (n > 0) {
+                log.info("closed {} connections of revoked agents", n);
+            }
+        } catch (RuntimeException e) {
+            log.warn("revocation sweep failed: {}", e.toString());
+        }
+    }
+
+    private ConsoleCa openCa(Path dataDir, String consoleId) {
+        try {
+            return ConsoleCa.loadOrCreate(dataDir, consoleId, clock);
+        } catch (UncheckedIOException | IllegalStateException e) {
+            throw new UserError(e.getMessage());
+        }
+    }
+
     private static Store openStore(Path dataDir) {
         try {
             Store s = SqliteStore.open(dataDir);
@@ -198,7 +229,7 @@ public final class Console implements AutoCloseable {
     }
 
     /** The console's node id, made on first start and kept in the data directory. */
-    private static String consoleId(Path dataDir) {
+    public static String consoleId(Path dataDir) {
         try {
             Files.createDirectories(dataDir);
             Path file = dataDir.resolve("console-id");
@@ -246,6 +277,11 @@ public final class Console implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Tokens, agent certificates and revocation. */
+    public Enrollment enrollment() {
+        return enrollment;
     }
 
     /** The durable store, open from start to close. */

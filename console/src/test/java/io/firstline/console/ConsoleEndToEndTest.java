@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.firstline.agent.AgentRuntime;
 import io.firstline.agent.collect.CollectorRegistry;
 import io.firstline.agent.link.ConsoleAddress;
-import io.firstline.console.cli.DemoCommand;
 import io.firstline.console.config.ConsoleConfig;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,8 +30,7 @@ class ConsoleEndToEndTest {
     }
 
     private AgentRuntime agent(Console console, int agentPort) {
-        DemoCommand.enrollLocalAgent(console, new ConsoleAddress("127.0.0.1", agentPort), dir.resolve("agent"));
-        return AgentRuntime.start(new AgentRuntime.Settings(List.of(new ConsoleAddress("127.0.0.1", agentPort)),
+        return TestSupport.enrolledAgent(console, new AgentRuntime.Settings(List.of(new ConsoleAddress("127.0.0.1", agentPort)),
                 dir.resolve("agent"), Duration.ofSeconds(1), CollectorRegistry.builtIn().select(Set.of(), Set.of())));
     }
 
@@ -110,7 +108,8 @@ class ConsoleEndToEndTest {
             await().atMost(Duration.ofSeconds(20)).until(() -> first.fleet().committedThrough(id) >= 2);
             first.close();
             firstOpen = false;
-            double appliedByFirst = counter(first, "firstline.ingest.samples");
+            // Samples and inventories share the sequence.
+            double appliedByFirst = counter(first, "firstline.ingest.samples") + counter(first, "firstline.ingest.inventories");
             long before = first.fleet().committedThrough(id);
             // The console is away; the agent keeps sampling into its spool.
             await().atMost(Duration.ofSeconds(20)).until(() -> agent.pending() >= 4);
@@ -122,7 +121,8 @@ class ConsoleEndToEndTest {
             assertTrue(highest >= before + 4, "samples taken during the outage arrived: " + highest);
             assertEquals(highest, c2.fleet().committedThrough(id), "no gap: every sequence is there");
             assertEquals(0.0, counter(c2, "firstline.ingest.duplicates"), "none applied twice");
-            assertTrue(appliedByFirst + counter(c2, "firstline.ingest.samples") >= highest);
+            double appliedBySecond = counter(c2, "firstline.ingest.samples") + counter(c2, "firstline.ingest.inventories");
+            assertTrue(appliedByFirst + appliedBySecond >= highest, appliedByFirst + " + " + appliedBySecond + " applied, highest " + highest);
         } finally {
             agent.close();
             if (firstOpen) {

@@ -27,7 +27,6 @@ import io.firstline.wire.WireProtocol;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -102,7 +101,7 @@ class LinkSecurityTest {
         try (AgentRuntime agent = run("agent-a")) {
             await().atMost(Duration.ofSeconds(20)).until(() -> agent.isConnected() && console.fleet().get("agent-a")
                     .map(a -> a.connected() && a.value("cpu.usage_ratio").isPresent()).orElse(false));
-            assertEquals("enrolled", TestSupport.get(base + "/api/agents").json().get(0).path("enrollment").asText());
+            assertEquals("enrolled", TestSupport.get(base + "/api/agents", TestSupport.adminToken(console)).json().get(0).path("enrollment").asText());
         }
         List<String> actions = console.enrollment().audit(10).stream().map(AuditEntry::action).toList();
         assertTrue(actions.containsAll(List.of(AuditEntry.TOKEN_CREATED, AuditEntry.TOKEN_USED, AuditEntry.AGENT_ENROLLED)), actions.toString());
@@ -141,13 +140,12 @@ class LinkSecurityTest {
         enroll("agent-r");
         try (AgentRuntime agent = run("agent-r")) {
             await().atMost(Duration.ofSeconds(20)).until(agent::isConnected);
-            TestSupport.Response r = TestSupport.send(HttpRequest.newBuilder(java.net.URI.create(base + "/api/agents/agent-r/revoke"))
-                    .POST(HttpRequest.BodyPublishers.noBody()));
+            TestSupport.Response r = TestSupport.post(base + "/api/agents/agent-r/revoke", TestSupport.adminToken(console), "");
             assertEquals(200, r.status(), r.body());
             await().atMost(Duration.ofSeconds(10)).until(() -> rejected("revoked_certificate") >= 1.0);
             assertFalse(agent.isConnected());
-            assertEquals("revoked", TestSupport.get(base + "/api/agents/agent-r").json().path("enrollment").asText());
-            assertEquals("revoked", TestSupport.get(base + "/api/agents").json().get(0).path("enrollment").asText());
+            assertEquals("revoked", TestSupport.get(base + "/api/agents/agent-r", TestSupport.adminToken(console)).json().path("enrollment").asText());
+            assertEquals("revoked", TestSupport.get(base + "/api/agents", TestSupport.adminToken(console)).json().get(0).path("enrollment").asText());
         }
         AgentCredentials c = AgentCredentials.load(dir.resolve("agent-r")).orElseThrow();
         assertThrows(Enroller.EnrollmentException.class, () -> enroller.renew(address, c, dir.resolve("agent-r")));

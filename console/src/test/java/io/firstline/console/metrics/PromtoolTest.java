@@ -25,10 +25,6 @@ class PromtoolTest {
     @TempDir
     Path dir;
 
-    private static AgentRuntime enrolledAgent(Console console, Path stateDir, AgentRuntime.Settings settings) {
-        io.firstline.console.cli.DemoCommand.enrollLocalAgent(console, settings.consoles().get(0), stateDir);
-        return AgentRuntime.start(settings);
-    }
 
     @Test
     void metricsPassPromtoolLint() throws IOException, InterruptedException {
@@ -36,7 +32,7 @@ class PromtoolTest {
         try (Console console = Console.start(ConsoleConfig.defaults(dir)
                 .withAgentListen(new ConsoleConfig.Listen("127.0.0.1", 0))
                 .withHttpListen(new ConsoleConfig.Listen("127.0.0.1", 0)));
-             AgentRuntime agent = enrolledAgent(console, dir.resolve("agent"), new AgentRuntime.Settings(
+             AgentRuntime agent = TestSupport.enrolledAgent(console, new AgentRuntime.Settings(
                      List.of(new ConsoleAddress("127.0.0.1", console.agentPort())), dir.resolve("agent"), Duration.ofSeconds(1),
                      CollectorRegistry.builtIn().select(Set.of(), Set.of())))) {
             await().atMost(Duration.ofSeconds(20)).until(() -> console.fleet().connected() == 1);

@@ -22,7 +22,7 @@ import java.util.function.Predicate;
  *       yet (rates need two readings, a source may start empty) stays.</li>
  *   <li>Cheap means measured: each collector's CPU time is tracked, and it
  *       is re-read as often as a budget of {@value #BUDGET_MICROS_PER_SECOND}
- *       µs of work per second (0.2 % of one core, shared by all watched
+ *       µs of CPU per second (0.1 % of one core, shared by all watched
  *       collectors) allows, never more often than the check interval. Reading
  *       /proc/meminfo qualifies for several times a second; enumerating every
  *       mounted file system may not, and then waits for the next sample.</li>
@@ -30,7 +30,7 @@ import java.util.function.Predicate;
  */
 final class FastChecks {
     static final int LEARNING_PASSES = 3;
-    static final long BUDGET_MICROS_PER_SECOND = 2_000;
+    static final long BUDGET_MICROS_PER_SECOND = 1_000;
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private static final class Candidate {

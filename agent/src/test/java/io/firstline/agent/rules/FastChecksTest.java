@@ -84,7 +84,7 @@ class FastChecksTest {
             fast.read(m -> true);
             clock.now = clock.now.plus(Duration.ofMillis(250));
         }
-        assertTrue(cheap.get() >= 30, "cheap collector several times a second: " + cheap.get());
+        assertTrue(cheap.get() >= 20, "cheap collector several times a second: " + cheap.get());
         assertTrue(costly.get() <= 6, "4 ms collector within the budget: " + costly.get());
         assertTrue(fast.intervalsMs().get(1) >= 2000, fast.intervalsMs().toString());
     }

@@ -13,8 +13,13 @@ import io.firstline.agent.encode.SampleEncoder;
 import io.firstline.agent.encode.SeriesDictionary;
 import io.firstline.agent.link.AgentLink;
 import io.firstline.agent.link.ConsoleAddress;
-import io.firstline.agent.link.MemoryOutbox;
+import io.firstline.agent.enroll.AgentCredentials;
+import io.firstline.agent.enroll.CredentialSource;
+import io.firstline.agent.enroll.NotEnrolledException;
+import io.firstline.agent.enroll.Renewal;
+import io.firstline.agent.link.LinkSecurity;
 import io.firstline.agent.rules.AgentRules;
+import io.firstline.agent.spool.DiskSpool;
 import io.firstline.proto.Envelope;
 import io.firstline.proto.HostFacts;
 import io.firstline.proto.Hello;
@@ -42,7 +47,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A running agent: collects every interval on its own thread and hands each
  * sample to the {@link AgentLink}. Collection goes on while the console is
- * away; the outbox keeps what was not acknowledged.
+ * away; the disk spool keeps what was not acknowledged, across restarts.
+ * Needs an enrolled state directory ({@link NotEnrolledException} otherwise).
  */
 public final class AgentRuntime implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AgentRuntime.class);
@@ -52,7 +58,7 @@ public final class AgentRuntime implements AutoCloseable {
 
     /** Everything needed to start an agent. */
     public record Settings(List<ConsoleAddress> consoles, Path stateDir, Duration interval,
-                           List<Registration> collectors, int outboxCapacity, int maxFrameBytes) {
+                           List<Registration> collectors, long spoolCapBytes, int maxFrameBytes) {
         public Settings {
             consoles = List.copyOf(consoles);
             Objects.requireNonNull(stateDir, "stateDir");
@@ -63,12 +69,15 @@ public final class AgentRuntime implements AutoCloseable {
         }
 
         public Settings(List<ConsoleAddress> consoles, Path stateDir, Duration interval, List<Registration> collectors) {
-            this(consoles, stateDir, interval, collectors, 10_000, WireProtocol.DEFAULT_MAX_FRAME_BYTES);
+            this(consoles, stateDir, interval, collectors, DiskSpool.Settings.DEFAULT_CAP, WireProtocol.DEFAULT_MAX_FRAME_BYTES);
         }
     }
 
     private final String agentId;
     private final long bootEpoch;
+    private final DiskSpool spool;
+    private final CredentialSource credentials;
+    private final Renewal renewal;
     private final CollectorRunner runner;
     private final SampleEncoder encoder;
     private final AgentLink link;
@@ -84,8 +93,12 @@ public final class AgentRuntime implements AutoCloseable {
     private Duration interval;
 
     private AgentRuntime(Settings s, AgentConfig config, Clock clock) {
-        this.agentId = AgentIdentity.loadOrCreate(s.stateDir());
-        this.bootEpoch = clock.millis();
+        AgentCredentials enrolled = AgentCredentials.load(s.stateDir()).orElseThrow(() -> new NotEnrolledException(s.stateDir()));
+        this.agentId = enrolled.agentId();
+        this.credentials = new CredentialSource(s.stateDir(), enrolled);
+        this.renewal = new Renewal(s.consoles(), s.stateDir(), credentials, clock);
+        this.spool = DiskSpool.open(s.stateDir().resolve("spool"), DiskSpool.Settings.withCap(s.spoolCapBytes()), clock, clock.millis());
+        this.bootEpoch = spool.bootEpoch();
         this.bootRecord = new BootRecord(s.stateDir());
         HostProbe probe = new HostProbe(new CollectEnvironment(config.dnsNames(),
                 s.consoles().stream().map(c -> new CollectEnvironment.Endpoint(c.host(), c.port())).toList(), linkClock(),
@@ -102,8 +115,9 @@ public final class AgentRuntime implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        AgentLink.Settings linkSettings = new AgentLink.Settings(s.consoles(), bootEpoch, s.maxFrameBytes(), s.interval());
-        this.link = new AgentLink(linkSettings, new MemoryOutbox(s.outboxCapacity()), this::hello, dictionary::all,
+        AgentLink.Settings linkSettings = new AgentLink.Settings(s.consoles(), bootEpoch, s.maxFrameBytes(), s.interval(),
+                AgentLink.Settings.DEFAULT_BACKFILL_PER_SECOND, new LinkSecurity(credentials));
+        this.link = new AgentLink(linkSettings, spool, this::hello, dictionary::all,
                 new AgentLink.Listener() {
                     @Override
                     public void welcomed(Welcome welcome) {
@@ -133,6 +147,7 @@ public final class AgentRuntime implements AutoCloseable {
     public static AgentRuntime start(Settings settings, AgentConfig config) {
         AgentRuntime r = new AgentRuntime(settings, config, Clock.systemUTC());
         r.link.start();
+        r.renewal.start();
         synchronized (r) {
             r.reschedule(Duration.ofSeconds(1)); // one second in, so CPU and network rates have a base
         }
@@ -149,6 +164,15 @@ public final class AgentRuntime implements AutoCloseable {
 
     public boolean isConnected() {
         return link.isConnected();
+    }
+
+    /** Messages in the spool that the console has not acknowledged yet. */
+    public int pending() {
+        return link.pending();
+    }
+
+    public long bootEpoch() {
+        return bootEpoch;
     }
 
     /** The console's clock minus ours, as last measured on the link (0 until measured). */
@@ -260,7 +284,9 @@ public final class AgentRuntime implements AutoCloseable {
     public void close() {
         rules.close();
         collectThread.shutdownNow();
+        renewal.close();
         link.close();
+        spool.close();
         bootRecord.markStopped();
     }
 }

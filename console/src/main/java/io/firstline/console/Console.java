@@ -4,27 +4,19 @@ import io.firstline.agent.cli.CliSupport.UserError;
 import io.firstline.console.auth.Accounts;
 import io.firstline.console.auth.Passwords;
 import io.firstline.console.config.ConsoleConfig;
+import io.firstline.console.enroll.Enrollment;
 import io.firstline.console.fleet.FleetState;
+import io.firstline.console.pki.ConsoleCa;
+import io.firstline.console.pki.ServerTls;
 import io.firstline.console.ingest.AgentServer;
 import io.firstline.console.ingest.IngestMetrics;
 import io.firstline.console.metrics.ConsoleMetrics;
-import io.firstline.console.notify.NotificationOutbox;
-import io.firstline.console.notify.NotifyConfig;
-import io.firstline.console.notify.WebhookSender;
-import io.firstline.console.notify.WebhookTarget;
-import io.firstline.console.rules.ConsoleRuleRunner;
 import io.firstline.console.rules.RulesService;
-import io.firstline.console.tickets.AgentDirectory;
-import io.firstline.console.tickets.FaultIntake;
-import io.firstline.console.tickets.MaintenanceWindows;
-import io.firstline.console.tickets.TicketMetrics;
-import io.firstline.console.tickets.TicketPolicy;
-import io.firstline.console.tickets.TicketPolicyLoader;
-import io.firstline.console.tickets.TicketService;
-import io.firstline.console.tickets.TicketSweeper;
 import io.firstline.console.store.SqliteStore;
 import io.firstline.console.store.Store;
 import io.firstline.console.store.StoreException;
+import io.firstline.console.tickets.MaintenanceWindows;
+import io.firstline.console.tickets.TicketService;
 import io.firstline.console.web.ConsoleRoutes;
 import io.firstline.console.web.HttpServer;
 import io.firstline.console.web.TicketCounts;
@@ -32,6 +24,7 @@ import io.firstline.console.web.WebConsole;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -41,12 +34,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,12 +58,9 @@ public final class Console implements AutoCloseable {
     private Accounts accounts;
     private Optional<String> initialAdminPassword = Optional.empty();
     private WebConsole web;
-    private RulesService rules;
-    private TicketService tickets;
-    private MaintenanceWindows windows;
-    private FaultIntake faultIntake;
-    private ScheduledExecutorService timers;
-    private ScheduledExecutorService notifier;
+    private FaultDetection faults;
+    private ConsoleCa ca;
+    private Enrollment enrollment;
     private AgentServer agentServer;
     private HttpServer httpServer;
     private volatile boolean ready;
@@ -117,53 +103,47 @@ public final class Console implements AutoCloseable {
     private void open() {
         String consoleId = consoleId(config.dataDir());
         store = openStore(config.dataDir());
-        openFaultDetection();
+        faults = FaultDetection.start(config, store, fleet, metrics.registry(), clock);
         accounts = new Accounts(store, clock, new Passwords(Passwords.DEFAULT_ITERATIONS));
         initialAdminPassword = accounts.bootstrapAdmin(config.dataDir());
-        web = new WebConsole(accounts, fleet, new TicketCounts(tickets), httpWorkers.next());
+        web = new WebConsole(accounts, fleet, new TicketCounts(faults.tickets), httpWorkers.next());
         metrics.bindFleet(fleet);
         metrics.bindEventLoops(boss, agentWorkers, httpWorkers);
         IngestMetrics ingestMetrics = new IngestMetrics(metrics.registry());
+        ca = openCa(config.dataDir(), consoleId);
+        enrollment = new Enrollment(store, ca, clock);
+        SslContext tls = ServerTls.context(ca, enrollment);
         agentServer = bindOrExplain("agent link", config.agentListen(), "--agent-port",
-                () -> AgentServer.bind(config, fleet, ingestMetrics, consoleId, boss, agentWorkers, faultIntake));
+                () -> AgentServer.bind(config, fleet, ingestMetrics, consoleId, tls, enrollment, boss, agentWorkers, faults.intake()));
         httpServer = bindOrExplain("HTTP", config.httpListen(), "--http-port",
                 () -> HttpServer.bind(config.httpListen().bind(), config.httpListen().port(),
-                        new ConsoleRoutes(fleet, metrics, () -> ready).withTickets(tickets, windows, rules, clock),
+                        new ConsoleRoutes(fleet, metrics, () -> ready, enrollment, id -> agentServer.connections().disconnect(id))
+                                .withTickets(faults.tickets, faults.windows, faults.rules, clock),
                         web, boss, httpWorkers));
+        // Revocations made elsewhere (the CLI, another node) end live connections within a sweep.
+        boss.next().scheduleAtFixedRate(this::sweepRevoked, 15, 15, TimeUnit.SECONDS);
         ready = true;
         log.info("console {} ready: agents on {}:{}, HTTP on {}:{}, data in {}", consoleId, config.agentListen().bind(),
                 agentServer.port(), config.httpListen().bind(), httpServer.port(), config.dataDir());
     }
 
-    /** Rules, tickets and the timers that drive them (rule reloads, console-side rules, the ticket sweeper). */
-    private void openFaultDetection() {
-        rules = RulesService.open(config.dataDir(), clock, metrics.registry());
-        AgentDirectory directory = id -> fleet.get(id)
-                .map(a -> new AgentDirectory.AgentFacts(a.host().getHostname(), "", a.host().getOsFamily(), Set.of()))
-                .orElse(AgentDirectory.AgentFacts.UNKNOWN);
-        List<WebhookTarget> targets;
-        TicketPolicy policy;
+    private void sweepRevoked() {
         try {
-            targets = NotifyConfig.load(config.dataDir());
-            policy = TicketPolicyLoader.load(config.dataDir());
-        } catch (IllegalArgumentException e) {
+            int n = agentServer.connections().disconnectAll(enrollment.revokedAgents());
+            if (n > 0) {
+                log.info("closed {} connections of revoked agents", n);
+            }
+        } catch (RuntimeException e) {
+            log.warn("revocation sweep failed: {}", e.toString());
+        }
+    }
+
+    private ConsoleCa openCa(Path dataDir, String consoleId) {
+        try {
+            return ConsoleCa.loadOrCreate(dataDir, consoleId, clock);
+        } catch (UncheckedIOException | IllegalStateException e) {
             throw new UserError(e.getMessage());
         }
-        tickets = new TicketService(store, clock, policy, directory, id -> rules.current().rule(id),
-                new NotificationOutbox(targets), new TicketMetrics(metrics.registry()));
-        windows = new MaintenanceWindows(store, clock);
-        faultIntake = new FaultIntake(tickets, rules, directory, metrics.registry());
-        ConsoleRuleRunner consoleRules = new ConsoleRuleRunner(fleet, rules, clock, config.sampleInterval(),
-                id -> tickets.activeFaults(id).stream().map(k -> new String[] {k.ruleId(), k.resource()}).toList(),
-                faultIntake::consoleTransition);
-        timers = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("firstline-timers", true));
-        timers.scheduleWithFixedDelay(rules::reload, 2, 2, TimeUnit.SECONDS);
-        timers.scheduleWithFixedDelay(consoleRules, 1, 1, TimeUnit.SECONDS);
-        timers.scheduleWithFixedDelay(new TicketSweeper(tickets), 1, 5, TimeUnit.SECONDS);
-        // Webhooks get their own thread: a receiver that is down delays only its own notifications.
-        notifier = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("firstline-notify", true));
-        notifier.scheduleWithFixedDelay(new WebhookSender(store, clock, targets, Duration.ofSeconds(10), metrics.registry()),
-                1, 1, TimeUnit.SECONDS);
     }
 
     private static Store openStore(Path dataDir) {
@@ -198,7 +178,7 @@ public final class Console implements AutoCloseable {
     }
 
     /** The console's node id, made on first start and kept in the data directory. */
-    private static String consoleId(Path dataDir) {
+    public static String consoleId(Path dataDir) {
         try {
             Files.createDirectories(dataDir);
             Path file = dataDir.resolve("console-id");
@@ -226,26 +206,20 @@ public final class Console implements AutoCloseable {
     }
 
     public TicketService tickets() {
-        return tickets;
+        return faults.tickets;
     }
 
     public RulesService rules() {
-        return rules;
+        return faults.rules;
     }
 
     public MaintenanceWindows maintenanceWindows() {
-        return windows;
+        return faults.windows;
     }
 
-    private static void awaitQuietly(ScheduledExecutorService s) {
-        if (s == null) {
-            return;
-        }
-        try {
-            s.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    /** Tokens, agent certificates and revocation. */
+    public Enrollment enrollment() {
+        return enrollment;
     }
 
     /** The durable store, open from start to close. */
@@ -283,16 +257,8 @@ public final class Console implements AutoCloseable {
         if (agentServer != null) {
             agentServer.close();
         }
-        if (timers != null) {
-            timers.shutdownNow();
-        }
-        if (notifier != null) {
-            notifier.shutdownNow();
-        }
-        awaitQuietly(timers);
-        awaitQuietly(notifier);
-        if (faultIntake != null) {
-            faultIntake.close();
+        if (faults != null) {
+            faults.close();
         }
         boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         agentWorkers.shutdownGracefully(0, 1, TimeUnit.SECONDS);

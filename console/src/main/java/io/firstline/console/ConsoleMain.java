@@ -2,7 +2,9 @@ package io.firstline.console;
 
 import io.firstline.agent.AgentVersion;
 import io.firstline.agent.cli.CliSupport;
+import io.firstline.console.cli.AgentCommand;
 import io.firstline.console.cli.DemoCommand;
+import io.firstline.console.cli.TokenCommand;
 import io.firstline.console.cli.ServeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -10,7 +12,7 @@ import picocli.CommandLine.Command;
 /** {@code firstline-console}: the command line of the console. */
 @Command(name = "firstline-console", mixinStandardHelpOptions = true, versionProvider = ConsoleMain.Version.class,
         description = "The Firstline console: receives agent streams, keeps the fleet view, serves the API and metrics.",
-        subcommands = {ServeCommand.class, DemoCommand.class})
+        subcommands = {ServeCommand.class, DemoCommand.class, TokenCommand.class, AgentCommand.class})
 public final class ConsoleMain implements Runnable {
 
     public static void main(String[] args) {

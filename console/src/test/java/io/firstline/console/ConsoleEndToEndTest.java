@@ -29,8 +29,8 @@ class ConsoleEndToEndTest {
                 .withSampleInterval(Duration.ofSeconds(1));
     }
 
-    private AgentRuntime agent(int agentPort) {
-        return AgentRuntime.start(new AgentRuntime.Settings(List.of(new ConsoleAddress("127.0.0.1", agentPort)),
+    private AgentRuntime agent(Console console, int agentPort) {
+        return TestSupport.enrolledAgent(console, new AgentRuntime.Settings(List.of(new ConsoleAddress("127.0.0.1", agentPort)),
                 dir.resolve("agent"), Duration.ofSeconds(1), CollectorRegistry.builtIn().select(Set.of(), Set.of())));
     }
 
@@ -48,7 +48,7 @@ class ConsoleEndToEndTest {
         Console console = Console.start(config(agentPort, httpPort));
         String base = "http://127.0.0.1:" + httpPort;
         auth = TestSupport.adminToken(console);
-        AgentRuntime agent = agent(agentPort);
+        AgentRuntime agent = agent(console, agentPort);
         try {
             String id = agent.agentId();
             await().atMost(Duration.ofSeconds(20)).until(() -> {
@@ -88,6 +88,49 @@ class ConsoleEndToEndTest {
         } finally {
             agent.close();
             console.close();
+        }
+    }
+
+    private static double counter(Console c, String name) {
+        return c.metrics().registry().get(name).counter().count();
+    }
+
+    @Test
+    void consoleOutageLosesNoSampleAndAppliesNoneTwice() {
+        int agentPort = TestSupport.freePort();
+        int httpPort = TestSupport.freePort();
+        Console first = Console.start(config(agentPort, httpPort));
+        AgentRuntime agent = agent(first, agentPort);
+        Console second = null;
+        boolean firstOpen = true;
+        try {
+            String id = agent.agentId();
+            await().atMost(Duration.ofSeconds(20)).until(() -> first.fleet().committedThrough(id) >= 2);
+            first.close();
+            firstOpen = false;
+            // Samples and inventories share the sequence.
+            double appliedByFirst = counter(first, "firstline.ingest.samples") + counter(first, "firstline.ingest.inventories");
+            long before = first.fleet().committedThrough(id);
+            // The console is away; the agent keeps sampling into its spool.
+            await().atMost(Duration.ofSeconds(20)).until(() -> agent.pending() >= 4);
+            second = Console.start(config(agentPort, httpPort));
+            Console c2 = second;
+            await().atMost(Duration.ofSeconds(30)).until(() -> agent.isConnected() && agent.pending() == 0);
+            agent.close();
+            long highest = c2.fleet().get(id).orElseThrow().lastSequence();
+            assertTrue(highest >= before + 4, "samples taken during the outage arrived: " + highest);
+            assertEquals(highest, c2.fleet().committedThrough(id), "no gap: every sequence is there");
+            assertEquals(0.0, counter(c2, "firstline.ingest.duplicates"), "none applied twice");
+            double appliedBySecond = counter(c2, "firstline.ingest.samples") + counter(c2, "firstline.ingest.inventories");
+            assertTrue(appliedByFirst + appliedBySecond >= highest, appliedByFirst + " + " + appliedBySecond + " applied, highest " + highest);
+        } finally {
+            agent.close();
+            if (firstOpen) {
+                first.close();
+            }
+            if (second != null) {
+                second.close();
+            }
         }
     }
 }

@@ -6,7 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.firstline.agent.AgentIdentity;
 import io.firstline.agent.AgentRuntime;
+import io.firstline.agent.AgentVersion;
+import io.firstline.agent.collect.HostProbe;
+import io.firstline.agent.encode.HostFactsReader;
+import io.firstline.agent.enroll.Enroller;
 import io.firstline.agent.collect.Registration;
 import io.firstline.agent.link.ConsoleAddress;
 import java.io.IOException;
@@ -88,6 +93,25 @@ class ConsoleKillIT {
 
     private TestSupport.Auth auth;
 
+    /** Enrolls the in-process agent the way an admin does: a token from the console jar's CLI, the CA pinned. */
+    private void enroll(Path stateDir) throws Exception {
+        Path jar = Path.of(System.getProperty("firstline.consoleJar", "missing"));
+        Process p = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-jar", jar.toString(),
+                "token", "create", "--site", "it", "--ttl", "1h", "--max-uses", "1",
+                "--data", dir.resolve("console-data").toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "token create did not finish");
+        assertEquals(0, p.exitValue(), out);
+        new Enroller(Duration.ofSeconds(15)).enroll(new ConsoleAddress("127.0.0.1", agentPort), field(out, "token:"),
+                field(out, "CA fingerprint:"), AgentIdentity.loadOrCreate(stateDir), HostFactsReader.read(new HostProbe()),
+                AgentVersion.get(), stateDir);
+    }
+
+    private static String field(String output, String label) {
+        return output.lines().filter(l -> l.startsWith(label)).findFirst()
+                .orElseThrow(() -> new AssertionError("no '" + label + "' in: " + output)).substring(label.length()).trim();
+    }
+
     @AfterEach
     void cleanUp() throws Exception {
         for (Process p : started) {
@@ -123,6 +147,7 @@ class ConsoleKillIT {
             }
         });
         Process console = console();
+        enroll(dir.resolve("agent"));
         AgentRuntime agent = AgentRuntime.start(new AgentRuntime.Settings(List.of(new ConsoleAddress("127.0.0.1", agentPort)),
                 dir.resolve("agent"), Duration.ofSeconds(1), List.of(flip)));
         AtomicBoolean flipping = new AtomicBoolean(true);

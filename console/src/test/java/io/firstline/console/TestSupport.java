@@ -133,6 +133,15 @@ public final class TestSupport {
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
+    /**
+     * Enrolls an agent state directory with {@code console} the way the demo
+     * does (a one-use token, the CA fingerprint pinned) and starts the agent.
+     */
+    public static io.firstline.agent.AgentRuntime enrolledAgent(Console console, io.firstline.agent.AgentRuntime.Settings settings) {
+        io.firstline.console.cli.DemoCommand.enrollLocalAgent(console, settings.consoles().get(0), settings.stateDir());
+        return io.firstline.agent.AgentRuntime.start(settings);
+    }
+
     public static int freePort() {
         try (ServerSocket s = new ServerSocket(0)) {
             s.setReuseAddress(true);

@@ -4,7 +4,13 @@ import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.timeout.ReadTimeoutException;
+import io.netty.handler.ssl.NotSslRecordException;
 import java.io.IOException;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateRevokedException;
+import javax.net.ssl.SSLException;
 import java.util.Locale;
 
 /**
@@ -27,6 +33,24 @@ public enum WireRejection {
     HANDSHAKE_TIMEOUT,
     /** Nothing received for several intervals. */
     IDLE_TIMEOUT,
+    /** The TLS layer failed: not TLS at all, no shared protocol or cipher, a bad record. */
+    TLS_ERROR,
+    /** A Hello on a connection without a client certificate. */
+    NO_CLIENT_CERTIFICATE,
+    /** A client certificate that does not chain to the console CA. */
+    UNTRUSTED_CERTIFICATE,
+    /** A client certificate past its validity. */
+    EXPIRED_CERTIFICATE,
+    /** A client certificate the console has revoked. */
+    REVOKED_CERTIFICATE,
+    /** The Hello's agent id is not the certificate's. */
+    IDENTITY_MISMATCH,
+    /** An enrollment or renewal the console refused. */
+    ENROLLMENT_REFUSED,
+    /** More frames or bytes per second than the per-connection limit allows. */
+    RATE_LIMITED,
+    /** Too many TLS handshakes in progress: closed at once, the agent backs off and returns. */
+    OVERLOADED,
     /** The socket failed (reset, broken pipe). */
     IO_ERROR,
     /** Anything else, including bugs; logged with its stack trace. */
@@ -38,6 +62,10 @@ public enum WireRejection {
 
     /** Maps an exception caught in a link pipeline to its reason. */
     public static WireRejection classify(Throwable cause) {
+        WireRejection tls = classifyTls(cause);
+        if (tls != null) {
+            return tls;
+        }
         Throwable t = cause;
         if (t instanceof DecoderException && !(t instanceof TooLongFrameException)
                 && !(t instanceof CorruptedFrameException) && t.getCause() != null) {
@@ -56,5 +84,34 @@ public enum WireRejection {
             return IO_ERROR;
         }
         return INTERNAL;
+    }
+
+    /** A TLS failure by its deepest cause, or null when {@code cause} is not about TLS. */
+    private static WireRejection classifyTls(Throwable cause) {
+        boolean tls = false;
+        boolean untrusted = false;
+        boolean expired = false;
+        for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof CertificateRevokedException) {
+                return REVOKED_CERTIFICATE;
+            }
+            if (t instanceof CertificateExpiredException
+                    || t instanceof CertPathValidatorException v && v.getReason() == CertPathValidatorException.BasicReason.EXPIRED) {
+                expired = true;
+            }
+            if (t instanceof CertPathValidatorException || t instanceof CertPathBuilderException) {
+                untrusted = true;
+            }
+            if (t instanceof SSLException || t instanceof NotSslRecordException) {
+                tls = true;
+            }
+        }
+        if (expired) {
+            return EXPIRED_CERTIFICATE;
+        }
+        if (untrusted) {
+            return UNTRUSTED_CERTIFICATE;
+        }
+        return tls ? TLS_ERROR : null;
     }
 }

@@ -3,6 +3,7 @@ package io.firstline.agent.cli;
 import io.firstline.agent.AgentRuntime;
 import io.firstline.agent.collect.CollectorRegistry;
 import io.firstline.agent.config.AgentConfig;
+import io.firstline.agent.enroll.NotEnrolledException;
 import io.firstline.agent.link.ConsoleAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Option;
 
 /** {@code firstline-agent run}: collect and stream until stopped. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Collect health every interval and stream it to the console until stopped.")
+        description = "Collect health every interval and stream it to the console until stopped (needs an enrolled state directory).")
 public final class RunCommand implements Runnable {
 
     @Option(names = "--console", required = true, paramLabel = "HOST:PORT[,HOST:PORT...]",
@@ -44,7 +45,12 @@ public final class RunCommand implements Runnable {
         AgentConfig cfg = CollectCommand.loadConfig(config, enable, disable);
         AgentRuntime.Settings settings = new AgentRuntime.Settings(addresses, stateDir, interval,
                 CollectorRegistry.builtIn().select(cfg.enable(), cfg.disable(), cfg.intervals()));
-        AgentRuntime agent = AgentRuntime.start(settings, cfg);
+        AgentRuntime agent;
+        try {
+            agent = AgentRuntime.start(settings, cfg);
+        } catch (NotEnrolledException | IllegalStateException e) {
+            throw new CliSupport.UserError(e.getMessage());
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             agent.close();

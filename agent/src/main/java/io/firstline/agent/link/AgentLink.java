@@ -4,7 +4,6 @@ import io.firstline.proto.Ack;
 import io.firstline.proto.Envelope;
 import io.firstline.proto.Hello;
 import io.firstline.proto.SeriesDef;
-import io.firstline.proto.SeriesDictionary;
 import io.firstline.proto.Welcome;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -27,10 +26,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The agent's connection to the console. It connects, says Hello, and once
- * welcomed sends the series dictionary and everything the {@link Outbox} holds;
- * afterwards each new message goes out as it is produced. When the connection
- * is lost it reconnects with {@link Backoff}, trying the console addresses in
- * turn. All state lives on one event loop thread, so there are no locks.
+ * welcomed sends the series dictionary; from then on each new message goes
+ * out as it is produced, and the {@link Backfill} sends what the {@link Outbox}
+ * still holds from before (earlier connections, earlier boots) behind it at a
+ * bounded rate. When the connection is lost it reconnects with {@link Backoff},
+ * trying the console addresses in turn. All state lives on one event loop
+ * thread, so there are no locks.
  */
 public final class AgentLink implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AgentLink.class);
@@ -50,12 +51,20 @@ public final class AgentLink implements AutoCloseable {
     }
 
     /** How the link reaches the console, and what it says first. */
-    public record Settings(List<ConsoleAddress> consoles, long bootEpoch, int maxFrameBytes, Duration heartbeatInterval) {
+    public record Settings(List<ConsoleAddress> consoles, long bootEpoch, int maxFrameBytes, Duration heartbeatInterval,
+                           int backfillPerSecond, LinkSecurity security) {
+        /** Messages per second sent from the backlog after a reconnect, behind live data. */
+        public static final int DEFAULT_BACKFILL_PER_SECOND = 50;
+
         public Settings {
             consoles = List.copyOf(consoles);
             if (consoles.isEmpty()) {
                 throw new IllegalArgumentException("at least one console address is needed");
             }
+            if (backfillPerSecond < 1) {
+                throw new IllegalArgumentException("backfillPerSecond must be positive, got " + backfillPerSecond);
+            }
+            java.util.Objects.requireNonNull(security, "security");
         }
     }
 
@@ -65,12 +74,14 @@ public final class AgentLink implements AutoCloseable {
     private final Supplier<List<SeriesDef>> dictionary;
     private final Listener listener;
     private final EventLoopGroup group;
+    private final boolean ownsGroup;
     private final EventLoop loop;
     private final Bootstrap bootstrap;
     private final Backoff backoff;
 
     private int addressIndex;
     private Channel live;
+    private Backfill backfill;
     private long failures;
     private volatile boolean closed;
     private volatile boolean connected;
@@ -79,6 +90,16 @@ public final class AgentLink implements AutoCloseable {
 
     public AgentLink(Settings settings, Outbox outbox, Supplier<Hello> hello, Supplier<List<SeriesDef>> dictionary,
                      Listener listener, RandomGenerator random) {
+        this(settings, outbox, hello, dictionary, listener, random, null);
+    }
+
+    /**
+     * A link on an event loop of {@code sharedGroup}, which the caller owns and
+     * shuts down (simulated agents, many links per thread); null for a link
+     * with its own thread.
+     */
+    public AgentLink(Settings settings, Outbox outbox, Supplier<Hello> hello, Supplier<List<SeriesDef>> dictionary,
+                     Listener listener, RandomGenerator random, EventLoopGroup sharedGroup) {
         this.settings = settings;
         this.outbox = Objects.requireNonNull(outbox);
         this.hello = hello;
@@ -86,14 +107,15 @@ public final class AgentLink implements AutoCloseable {
         this.listener = listener;
         this.backoff = new Backoff(random);
         this.heartbeat = settings.heartbeatInterval();
-        this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("firstline-link", true),
-                NioIoHandler.newFactory());
+        this.ownsGroup = sharedGroup == null;
+        this.group = ownsGroup ? new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("firstline-link", true),
+                NioIoHandler.newFactory()) : sharedGroup;
         this.loop = group.next();
         this.bootstrap = new Bootstrap().group(loop).channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
-                .handler(new LinkInitializer(this, settings.maxFrameBytes()));
+                .handler(new LinkInitializer(this, settings.maxFrameBytes(), settings.security()));
     }
 
     public void start() {
@@ -104,8 +126,8 @@ public final class AgentLink implements AutoCloseable {
     public void send(Envelope.Builder message) {
         loop.execute(() -> {
             Envelope e = outbox.append(message);
-            if (live != null) {
-                live.writeAndFlush(e, live.voidPromise());
+            if (live != null && backfill != null) {
+                backfill.live(e);
             }
         });
     }
@@ -122,6 +144,11 @@ public final class AgentLink implements AutoCloseable {
     /** How long the TCP connect of the current or last connection took, in µs; -1 before the first. */
     public long lastConnectMicros() {
         return lastConnectMicros;
+    }
+
+    /** Messages kept until the console acknowledges them (asked on the link's thread). */
+    public int pending() {
+        return java.util.concurrent.CompletableFuture.supplyAsync(outbox::size, loop).join();
     }
 
     /** Whether a console has welcomed this agent on the current connection. */
@@ -166,22 +193,19 @@ public final class AgentLink implements AutoCloseable {
         if (welcome.getSampleIntervalMs() > 0) {
             heartbeat = Duration.ofMillis(welcome.getSampleIntervalMs());
         }
-        outbox.ack(welcome.getAckedSequence());
-        ch.write(Envelope.newBuilder().setSeriesDictionary(SeriesDictionary.newBuilder()
-                .setBootEpoch(settings.bootEpoch()).addAllSeries(dictionary.get())).build(), ch.voidPromise());
-        List<Envelope> backlog = outbox.after(welcome.getAckedSequence());
-        for (Envelope e : backlog) {
-            ch.write(e, ch.voidPromise());
-        }
-        ch.write(LinkHandler.heartbeat(), ch.voidPromise()); // measures the clock offset at once
-        ch.flush();
-        log.info("connected to console {} at {} ({} messages to catch up)", welcome.getConsoleId(), ch.remoteAddress(), backlog.size());
+        outbox.ackThrough(welcome.getAckedSequence());
+        backfill = new Backfill(ch, outbox, dictionary, settings.backfillPerSecond());
+        backfill.start();
+        ch.writeAndFlush(LinkHandler.heartbeat(), ch.voidPromise()); // measures the clock offset at once
+        log.info("connected to console {} at {} ({} messages to catch up)", welcome.getConsoleId(), ch.remoteAddress(), outbox.size());
         listener.welcomed(welcome);
     }
 
-    void onAck(Ack ack) {
-        if (ack.getBootEpoch() == settings.bootEpoch()) {
-            outbox.ack(ack.getSequence());
+    void onAck(Channel ch, Ack ack) {
+        if (live == ch && backfill != null) {
+            backfill.acked(ack);
+        } else {
+            outbox.ack(ack.getBootEpoch(), ack.getSequence());
         }
     }
 
@@ -196,6 +220,8 @@ public final class AgentLink implements AutoCloseable {
     void onClosed(Channel ch, String why) {
         if (live == ch) {
             live = null;
+            backfill.stop();
+            backfill = null;
             connected = false;
             if (!closed) {
                 log.warn("connection to console lost: {}; reconnecting", why);
@@ -224,6 +250,8 @@ public final class AgentLink implements AutoCloseable {
                 live.close();
             }
         });
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        if (ownsGroup) {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
     }
 }

@@ -33,7 +33,7 @@ final class LinkHandler extends SimpleChannelInboundHandler<Envelope> {
     protected void channelRead0(ChannelHandlerContext ctx, Envelope msg) {
         switch (msg.getBodyCase()) {
             case WELCOME -> welcome(ctx, msg.getWelcome());
-            case ACK -> link.onAck(msg.getAck());
+            case ACK -> link.onAck(ctx.channel(), msg.getAck());
             case HEARTBEAT -> heartbeat(msg.getHeartbeat());
             case RULE_SET -> link.onRuleSet(msg.getRuleSet());
             case REFUSE -> {

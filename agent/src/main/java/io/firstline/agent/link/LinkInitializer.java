@@ -3,27 +3,34 @@ package io.firstline.agent.link;
 import io.firstline.wire.Framing;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The agent side of the link, read top to bottom as bytes arrive:
- * (TLS goes first here once enrollment exists) → framing → idle watch → the
+ * TLS (client certificate, console CA trusted) → framing → idle watch → the
  * session handler.
  */
 final class LinkInitializer extends ChannelInitializer<SocketChannel> {
     static final String IDLE = "idle";
+    static final String TLS = "tls";
 
     private final AgentLink link;
     private final int maxFrameBytes;
+    private final LinkSecurity security;
 
-    LinkInitializer(AgentLink link, int maxFrameBytes) {
+    LinkInitializer(AgentLink link, int maxFrameBytes, LinkSecurity security) {
         this.link = link;
         this.maxFrameBytes = maxFrameBytes;
+        this.security = security;
     }
 
     @Override
     protected void initChannel(SocketChannel ch) {
+        SslHandler tls = security.context().get().newHandler(ch.alloc());
+        tls.setHandshakeTimeoutMillis(10_000);
+        ch.pipeline().addLast(TLS, tls);
         Framing.addCodec(ch.pipeline(), maxFrameBytes);
         ch.pipeline().addLast(IDLE, idleHandler(link.heartbeatInterval().toMillis()));
         ch.pipeline().addLast("session", new LinkHandler(link));

@@ -4,6 +4,8 @@ import io.firstline.agent.collect.CollectorRunner;
 import io.firstline.agent.collect.HostProbe;
 import io.firstline.agent.collect.Registration;
 import io.firstline.agent.collect.Snapshot;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,9 +20,9 @@ import java.util.function.Predicate;
  *   <li>After {@value #LEARNING_PASSES} passes a collector that produced
  *       values, none of them watched, is dropped; one that produced nothing
  *       yet (rates need two readings, a source may start empty) stays.</li>
- *   <li>Cheap means measured: each collector's run time is tracked, and it
+ *   <li>Cheap means measured: each collector's CPU time is tracked, and it
  *       is re-read as often as a budget of {@value #BUDGET_MICROS_PER_SECOND}
- *       µs of work per second (0.2 % of one core, shared by all watched
+ *       µs of CPU per second (0.1 % of one core, shared by all watched
  *       collectors) allows, never more often than the check interval. Reading
  *       /proc/meminfo qualifies for several times a second; enumerating every
  *       mounted file system may not, and then waits for the next sample.</li>
@@ -28,7 +30,8 @@ import java.util.function.Predicate;
  */
 final class FastChecks {
     static final int LEARNING_PASSES = 3;
-    static final long BUDGET_MICROS_PER_SECOND = 2_000;
+    static final long BUDGET_MICROS_PER_SECOND = 1_000;
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private static final class Candidate {
         final CollectorRunner runner;
@@ -36,6 +39,7 @@ final class FastChecks {
         boolean produced;
         double costMicros = -1;
         long nextDueMs;
+        int runs;
 
         Candidate(CollectorRunner runner) {
             this.runner = runner;
@@ -63,10 +67,17 @@ final class FastChecks {
             if (now < c.nextDueMs) {
                 continue;
             }
+            long cpuBefore = cpuNanos();
             Snapshot s = c.runner.collect();
-            long micros = s.runs().isEmpty() ? 0 : s.runs().get(0).durationMicros();
-            c.costMicros = c.costMicros < 0 ? micros : 0.8 * c.costMicros + 0.2 * micros;
-            long budgetInterval = (long) (c.costMicros * candidates.size() * 1000 / BUDGET_MICROS_PER_SECOND);
+            long cpuAfter = cpuNanos();
+            // CPU time, not wall time: on a busy machine a preempted collector is not a costly one.
+            long micros = cpuBefore >= 0 && cpuAfter >= 0 ? (cpuAfter - cpuBefore) / 1000
+                    : s.runs().isEmpty() ? 0 : s.runs().get(0).durationMicros();
+            // The first run pays for class loading and a cold JIT; it says nothing about the steady cost.
+            if (++c.runs > 1) {
+                c.costMicros = c.costMicros < 0 ? micros : 0.5 * c.costMicros + 0.5 * micros;
+            }
+            long budgetInterval = (long) (Math.max(0, c.costMicros) * candidates.size() * 1000 / BUDGET_MICROS_PER_SECOND);
             c.nextDueMs = now + Math.max(checkIntervalMs, budgetInterval);
             for (Snapshot.Reading r : s.values()) {
                 c.produced = true;
@@ -80,6 +91,10 @@ final class FastChecks {
             candidates.removeIf(c -> c.produced && !c.useful);
         }
         return out;
+    }
+
+    private static long cpuNanos() {
+        return THREADS.isCurrentThreadCpuTimeSupported() ? THREADS.getCurrentThreadCpuTime() : -1;
     }
 
     /** Names of the collectors still checked (for logs and tests). */

@@ -86,4 +86,27 @@ class AgentCliTest {
         assertEquals(2, run("run", "--console", "host:http", "--state-dir", System.getProperty("java.io.tmpdir")));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("'http'"), err.toString(StandardCharsets.UTF_8));
     }
+
+    @Test
+    void runNeedsAnEnrolledStateDirectory(@org.junit.jupiter.api.io.TempDir java.nio.file.Path state) {
+        assertEquals(1, run("run", "--console", "127.0.0.1:1", "--state-dir", state.toString()));
+        String e = err.toString(StandardCharsets.UTF_8).trim();
+        assertTrue(e.contains("not enrolled") && e.contains("firstline-agent enroll"), e);
+        assertEquals(1, e.lines().count(), e);
+    }
+
+    @Test
+    void enrollTakesNoTokenOnTheCommandLineAndChecksTheFingerprint(@org.junit.jupiter.api.io.TempDir java.nio.file.Path state)
+            throws Exception {
+        assertEquals(2, run("enroll", "--console", "127.0.0.1:1", "--token", "secret", "--ca-fingerprint", "sha256:00"));
+        java.nio.file.Path token = state.resolve("token");
+        java.nio.file.Files.writeString(token, "flt1_x\n");
+        assertEquals(2, run("enroll", "--console", "127.0.0.1:1", "--token-file", token.toString(), "--ca-fingerprint", "abc",
+                "--state-dir", state.toString()));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("not a SHA-256 fingerprint"), err.toString(StandardCharsets.UTF_8));
+        err.reset();
+        assertEquals(1, run("enroll", "--console", "127.0.0.1:1", "--token-file", token.toString(), "--ca-fingerprint",
+                "sha256:" + "ab".repeat(32), "--state-dir", state.toString(), "--timeout", "2s"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("enrollment failed"), err.toString(StandardCharsets.UTF_8));
+    }
 }

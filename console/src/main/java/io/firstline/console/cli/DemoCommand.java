@@ -1,6 +1,13 @@
 package io.firstline.console.cli;
 
+import io.firstline.agent.AgentIdentity;
 import io.firstline.agent.AgentRuntime;
+import io.firstline.agent.AgentVersion;
+import io.firstline.agent.collect.HostProbe;
+import io.firstline.agent.encode.HostFactsReader;
+import io.firstline.agent.enroll.AgentCredentials;
+import io.firstline.agent.enroll.Enroller;
+import io.firstline.console.enroll.TokenInfo;
 import io.firstline.agent.cli.CliSupport.UserError;
 import io.firstline.agent.collect.CollectorRegistry;
 import io.firstline.agent.link.ConsoleAddress;
@@ -48,8 +55,9 @@ public final class DemoCommand implements Runnable {
         Console console = Console.start(config);
         AgentRuntime agent;
         try {
-            agent = AgentRuntime.start(new AgentRuntime.Settings(
-                    List.of(new ConsoleAddress("127.0.0.1", console.agentPort())), dir.resolve("agent"), interval,
+            ConsoleAddress address = new ConsoleAddress("127.0.0.1", console.agentPort());
+            enrollLocalAgent(console, address, dir.resolve("agent"));
+            agent = AgentRuntime.start(new AgentRuntime.Settings(List.of(address), dir.resolve("agent"), interval,
                     CollectorRegistry.builtIn().select(Set.of(), Set.of())));
         } catch (RuntimeException e) {
             console.close();
@@ -96,6 +104,24 @@ public final class DemoCommand implements Runnable {
         Accounts.writeSecret(dir.resolve(ADMIN_LOGIN), "admin " + password + "\n");
         Accounts.writeSecret(dir.resolve(API_TOKEN), console.accounts().createApiToken("admin", "demo") + "\n");
         return password;
+    }
+
+    /**
+     * Enrolls the demo's agent like any other: a one-use token, the CA
+     * fingerprint pinned, a CSR over the real TLS agent port. Skipped when
+     * the agent's state directory already holds an enrollment (a reused --data).
+     */
+    public static void enrollLocalAgent(Console console, ConsoleAddress address, Path stateDir) {
+        if (AgentCredentials.load(stateDir).isPresent()) {
+            return;
+        }
+        TokenInfo token = console.enrollment().createToken("demo", Duration.ofMinutes(10), 1, "demo");
+        try {
+            new Enroller(Duration.ofSeconds(15)).enroll(address, token.secret(), console.enrollment().caFingerprint(),
+                    AgentIdentity.loadOrCreate(stateDir), HostFactsReader.read(new HostProbe()), AgentVersion.get(), stateDir);
+        } catch (Enroller.EnrollmentException e) {
+            throw new UserError("the demo agent could not enroll: " + e.getMessage());
+        }
     }
 
     private Path dataDir() {

@@ -34,7 +34,14 @@ final class AgentRecord {
     private String remoteAddress = "";
     private Instant lastSeen;
     private long bootEpoch;
-    private long lastSequence;
+    /** Per boot epoch: what was applied and what the agent reported dropped; the newest few epochs only. */
+    private final java.util.TreeMap<Long, Epoch> epochs = new java.util.TreeMap<>();
+    static final int EPOCHS_KEPT = 16;
+
+    private static final class Epoch {
+        final SequenceLedger ledger = new SequenceLedger();
+        long dropped;
+    }
     private final Map<Integer, SeriesDef> series = new HashMap<>();
     private final Map<Integer, Double> values = new LinkedHashMap<>();
     private final Map<Integer, String> texts = new LinkedHashMap<>();
@@ -77,9 +84,9 @@ final class AgentRecord {
     /** A connection said Hello. Returns the sequence already committed for its boot epoch. */
     synchronized long connect(Hello h, Object session, String remote, Instant now) {
         if (h.getBootEpoch() != bootEpoch) {
-            // A new boot: sequences and series ids start over.
+            // A new boot: sequences and series ids start over. The old boot's
+            // ledger stays, for messages of it replayed from the agent's spool.
             bootEpoch = h.getBootEpoch();
-            lastSequence = 0;
             series.clear();
             values.clear();
             texts.clear();
@@ -93,7 +100,33 @@ final class AgentRecord {
         this.remoteAddress = remote;
         this.lastSeen = now;
         changed();
-        return lastSequence;
+        return epoch(bootEpoch).ledger.watermark();
+    }
+
+    private Epoch epoch(long e) {
+        Epoch x = epochs.get(e);
+        if (x == null) {
+            x = new Epoch();
+            epochs.put(e, x);
+            while (epochs.size() > EPOCHS_KEPT) {
+                epochs.pollFirstEntry();
+            }
+        }
+        return x;
+    }
+
+    /** Applies a dictionary; returns how many more drops the agent reported for its epoch than before. */
+    synchronized long dictionary(long epoch, List<SeriesDef> defs, long dropped, long oldestPending) {
+        if (epoch == bootEpoch) {
+            define(defs);
+        }
+        Epoch x = epoch(epoch);
+        if (oldestPending > 0) {
+            x.ledger.floor(oldestPending);
+        }
+        long delta = Math.max(0, dropped - x.dropped);
+        x.dropped = Math.max(x.dropped, dropped);
+        return delta;
     }
 
     /** The connection {@code session} ended; a newer connection of the same agent is left alone. */
@@ -121,11 +154,17 @@ final class AgentRecord {
      *
      * @return false for a duplicate
      */
-    synchronized boolean apply(long sequence, Sample s, Instant now) {
+    synchronized boolean apply(long epoch, long sequence, Sample s, Instant now) {
         lastSeen = now;
         changed();
-        if (sequence != 0 && sequence <= lastSequence) {
+        if (sequence != 0 && !epoch(epoch).ledger.add(sequence)) {
             return false;
+        }
+        if (epoch != bootEpoch) {
+            // A sample of an earlier boot, replayed from the spool: counted
+            // once, but its series ids are not this boot's, and it is older
+            // than what the live view shows.
+            return true;
         }
         for (SeriesDef d : s.getNewSeriesList()) {
             series.put(d.getId(), d);
@@ -154,7 +193,6 @@ final class AgentRecord {
             sampleTimeMs = s.getTimestampMs();
             recordHistory(Math.floorDiv(sampleTimeMs, 1000));
         }
-        lastSequence = Math.max(lastSequence, sequence);
         return true;
     }
 
@@ -199,17 +237,32 @@ final class AgentRecord {
         return d == null || !d.hasCollector() || ran.contains(d.getCollector());
     }
 
-    synchronized boolean applyInventory(long sequence, Inventory inv, Instant now) {
+    synchronized boolean applyInventory(long epoch, long sequence, Inventory inv, Instant now) {
         lastSeen = now;
         changed();
-        if (sequence != 0 && sequence <= lastSequence) {
+        if (sequence != 0 && !epoch(epoch).ledger.add(sequence)) {
             return false;
         }
-        inventory = inv;
-        site = inv.getItemsList().stream().filter(i -> i.getKind().equals("agent") && i.getAttributesMap().containsKey("site"))
-                .map(i -> i.getAttributesMap().get("site")).findFirst().orElse("");
-        lastSequence = Math.max(lastSequence, sequence);
+        if (epoch == bootEpoch) {
+            inventory = inv;
+            site = inv.getItemsList().stream().filter(i -> i.getKind().equals("agent") && i.getAttributesMap().containsKey("site"))
+                    .map(i -> i.getAttributesMap().get("site")).findFirst().orElse("");
+        }
         return true;
+    }
+
+    synchronized long committedThrough() {
+        Epoch e = epochs.get(bootEpoch);
+        return e == null ? 0 : e.ledger.watermark();
+    }
+
+    /** Spool drops the agent reported, over the boot epochs still tracked. */
+    synchronized long spoolDropped() {
+        long n = 0;
+        for (Epoch e : epochs.values()) {
+            n += e.dropped;
+        }
+        return n;
     }
 
     synchronized boolean isOnline(Instant now, java.time.Duration offlineAfter) {
@@ -253,6 +306,6 @@ final class AgentRecord {
             rs.add(new AgentSnapshot.Run(name, r.getOutcome().name(), r.getDurationMicros(), r.getError()));
         }
         return new AgentSnapshot(id, hello.getHost(), hello.getAgentVersion(), session != null, remoteAddress, lastSeen,
-                bootEpoch, lastSequence, sampleTimeMs == 0 ? null : Instant.ofEpochMilli(sampleTimeMs), vs, ts, rs, inventory);
+                bootEpoch, epochs.containsKey(bootEpoch) ? epochs.get(bootEpoch).ledger.highest() : 0, sampleTimeMs == 0 ? null : Instant.ofEpochMilli(sampleTimeMs), vs, ts, rs, inventory);
     }
 }

@@ -4,6 +4,7 @@ import io.firstline.proto.Hello;
 import io.firstline.proto.Inventory;
 import io.firstline.proto.Sample;
 import io.firstline.proto.SeriesDef;
+import io.firstline.proto.SeriesDictionary;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -70,11 +71,31 @@ public final class FleetState {
 
         /** @return false if the sample was a duplicate */
         public boolean sample(long sequence, Sample s) {
-            return record.apply(sequence, s, clock.instant());
+            return sample(record.bootEpoch(), sequence, s);
         }
 
+        /** A sample of {@code bootEpoch} (an earlier one when replayed from the agent's spool). */
+        public boolean sample(long bootEpoch, long sequence, Sample s) {
+            return record.apply(bootEpoch, sequence, s, clock.instant());
+        }
+
+        /** An inventory of the connection's own boot epoch; false if it was a duplicate. */
         public boolean inventory(long sequence, Inventory inv) {
-            return record.applyInventory(sequence, inv, clock.instant());
+            return inventory(record.bootEpoch(), sequence, inv);
+        }
+
+        public boolean inventory(long bootEpoch, long sequence, Inventory inv) {
+            return record.applyInventory(bootEpoch, sequence, inv, clock.instant());
+        }
+
+        /**
+         * A series dictionary: definitions for the current epoch, and for any
+         * epoch what the agent's spool dropped and still holds.
+         *
+         * @return newly reported drops
+         */
+        public long dictionary(SeriesDictionary d) {
+            return record.dictionary(d.getBootEpoch(), d.getSeriesList(), d.getDropped(), d.getOldestPending());
         }
 
         public void heard() {
@@ -164,6 +185,18 @@ public final class FleetState {
 
     public long connected() {
         return agents.values().stream().filter(AgentRecord::isConnected).count();
+    }
+
+    /** Messages the agent reported its spool dropped (over the boot epochs still tracked); 0 if unknown. */
+    public long spoolDropped(String id) {
+        AgentRecord r = agents.get(id);
+        return r == null ? 0 : r.spoolDropped();
+    }
+
+    /** Every sequence of the agent's current boot epoch up to this one is applied (or known lost); 0 if unknown. */
+    public long committedThrough(String id) {
+        AgentRecord r = agents.get(id);
+        return r == null ? 0 : r.committedThrough();
     }
 
     public int size() {

@@ -2,30 +2,45 @@ package io.firstline.console.ingest;
 
 import io.firstline.console.config.ConsoleConfig;
 import io.firstline.console.fleet.FleetState;
+import io.firstline.console.enroll.Enrollment;
 import io.firstline.proto.Ack;
+import io.firstline.proto.EnrollResponse;
 import io.firstline.proto.Envelope;
 import io.firstline.proto.Heartbeat;
 import io.firstline.proto.Hello;
 import io.firstline.proto.Refuse;
+import io.firstline.proto.SeriesDictionary;
 import io.firstline.proto.Welcome;
+import io.firstline.wire.Tls;
 import io.firstline.wire.WireProtocol;
 import io.firstline.wire.WireRejection;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.ArrayDeque;
+import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One agent connection, from the console's side: wait for Hello (within the
- * handshake timeout), answer Welcome or Refuse, then apply each sequenced
- * message to the fleet state and acknowledge it. Anything out of order closes
- * this connection only, with its reason counted.
+ * One agent connection, from the console's side: wait for the first message
+ * (within the handshake timeout). A Hello from a client certificate whose CN
+ * is its agent id gets Welcome, then each sequenced message is applied to the
+ * fleet state and acknowledged; an EnrollRequest or RenewRequest gets its
+ * certificate (or Refuse) and the connection closes. Anything out of order
+ * closes this connection only, with its reason counted.
  */
 final class AgentSession extends SimpleChannelInboundHandler<Envelope> {
     private static final Logger log = LoggerFactory.getLogger(AgentSession.class);
@@ -36,23 +51,52 @@ final class AgentSession extends SimpleChannelInboundHandler<Envelope> {
     private final IngestMetrics metrics;
     private final String consoleId;
     private final FaultPort faults;
-    private FleetState.Session session;
+    private final boolean requireCertificate;
+    private final Enrollment enrollment;
+    private final Executor enrollExecutor;
+    private final LiveConnections live;
     private String agentId;
+    private FleetState.Session session;
     private ScheduledFuture<?> handshakeTimer;
-    // Acks are cumulative: while a fault event is being committed, later acks wait for it.
-    private int pendingCommits;
-    private long heldAck;
+    /**
+     * Acknowledgements not yet written, in arrival order. Acks settle everything
+     * sent before them, so one may go out only when every message before it is
+     * committed: a fault event's commit runs off the event loop and holds the
+     * acks behind it until it is done.
+     */
+    private final ArrayDeque<PendingAck> acks = new ArrayDeque<>();
+    private boolean answered;
+    private boolean rejected;
 
-    AgentSession(ConsoleConfig config, FleetState fleet, IngestMetrics metrics, String consoleId) {
-        this(config, fleet, metrics, consoleId, FaultPort.NONE);
+    private static final class PendingAck {
+        final long epoch;
+        final long sequence;
+        final long startNanos;
+        boolean committed;
+
+        PendingAck(long epoch, long sequence, long startNanos) {
+            this.epoch = epoch;
+            this.sequence = sequence;
+            this.startNanos = startNanos;
+        }
     }
 
-    AgentSession(ConsoleConfig config, FleetState fleet, IngestMetrics metrics, String consoleId, FaultPort faults) {
+    AgentSession(ConsoleConfig config, FleetState fleet, IngestMetrics metrics, String consoleId, boolean requireCertificate,
+                 Enrollment enrollment, Executor enrollExecutor, LiveConnections live) {
+        this(config, fleet, metrics, consoleId, requireCertificate, enrollment, enrollExecutor, live, FaultPort.NONE);
+    }
+
+    AgentSession(ConsoleConfig config, FleetState fleet, IngestMetrics metrics, String consoleId, boolean requireCertificate,
+                 Enrollment enrollment, Executor enrollExecutor, LiveConnections live, FaultPort faults) {
+        this.live = live;
         this.faults = faults;
         this.config = config;
         this.fleet = fleet;
         this.metrics = metrics;
         this.consoleId = consoleId;
+        this.requireCertificate = requireCertificate;
+        this.enrollment = enrollment;
+        this.enrollExecutor = enrollExecutor;
     }
 
     @Override
@@ -69,8 +113,14 @@ final class AgentSession extends SimpleChannelInboundHandler<Envelope> {
     protected void channelRead0(ChannelHandlerContext ctx, Envelope msg) {
         long start = System.nanoTime();
         if (session == null) {
-            if (msg.getBodyCase() == Envelope.BodyCase.HELLO) {
+            if (answered) {
+                reject(ctx, WireRejection.PROTOCOL, msg.getBodyCase() + " after an enrollment exchange");
+            } else if (msg.getBodyCase() == Envelope.BodyCase.HELLO) {
                 hello(ctx, msg.getHello());
+            } else if (msg.getBodyCase() == Envelope.BodyCase.ENROLL_REQUEST) {
+                enroll(ctx, msg);
+            } else if (msg.getBodyCase() == Envelope.BodyCase.RENEW_REQUEST) {
+                enroll(ctx, msg);
             } else if (msg.getBodyCase() == Envelope.BodyCase.BODY_NOT_SET) {
                 reject(ctx, WireRejection.UNKNOWN_TYPE, "envelope without a known body before Hello");
             } else {
@@ -80,25 +130,36 @@ final class AgentSession extends SimpleChannelInboundHandler<Envelope> {
         }
         switch (msg.getBodyCase()) {
             case SAMPLE -> {
-                if (session.sample(msg.getSequence(), msg.getSample())) {
+                long epoch = epochOf(ctx, msg);
+                if (epoch == 0) {
+                    return;
+                }
+                if (session.sample(epoch, msg.getSequence(), msg.getSample())) {
                     metrics.samples.increment();
                 } else {
                     metrics.duplicates.increment();
                 }
-                ack(ctx, msg.getSequence(), start);
+                ack(ctx, epoch, msg.getSequence(), start);
             }
             case INVENTORY -> {
-                if (session.inventory(msg.getSequence(), msg.getInventory())) {
+                long epoch = epochOf(ctx, msg);
+                if (epoch == 0) {
+                    return;
+                }
+                if (session.inventory(epoch, msg.getSequence(), msg.getInventory())) {
                     metrics.inventories.increment();
                 } else {
                     metrics.duplicates.increment();
                 }
-                ack(ctx, msg.getSequence(), start);
+                ack(ctx, epoch, msg.getSequence(), start);
             }
             case SERIES_DICTIONARY -> {
-                if (msg.getSeriesDictionary().getBootEpoch() == session.bootEpoch()) {
-                    session.define(msg.getSeriesDictionary().getSeriesList());
+                SeriesDictionary d = msg.getSeriesDictionary();
+                if (d.getBootEpoch() > session.bootEpoch()) {
+                    reject(ctx, WireRejection.PROTOCOL, "dictionary for a boot epoch after the Hello's");
+                    return;
                 }
+                metrics.spoolDropped(session.dictionary(d));
                 session.heard();
             }
             case FAULT_RAISED, FAULT_CLEARED -> fault(ctx, msg, start);
@@ -113,6 +174,58 @@ final class AgentSession extends SimpleChannelInboundHandler<Envelope> {
         }
     }
 
+    /** The boot epoch a sequenced message belongs to, or 0 after rejecting a message from the future. */
+    private long epochOf(ChannelHandlerContext ctx, Envelope msg) {
+        long epoch = msg.getBootEpoch() == 0 ? session.bootEpoch() : msg.getBootEpoch();
+        if (epoch > session.bootEpoch() || msg.getSequence() == 0) {
+            reject(ctx, WireRejection.PROTOCOL, "sequenced message with boot epoch " + epoch + " and sequence " + msg.getSequence());
+            return 0;
+        }
+        return epoch;
+    }
+
+    private Optional<X509Certificate> peerCertificate(ChannelHandlerContext ctx) {
+        SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+        if (ssl == null) {
+            return Optional.empty();
+        }
+        try {
+            Certificate[] chain = ssl.engine().getSession().getPeerCertificates();
+            return chain.length > 0 && chain[0] instanceof X509Certificate x ? Optional.of(x) : Optional.empty();
+        } catch (SSLPeerUnverifiedException none) {
+            return Optional.empty();
+        }
+    }
+
+    private void enroll(ChannelHandlerContext ctx, Envelope msg) {
+        if (handshakeTimer != null) {
+            handshakeTimer.cancel(false);
+        }
+        answered = true;
+        Optional<X509Certificate> peer = peerCertificate(ctx);
+        String remote = String.valueOf(ctx.channel().remoteAddress());
+        if (enrollment == null) {
+            refuse(ctx, Refuse.Reason.ENROLLMENT_REFUSED, WireRejection.ENROLLMENT_REFUSED, "this console does not enroll agents");
+            return;
+        }
+        if (msg.hasRenewRequest() && peer.isEmpty()) {
+            refuse(ctx, Refuse.Reason.NOT_ENROLLED, WireRejection.NO_CLIENT_CERTIFICATE, "a renewal needs the current client certificate");
+            return;
+        }
+        enrollExecutor.execute(() -> {
+            try {
+                EnrollResponse r = msg.hasEnrollRequest() ? enrollment.enroll(msg.getEnrollRequest(), peer, remote)
+                        : enrollment.renew(msg.getRenewRequest(), peer.get(), remote);
+                ctx.writeAndFlush(Envelope.newBuilder().setEnrollResponse(r).build()).addListener(ChannelFutureListener.CLOSE);
+            } catch (Enrollment.Refused e) {
+                ctx.executor().execute(() -> refuse(ctx, Refuse.Reason.ENROLLMENT_REFUSED, WireRejection.ENROLLMENT_REFUSED, e.getMessage()));
+            } catch (RuntimeException e) {
+                log.error("enrollment from {} failed", remote, e);
+                ctx.executor().execute(() -> reject(ctx, WireRejection.INTERNAL, "enrollment failed: " + e));
+            }
+        });
+    }
+
     private void hello(ChannelHandlerContext ctx, Hello h) {
         if (handshakeTimer != null) {
             handshakeTimer.cancel(false);
@@ -121,6 +234,19 @@ final class AgentSession extends SimpleChannelInboundHandler<Envelope> {
             refuse(ctx, Refuse.Reason.BAD_HELLO, WireRejection.PROTOCOL, "Hello needs a valid agent_id and boot_epoch");
             return;
         }
+        if (requireCertificate) {
+            Optional<X509Certificate> peer = peerCertificate(ctx);
+            if (peer.isEmpty()) {
+                refuse(ctx, Refuse.Reason.NOT_ENROLLED, WireRejection.NO_CLIENT_CERTIFICATE,
+                        "no client certificate: enroll this agent first");
+                return;
+            }
+            if (!Tls.commonName(peer.get()).equals(h.getAgentId())) {
+                refuse(ctx, Refuse.Reason.IDENTITY_MISMATCH, WireRejection.IDENTITY_MISMATCH,
+                        "Hello says agent " + h.getAgentId() + " but the certificate is for " + Tls.commonName(peer.get()));
+                return;
+            }
+        }
         int version = WireProtocol.negotiate(h.getMinProtocolVersion(), h.getProtocolVersion());
         if (version < 0) {
             refuse(ctx, Refuse.Reason.UNSUPPORTED_PROTOCOL, WireRejection.UNSUPPORTED_VERSION,
@@ -128,6 +254,8 @@ final class AgentSession extends SimpleChannelInboundHandler<Envelope> {
             return;
         }
         session = fleet.connect(h, String.valueOf(ctx.channel().remoteAddress()));
+        agentId = h.getAgentId();
+        live.put(agentId, ctx.channel());
         ctx.writeAndFlush(Envelope.newBuilder().setWelcome(Welcome.newBuilder()
                 .setProtocolVersion(version)
                 .setSampleIntervalMs((int) config.sampleInterval().toMillis())
@@ -135,44 +263,57 @@ final class AgentSession extends SimpleChannelInboundHandler<Envelope> {
                 .setConsoleTimeMs(System.currentTimeMillis())
                 .setConsoleId(consoleId)).build(), ctx.voidPromise());
         faults.ruleSet(h).ifPresent(rules -> ctx.writeAndFlush(rules, ctx.voidPromise()));
-        agentId = h.getAgentId();
         faults.connected(agentId, h, ctx.channel());
         log.info("agent {} ({}) connected from {}", h.getAgentId(), h.getHost().getHostname(), ctx.channel().remoteAddress());
     }
 
     /** Commits a fault event off the event loop; its ack (and any after it) waits for the commit. */
     private void fault(ChannelHandlerContext ctx, Envelope msg, long start) {
+        long epoch = epochOf(ctx, msg);
+        if (epoch == 0) {
+            return;
+        }
         session.heard();
-        pendingCommits++;
-        faults.apply(agentId, session.bootEpoch(), msg.getSequence(), msg).whenComplete((ok, failure) ->
+        PendingAck pending = expectAck(epoch, msg.getSequence(), start);
+        faults.apply(agentId, epoch, msg.getSequence(), msg).whenComplete((ok, failure) ->
                 ctx.executor().execute(() -> {
-                    pendingCommits--;
                     if (failure != null) {
                         log.error("could not commit a fault event of agent {}; closing so that it is sent again", agentId, failure);
-                        metrics.rejected(WireRejection.INTERNAL);
-                        ctx.close();
+                        reject(ctx, WireRejection.INTERNAL, "fault event not committed: " + failure);
                         return;
                     }
                     metrics.faults.increment();
-                    ack(ctx, msg.getSequence(), start);
+                    committed(ctx, pending);
                 }));
     }
 
-    private void ack(ChannelHandlerContext ctx, long sequence, long startNanos) {
-        metrics.latency.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
-        if (pendingCommits > 0) {
-            heldAck = Math.max(heldAck, sequence);
-            return;
-        }
-        long upTo = Math.max(sequence, heldAck);
-        heldAck = 0;
-        if (upTo != 0 && ctx.channel().isActive()) {
-            ctx.writeAndFlush(Envelope.newBuilder().setAck(Ack.newBuilder()
-                    .setBootEpoch(session.bootEpoch()).setSequence(upTo)).build(), ctx.voidPromise());
+    private PendingAck expectAck(long epoch, long sequence, long startNanos) {
+        PendingAck a = new PendingAck(epoch, sequence, startNanos);
+        acks.addLast(a);
+        return a;
+    }
+
+    /** A message was committed: writes its ack and any after it that were waiting. */
+    private void committed(ChannelHandlerContext ctx, PendingAck done) {
+        done.committed = true;
+        while (!acks.isEmpty() && acks.peekFirst().committed) {
+            PendingAck a = acks.pollFirst();
+            metrics.latency.record(System.nanoTime() - a.startNanos, TimeUnit.NANOSECONDS);
+            if (ctx.channel().isActive()) {
+                ctx.writeAndFlush(Envelope.newBuilder().setAck(Ack.newBuilder()
+                        .setBootEpoch(a.epoch).setSequence(a.sequence)).build(), ctx.voidPromise());
+            }
         }
     }
 
+    private void ack(ChannelHandlerContext ctx, long epoch, long sequence, long startNanos) {
+        committed(ctx, expectAck(epoch, sequence, startNanos));
+    }
     private void refuse(ChannelHandlerContext ctx, Refuse.Reason reason, WireRejection counted, String message) {
+        if (rejected) {
+            return;
+        }
+        rejected = true;
         metrics.rejected(counted);
         log.warn("refused agent connection from {}: {}", ctx.channel().remoteAddress(), message);
         ctx.writeAndFlush(Envelope.newBuilder().setRefuse(Refuse.newBuilder().setReason(reason).setMessage(message)
@@ -180,10 +321,15 @@ final class AgentSession extends SimpleChannelInboundHandler<Envelope> {
                 .addListener(ChannelFutureListener.CLOSE);
     }
 
-    private void reject(ChannelHandlerContext ctx, WireRejection reason, String detail) {
-        if (!ctx.channel().isActive()) {
+    private void reject(ChannelHandlerContext ctx, WireRejection reason, String fullDetail) {
+        String detail = fullDetail.length() > 200 ? fullDetail.substring(0, 200) + "..." : fullDetail;
+        // TLS failures may be reported just after the TLS layer closed the channel; count them all the same.
+        boolean tlsFailure = reason == WireRejection.TLS_ERROR || reason == WireRejection.HANDSHAKE_TIMEOUT
+                || reason.label().endsWith("_certificate");
+        if (rejected || !ctx.channel().isActive() && !tlsFailure) {
             return;
         }
+        rejected = true;
         metrics.rejected(reason);
         if (reason == WireRejection.IO_ERROR || reason == WireRejection.IDLE_TIMEOUT) {
             log.info("closing agent connection from {}: {} ({})", ctx.channel().remoteAddress(), reason.label(), detail);
@@ -199,12 +345,18 @@ final class AgentSession extends SimpleChannelInboundHandler<Envelope> {
             reject(ctx, WireRejection.IDLE_TIMEOUT, "silent for " + config.offlineAfter().toMillis() + " ms");
             return;
         }
+        if (evt instanceof SslHandshakeCompletionEvent done && !done.isSuccess()) {
+            WireRejection reason = done.cause() instanceof SslHandshakeTimeoutException ? WireRejection.HANDSHAKE_TIMEOUT
+                    : FloodGuard.classify(done.cause());
+            reject(ctx, reason, "TLS handshake failed: " + done.cause().getMessage());
+            return;
+        }
         ctx.fireUserEventTriggered(evt);
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        WireRejection reason = WireRejection.classify(cause);
+        WireRejection reason = FloodGuard.classify(cause);
         if (reason == WireRejection.INTERNAL) {
             log.error("bug while serving agent connection from {}", ctx.channel().remoteAddress(), cause);
         }
@@ -219,6 +371,7 @@ final class AgentSession extends SimpleChannelInboundHandler<Envelope> {
         if (session != null) {
             session.closed();
             faults.disconnected(agentId, ctx.channel());
+            live.remove(agentId, ctx.channel());
         }
         ctx.fireChannelInactive();
     }

@@ -24,6 +24,7 @@ public final class IngestMetrics {
     final Counter faults;
     final Counter bytes;
     final Timer latency;
+    final Counter spoolDropped;
     private final Map<WireRejection, Counter> connectionsRejected = new EnumMap<>(WireRejection.class);
     private final Map<WireRejection, Counter> framesRejected = new EnumMap<>(WireRejection.class);
 
@@ -35,6 +36,8 @@ public final class IngestMetrics {
         inventories = Counter.builder("firstline.ingest.inventories").description("Inventories received and applied").register(registry);
         faults = Counter.builder("firstline.ingest.faults").description("Fault events received and committed").register(registry);
         bytes = Counter.builder("firstline.ingest.received").baseUnit("bytes").description("Bytes received on the agent link").register(registry);
+        spoolDropped = Counter.builder("firstline.agent.spool.dropped")
+                .description("Messages agents reported dropped from their disk spool because it was full").register(registry);
         latency = Timer.builder("firstline.ingest.latency")
                 .description("Time from a message's arrival to its acknowledgement being written")
                 .serviceLevelObjectives(Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(25), Duration.ofMillis(100),
@@ -47,6 +50,12 @@ public final class IngestMetrics {
                 framesRejected.put(r, Counter.builder("firstline.frames.rejected").tag("reason", r.label())
                         .description("Frames rejected on the agent link, by reason (each closes its connection)").register(registry));
             }
+        }
+    }
+
+    void spoolDropped(long delta) {
+        if (delta > 0) {
+            spoolDropped.increment(delta);
         }
     }
 

@@ -89,9 +89,11 @@ public final class SqliteStore implements Store {
         cfg.enforceForeignKeys(true);
         cfg.setBusyTimeout(10_000);
         cfg.setTransactionMode(mode);
-        Connection c = cfg.createConnection(url);
-        c.setAutoCommit(false);
-        return c;
+        // Autocommit between calls: sqlite-jdbc begins the next transaction right
+        // after a commit when autocommit is off, so an idle console would hold
+        // the write lock (and a read snapshot) forever, and the admin commands
+        // (token create, agent revoke) could never write from their own process.
+        return cfg.createConnection(url);
     }
 
     @Override
@@ -108,8 +110,9 @@ public final class SqliteStore implements Store {
         lock.lock();
         try {
             try {
+                c.setAutoCommit(false); // BEGIN (IMMEDIATE for the writer)
                 T result = work.run(c);
-                c.commit();
+                c.setAutoCommit(true); // COMMIT, and no transaction left open
                 return result;
             } catch (SQLException e) {
                 rollback(c);
@@ -125,7 +128,10 @@ public final class SqliteStore implements Store {
 
     private static void rollback(Connection c) {
         try {
-            c.rollback();
+            if (!c.getAutoCommit()) {
+                c.rollback();
+                c.setAutoCommit(true);
+            }
         } catch (SQLException e) {
             log.warn("rollback failed", e);
         }

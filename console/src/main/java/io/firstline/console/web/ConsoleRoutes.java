@@ -1,5 +1,6 @@
 package io.firstline.console.web;
 
+import io.firstline.console.enroll.Enrollment;
 import io.firstline.console.fleet.FleetState;
 import io.firstline.console.metrics.ConsoleMetrics;
 import io.firstline.console.rules.RulesService;
@@ -7,25 +8,32 @@ import io.firstline.console.tickets.MaintenanceWindows;
 import io.firstline.console.tickets.TicketService;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /** Serves the HTTP routes from the live fleet state and the metrics registry. */
 public final class ConsoleRoutes implements ApiHandler.Routes {
     private final FleetState fleet;
     private final ConsoleMetrics metrics;
     private final BooleanSupplier ready;
+    private final Enrollment enrollment;
 
     private final List<ApiModule> modules;
 
-    public ConsoleRoutes(FleetState fleet, ConsoleMetrics metrics, BooleanSupplier ready) {
-        this(fleet, metrics, ready, List.of());
+    public ConsoleRoutes(FleetState fleet, ConsoleMetrics metrics, BooleanSupplier ready, Enrollment enrollment,
+                         Consumer<String> disconnect) {
+        this(fleet, metrics, ready, enrollment, List.of(new EnrollmentApi(enrollment, disconnect, Clock.systemUTC())));
     }
 
-    private ConsoleRoutes(FleetState fleet, ConsoleMetrics metrics, BooleanSupplier ready, List<ApiModule> modules) {
+    private ConsoleRoutes(FleetState fleet, ConsoleMetrics metrics, BooleanSupplier ready, Enrollment enrollment,
+                          List<ApiModule> modules) {
         this.fleet = fleet;
         this.metrics = metrics;
         this.ready = ready;
+        this.enrollment = enrollment;
         this.modules = List.copyOf(modules);
     }
 
@@ -34,7 +42,7 @@ public final class ConsoleRoutes implements ApiHandler.Routes {
         List<ApiModule> all = new java.util.ArrayList<>(modules);
         all.add(new TicketApi(tickets, windows, clock));
         all.add(new RulesApi(rules));
-        return new ConsoleRoutes(fleet, metrics, ready, all);
+        return new ConsoleRoutes(fleet, metrics, ready, enrollment, all);
     }
 
     @Override
@@ -54,11 +62,21 @@ public final class ConsoleRoutes implements ApiHandler.Routes {
 
     @Override
     public String agentsJson() {
-        return Json.write(fleet.list().stream().map(a -> AgentJson.summary(a, fleet)).toList());
+        Set<String> revoked = enrollment.revokedAgents();
+        return Json.write(fleet.list().stream().map(a -> {
+            Map<String, Object> m = AgentJson.summary(a, fleet);
+            m.put("enrollment", revoked.contains(a.id()) ? "revoked" : "enrolled");
+            return m;
+        }).toList());
     }
 
     @Override
     public Optional<String> agentJson(String id) {
-        return fleet.get(id).map(a -> Json.write(AgentJson.detail(a, fleet)));
+        return fleet.get(id).map(a -> {
+            Map<String, Object> m = AgentJson.detail(a, fleet);
+            m.put("enrollment", enrollment.revoked(id).map(r -> r ? "revoked" : "enrolled").orElse("unknown"));
+            m.put("spoolDropped", fleet.spoolDropped(id));
+            return Json.write(m);
+        });
     }
 }

@@ -71,7 +71,7 @@ class FaultToTicketBenchmark {
                 .withHttpListen(new ConsoleConfig.Listen("127.0.0.1", 0)));
         String base = "http://127.0.0.1:" + console.httpPort();
         TestSupport.Auth auth = TestSupport.adminToken(console);
-        AgentRuntime agent = AgentRuntime.start(new AgentRuntime.Settings(List.of(new ConsoleAddress("127.0.0.1",
+        AgentRuntime agent = TestSupport.enrolledAgent(console, new AgentRuntime.Settings(List.of(new ConsoleAddress("127.0.0.1",
                 console.agentPort())), dir.resolve("agent"), Duration.ofSeconds(10), List.of(source)));
         Histogram endToEnd = new Histogram(60_000_000L, 3);
         Histogram detectedToVisible = new Histogram(60_000_000L, 3);

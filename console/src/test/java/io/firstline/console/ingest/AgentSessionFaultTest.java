@@ -47,7 +47,7 @@ class AgentSessionFaultTest {
     };
 
     private EmbeddedChannel channel() {
-        EmbeddedChannel ch = new EmbeddedChannel(new AgentServerInitializer(config, fleet,
+        EmbeddedChannel ch = new EmbeddedChannel(AgentServerInitializer.plaintextForTests(config, fleet,
                 new IngestMetrics(new SimpleMeterRegistry()), "console-test", port));
         ch.freezeTime();
         return ch;
@@ -112,13 +112,16 @@ class AgentSessionFaultTest {
         assertEquals(List.of(), acks(replies(ch)), "nothing acked while fault 2 commits");
         assertEquals(List.of(2L, 4L), applied);
         commits.get(0).complete(null);
-        assertEquals(List.of(), acks(replies(ch)), "fault 4 is still committing");
+        // Acks are positional: 2 and 3 are committed, and 4 came after them.
+        assertEquals(List.of(2L, 3L), acks(replies(ch)), "fault 4 is still committing; nothing after it is acked");
+        send(ch, sample(7));
+        assertEquals(List.of(), acks(replies(ch)), "sample 7 waits behind fault 4");
         commits.get(1).complete(null);
-        assertEquals(List.of(4L), acks(replies(ch)), "one cumulative ack once both committed");
+        assertEquals(List.of(4L, 7L), acks(replies(ch)), "in arrival order once fault 4 is committed");
         send(ch, sample(5));
         assertEquals(List.of(5L), acks(replies(ch)));
 
-        send(ch, fault(6));
+        send(ch, fault(8));
         commits.get(2).completeExceptionally(new IllegalStateException("disk full"));
         replies(ch);
         assertTrue(!ch.isActive(), "a failed commit closes the connection so the agent sends it again");

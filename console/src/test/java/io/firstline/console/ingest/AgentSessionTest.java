@@ -30,7 +30,7 @@ class AgentSessionTest {
     private final FleetState fleet = new FleetState(Clock.systemUTC(), config.offlineAfter());
 
     private EmbeddedChannel channel() {
-        EmbeddedChannel ch = new EmbeddedChannel(new AgentServerInitializer(config, fleet, metrics, "console-test"));
+        EmbeddedChannel ch = new EmbeddedChannel(AgentServerInitializer.plaintextForTests(config, fleet, metrics, "console-test"));
         ch.freezeTime();
         return ch;
     }
@@ -162,5 +162,77 @@ class AgentSessionTest {
         good.finishAndReleaseAll();
         garbage.finishAndReleaseAll();
         assertEquals(Duration.ofSeconds(10), config.handshakeTimeout());
+    }
+
+    @Test
+    void liveBeforeBacklogAndEarlierBootsAreEachAppliedOnce() {
+        EmbeddedChannel ch = channel();
+        send(ch, hello(1, 1));
+        reply(ch);
+        send(ch, sample(5));
+        assertEquals(5, reply(ch).getAck().getSequence());
+        for (int i = 1; i <= 5; i++) {
+            send(ch, sample(i));
+            io.firstline.proto.Ack a = reply(ch).getAck();
+            assertEquals(42, a.getBootEpoch());
+            assertEquals(i, a.getSequence());
+        }
+        assertEquals(1.0, registry.get("firstline.ingest.duplicates").counter().count(), "only the resent 5");
+        assertEquals(5, fleet.committedThrough("agent-1"));
+
+        Envelope earlier = sample(3).toBuilder().setBootEpoch(7).build();
+        send(ch, earlier);
+        io.firstline.proto.Ack a = reply(ch).getAck();
+        assertEquals(7, a.getBootEpoch());
+        assertEquals(3, a.getSequence());
+        send(ch, earlier);
+        reply(ch);
+        assertEquals(2.0, registry.get("firstline.ingest.duplicates").counter().count());
+        assertEquals(0.5, fleet.get("agent-1").orElseThrow().value("cpu.usage_ratio").orElseThrow(), "the live view is untouched");
+        assertTrue(ch.isActive());
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void dictionaryReportsDropsAndEndsTheWaitForDroppedSequences() {
+        EmbeddedChannel ch = channel();
+        send(ch, hello(1, 1));
+        reply(ch);
+        send(ch, sample(1), sample(4));
+        reply(ch);
+        assertEquals(1, fleet.committedThrough("agent-1"), "2 and 3 are still expected");
+        send(ch, Envelope.newBuilder().setSeriesDictionary(io.firstline.proto.SeriesDictionary.newBuilder()
+                .setBootEpoch(42).setDropped(2).setOldestPending(4)).build());
+        assertEquals(4, fleet.committedThrough("agent-1"), "the agent dropped 2 and 3");
+        assertEquals(2.0, registry.get("firstline.agent.spool.dropped").counter().count());
+        assertEquals(2, fleet.spoolDropped("agent-1"));
+        send(ch, Envelope.newBuilder().setSeriesDictionary(io.firstline.proto.SeriesDictionary.newBuilder()
+                .setBootEpoch(42).setDropped(2).setOldestPending(5)).build());
+        assertEquals(2.0, registry.get("firstline.agent.spool.dropped").counter().count(), "a repeated report is not counted again");
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void aMessageFromALaterBootThanTheHelloIsAProtocolError() {
+        EmbeddedChannel ch = channel();
+        send(ch, hello(1, 1));
+        reply(ch);
+        send(ch, sample(1).toBuilder().setBootEpoch(43).build());
+        assertFalse(ch.isActive());
+        assertEquals(1.0, rejected("protocol"));
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void helloWithoutTlsIsNotAcceptedWhereCertificatesAreRequired() {
+        // The production pipeline always has TLS; this checks the session's own guard.
+        AgentSession s = new AgentSession(config, fleet, metrics, "c", true, null, Runnable::run, new LiveConnections());
+        EmbeddedChannel ch = new EmbeddedChannel();
+        io.firstline.wire.Framing.addCodec(ch.pipeline(), WireProtocol.DEFAULT_MAX_FRAME_BYTES);
+        ch.pipeline().addLast(s);
+        send(ch, hello(1, 1));
+        assertEquals(Refuse.Reason.NOT_ENROLLED, reply(ch).getRefuse().getReason());
+        assertEquals(1.0, rejected("no_client_certificate"));
+        ch.finishAndReleaseAll();
     }
 }

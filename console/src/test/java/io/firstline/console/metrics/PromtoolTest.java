@@ -25,13 +25,14 @@ class PromtoolTest {
     @TempDir
     Path dir;
 
+
     @Test
     void metricsPassPromtoolLint() throws IOException, InterruptedException {
         Path promtool = TestSupport.requireTool("promtool", "prometheus");
         try (Console console = Console.start(ConsoleConfig.defaults(dir)
                 .withAgentListen(new ConsoleConfig.Listen("127.0.0.1", 0))
                 .withHttpListen(new ConsoleConfig.Listen("127.0.0.1", 0)));
-             AgentRuntime agent = AgentRuntime.start(new AgentRuntime.Settings(
+             AgentRuntime agent = TestSupport.enrolledAgent(console, new AgentRuntime.Settings(
                      List.of(new ConsoleAddress("127.0.0.1", console.agentPort())), dir.resolve("agent"), Duration.ofSeconds(1),
                      CollectorRegistry.builtIn().select(Set.of(), Set.of())))) {
             await().atMost(Duration.ofSeconds(20)).until(() -> console.fleet().connected() == 1);

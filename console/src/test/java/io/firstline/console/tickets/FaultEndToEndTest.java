@@ -80,10 +80,11 @@ class FaultEndToEndTest {
                 .withSampleInterval(Duration.ofSeconds(1)));
     }
 
-    private AgentRuntime agent(int port, AtomicReference<Double> signal) {
+    private AgentRuntime agent(Console console, AtomicReference<Double> signal) {
+        int port = console.agentPort();
         List<Registration> collectors = new ArrayList<>(CollectorRegistry.builtIn().select(Set.of(), Set.of()));
         collectors.add(new Registration("testsignal", true, probe -> out -> out.value("test.signal", signal.get())));
-        return AgentRuntime.start(new AgentRuntime.Settings(List.of(new ConsoleAddress("127.0.0.1", port)),
+        return TestSupport.enrolledAgent(console, new AgentRuntime.Settings(List.of(new ConsoleAddress("127.0.0.1", port)),
                 dir.resolve("agent"), Duration.ofSeconds(1), collectors));
     }
 
@@ -103,7 +104,7 @@ class FaultEndToEndTest {
         Console console = console(0);
         String base = "http://127.0.0.1:" + console.httpPort();
         auth = TestSupport.adminToken(console);
-        AgentRuntime agent = agent(console.agentPort(), signal);
+        AgentRuntime agent = agent(console, signal);
         try {
             // A real condition of this machine: memory is in use.
             await().atMost(Duration.ofSeconds(20)).until(() -> ticket(base, "memory_in_use", "open") != null);

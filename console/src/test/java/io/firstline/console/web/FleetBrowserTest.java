@@ -8,6 +8,7 @@ import io.firstline.agent.AgentRuntime;
 import io.firstline.agent.collect.CollectorRegistry;
 import io.firstline.agent.link.ConsoleAddress;
 import io.firstline.console.Console;
+import io.firstline.console.TestSupport;
 import io.firstline.console.auth.Accounts;
 import io.firstline.console.auth.Role;
 import io.firstline.console.config.ConsoleConfig;
@@ -61,7 +62,7 @@ class FleetBrowserTest {
     }
 
     private static AgentRuntime agent(String name) {
-        return AgentRuntime.start(new AgentRuntime.Settings(List.of(new ConsoleAddress("127.0.0.1", console.agentPort())),
+        return TestSupport.enrolledAgent(console, new AgentRuntime.Settings(List.of(new ConsoleAddress("127.0.0.1", console.agentPort())),
                 dir.resolve(name), Duration.ofSeconds(1), CollectorRegistry.builtIn().select(Set.of(), Set.of())));
     }
 

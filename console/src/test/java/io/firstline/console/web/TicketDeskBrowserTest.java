@@ -81,7 +81,7 @@ class TicketDeskBrowserTest {
             out.value("process.cpu_ratio", "cpu1", 0.75);
             out.value("process.rss_bytes", "cpu1", 300 << 20);
         }));
-        agent = AgentRuntime.start(new AgentRuntime.Settings(List.of(new ConsoleAddress("127.0.0.1", console.agentPort())),
+        agent = TestSupport.enrolledAgent(console, new AgentRuntime.Settings(List.of(new ConsoleAddress("127.0.0.1", console.agentPort())),
                 dir.resolve("agent"), Duration.ofSeconds(1), collectors));
         browser = Browser.start(1400, 900);
     }

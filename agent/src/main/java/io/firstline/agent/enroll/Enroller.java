@@ -1,0 +1,156 @@
+package io.firstline.agent.enroll;
+
+import io.firstline.agent.link.ConsoleAddress;
+import io.firstline.proto.EnrollRequest;
+import io.firstline.proto.EnrollResponse;
+import io.firstline.proto.Envelope;
+import io.firstline.proto.HostFacts;
+import io.firstline.proto.RenewRequest;
+import io.firstline.wire.Tls;
+import io.firstline.wire.WireProtocol;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+
+/**
+ * Enrollment and renewal: one short TLS connection to the console's agent
+ * port, one request, one answer (docs/protocol.md, "Enrollment"). Blocking
+ * and self-contained, so it runs from the command line and from the
+ * agent's renewal timer alike.
+ */
+public final class Enroller {
+    private final Duration timeout;
+
+    public Enroller(Duration timeout) {
+        this.timeout = timeout;
+    }
+
+    /** Why the console or the TLS layer said no; the message is for the user. */
+    public static final class EnrollmentException extends Exception {
+        public EnrollmentException(String message) {
+            super(message);
+        }
+
+        public EnrollmentException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /**
+     * Enrolls {@code agentId} with {@code token}, trusting only a console whose
+     * CA has {@code caFingerprint}; saves the result in {@code stateDir}.
+     */
+    public AgentCredentials enroll(ConsoleAddress console, String token, String caFingerprint, String agentId,
+                                   HostFacts host, String agentVersion, Path stateDir) throws EnrollmentException {
+        KeyAndRequest kr = KeyAndRequest.create(agentId);
+        PinnedTrust trust = new PinnedTrust(caFingerprint);
+        Envelope request = Envelope.newBuilder().setEnrollRequest(EnrollRequest.newBuilder()
+                .setToken(token).setCsr(com.google.protobuf.ByteString.copyFrom(kr.csr()))
+                .setHost(host).setAgentVersion(agentVersion)).build();
+        EnrollResponse r = exchange(console, context(null, trust), request);
+        return accept(r, kr, trust.ca(), stateDir);
+    }
+
+    /** Gets a new certificate (and key) for the enrolled agent before its current one expires. */
+    public AgentCredentials renew(ConsoleAddress console, AgentCredentials current, Path stateDir) throws EnrollmentException {
+        KeyAndRequest kr = KeyAndRequest.create(current.agentId());
+        try {
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(null, null);
+            ks.setKeyEntry("agent", current.key(), new char[0], new X509Certificate[] {current.certificate()});
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(ks, new char[0]);
+            SSLContext ctx = context(kmf.getKeyManagers(), PinnedTrust.anchoredAt(current.ca()));
+            EnrollResponse r = exchange(console, ctx, Envelope.newBuilder().setRenewRequest(RenewRequest.newBuilder()
+                    .setCsr(com.google.protobuf.ByteString.copyFrom(kr.csr()))).build());
+            return accept(r, kr, current.ca(), stateDir);
+        } catch (GeneralSecurityException | IOException e) {
+            throw new EnrollmentException("cannot prepare renewal: " + e.getMessage(), e);
+        }
+    }
+
+    private static SSLContext context(KeyManager[] keys, javax.net.ssl.X509TrustManager trust) throws EnrollmentException {
+        try {
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(keys, new TrustManager[] {trust}, null);
+            return ctx;
+        } catch (GeneralSecurityException e) {
+            throw new EnrollmentException("no TLS available: " + e.getMessage(), e);
+        }
+    }
+
+    private EnrollResponse exchange(ConsoleAddress console, SSLContext ctx, Envelope request) throws EnrollmentException {
+        try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket()) {
+            s.setEnabledProtocols(Tls.PROTOCOLS.toArray(String[]::new));
+            s.connect(new InetSocketAddress(console.host(), console.port()), (int) timeout.toMillis());
+            s.setSoTimeout((int) timeout.toMillis());
+            s.startHandshake();
+            DataOutputStream out = new DataOutputStream(s.getOutputStream());
+            byte[] body = request.toByteArray();
+            out.writeInt(body.length);
+            out.write(body);
+            out.flush();
+            DataInputStream in = new DataInputStream(s.getInputStream());
+            int length = in.readInt();
+            if (length < 0 || length > WireProtocol.DEFAULT_MAX_FRAME_BYTES) {
+                throw new EnrollmentException("the console sent a frame of " + length + " bytes");
+            }
+            byte[] answer = in.readNBytes(length);
+            Envelope e = Envelope.parseFrom(answer);
+            return switch (e.getBodyCase()) {
+                case ENROLL_RESPONSE -> e.getEnrollResponse();
+                case REFUSE -> throw new EnrollmentException("the console refused: " + e.getRefuse().getMessage());
+                default -> throw new EnrollmentException("unexpected answer from the console: " + e.getBodyCase());
+            };
+        } catch (SSLHandshakeException e) {
+            throw new EnrollmentException("TLS handshake with " + console + " failed: " + rootMessage(e), e);
+        } catch (IOException e) {
+            throw new EnrollmentException("cannot enroll with " + console + ": " + rootMessage(e), e);
+        }
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable r = t;
+        while (r.getCause() != null && r.getCause() != r) {
+            r = r.getCause();
+        }
+        return r.getMessage() == null ? r.toString() : r.getMessage();
+    }
+
+    private static AgentCredentials accept(EnrollResponse r, KeyAndRequest kr, X509Certificate pinnedCa, Path stateDir)
+            throws EnrollmentException {
+        try {
+            X509Certificate cert = Tls.certificate(r.getCertificate().toByteArray());
+            X509Certificate ca = Tls.certificate(r.getCaCertificate().toByteArray());
+            if (pinnedCa == null || !ca.equals(pinnedCa)) {
+                throw new EnrollmentException("the console answered with a different CA than the one it presented");
+            }
+            cert.verify(ca.getPublicKey());
+            if (!cert.getPublicKey().equals(kr.keyPair().getPublic())) {
+                throw new EnrollmentException("the console's certificate is not for our key");
+            }
+            if (!Tls.commonName(cert).equals(r.getAgentId())) {
+                throw new EnrollmentException("the certificate's agent id differs from the answer's");
+            }
+            AgentCredentials creds = new AgentCredentials(r.getAgentId(), kr.keyPair().getPrivate(), cert, ca);
+            creds.save(stateDir);
+            return creds;
+        } catch (GeneralSecurityException e) {
+            throw new EnrollmentException("the console's certificate is unusable: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new EnrollmentException("cannot save the enrollment in " + stateDir + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package io.firstline.agent.enroll;
+
+import io.firstline.agent.link.ConsoleAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Renews the agent's certificate when less than a third of its lifetime is
+ * left: checked at start and every six hours, trying each console address in
+ * turn. The link picks the new certificate up on its next connection.
+ */
+public final class Renewal implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Renewal.class);
+    static final Duration CHECK_EVERY = Duration.ofHours(6);
+
+    private final List<ConsoleAddress> consoles;
+    private final Path stateDir;
+    private final CredentialSource credentials;
+    private final Clock clock;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "firstline-renewal");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public Renewal(List<ConsoleAddress> consoles, Path stateDir, CredentialSource credentials, Clock clock) {
+        this.consoles = List.copyOf(consoles);
+        this.stateDir = stateDir;
+        this.credentials = credentials;
+        this.clock = clock;
+    }
+
+    public void start() {
+        timer.scheduleWithFixedDelay(() -> {
+            try {
+                check();
+            } catch (RuntimeException e) {
+                log.error("certificate renewal check failed", e); // keep the schedule alive
+            }
+        }, 30, CHECK_EVERY.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    /** Renews now if due; returns whether a new certificate was saved. */
+    public boolean check() {
+        AgentCredentials current = credentials.current();
+        if (!current.needsRenewal(clock)) {
+            return false;
+        }
+        for (ConsoleAddress console : consoles) {
+            try {
+                AgentCredentials renewed = new Enroller(Duration.ofSeconds(15)).renew(console, current, stateDir);
+                log.info("certificate renewed by {}; valid until {}", console, renewed.certificate().getNotAfter().toInstant());
+                credentials.get();
+                return true;
+            } catch (Enroller.EnrollmentException e) {
+                log.warn("certificate renewal with {} failed: {}", console, e.getMessage());
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}

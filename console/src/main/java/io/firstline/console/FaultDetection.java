@@ -1,0 +1,107 @@
+package io.firstline.console;
+
+import io.firstline.agent.cli.CliSupport.UserError;
+import io.firstline.console.config.ConsoleConfig;
+import io.firstline.console.fleet.FleetState;
+import io.firstline.console.notify.NotificationOutbox;
+import io.firstline.console.notify.NotifyConfig;
+import io.firstline.console.notify.WebhookSender;
+import io.firstline.console.notify.WebhookTarget;
+import io.firstline.console.rules.ConsoleRuleRunner;
+import io.firstline.console.rules.RulesService;
+import io.firstline.console.store.Store;
+import io.firstline.console.tickets.AgentDirectory;
+import io.firstline.console.tickets.FaultIntake;
+import io.firstline.console.tickets.MaintenanceWindows;
+import io.firstline.console.tickets.TicketMetrics;
+import io.firstline.console.tickets.TicketPolicy;
+import io.firstline.console.tickets.TicketPolicyLoader;
+import io.firstline.console.tickets.TicketService;
+import io.firstline.console.tickets.TicketSweeper;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The console's fault detection and ticketing, assembled: rules (reloaded
+ * every 2 s), the console-side rules (every second), tickets and their
+ * sweeper (every 5 s) on a timer thread, the ticketing thread behind
+ * {@link #intake()}, and webhook delivery on its own thread.
+ */
+final class FaultDetection implements AutoCloseable {
+    final RulesService rules;
+    final TicketService tickets;
+    final MaintenanceWindows windows;
+    private final FaultIntake intake;
+    private final ScheduledExecutorService timers;
+    private final ScheduledExecutorService notifier;
+
+    private FaultDetection(RulesService rules, TicketService tickets, MaintenanceWindows windows, FaultIntake intake,
+                           ScheduledExecutorService timers, ScheduledExecutorService notifier) {
+        this.rules = rules;
+        this.tickets = tickets;
+        this.windows = windows;
+        this.intake = intake;
+        this.timers = timers;
+        this.notifier = notifier;
+    }
+
+    /** @throws UserError when DATA/notifications.yaml or DATA/tickets.yaml is wrong */
+    static FaultDetection start(ConsoleConfig config, Store store, FleetState fleet, MeterRegistry registry, Clock clock) {
+        List<WebhookTarget> targets;
+        TicketPolicy policy;
+        try {
+            targets = NotifyConfig.load(config.dataDir());
+            policy = TicketPolicyLoader.load(config.dataDir());
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage());
+        }
+        RulesService rules = RulesService.open(config.dataDir(), clock, registry);
+        // Site and tags come with enrollment; until then only the host name and OS are known.
+        AgentDirectory directory = id -> fleet.get(id)
+                .map(a -> new AgentDirectory.AgentFacts(a.host().getHostname(), "", a.host().getOsFamily(), Set.of()))
+                .orElse(AgentDirectory.AgentFacts.UNKNOWN);
+        TicketService tickets = new TicketService(store, clock, policy, directory, id -> rules.current().rule(id),
+                new NotificationOutbox(targets), new TicketMetrics(registry));
+        FaultIntake intake = new FaultIntake(tickets, rules, directory, registry);
+        ConsoleRuleRunner consoleRules = new ConsoleRuleRunner(fleet, rules, clock, config.sampleInterval(),
+                id -> tickets.activeFaults(id).stream().map(k -> new String[] {k.ruleId(), k.resource()}).toList(),
+                intake::consoleTransition);
+        ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
+                new DefaultThreadFactory("firstline-timers", true));
+        timers.scheduleWithFixedDelay(rules::reload, 2, 2, TimeUnit.SECONDS);
+        timers.scheduleWithFixedDelay(consoleRules, 1, 1, TimeUnit.SECONDS);
+        timers.scheduleWithFixedDelay(new TicketSweeper(tickets), 1, 5, TimeUnit.SECONDS);
+        // Webhooks get their own thread: a receiver that is down delays only its own notifications.
+        ScheduledExecutorService notifier = Executors.newSingleThreadScheduledExecutor(
+                new DefaultThreadFactory("firstline-notify", true));
+        notifier.scheduleWithFixedDelay(new WebhookSender(store, clock, targets, Duration.ofSeconds(10), registry),
+                1, 1, TimeUnit.SECONDS);
+        return new FaultDetection(rules, tickets, new MaintenanceWindows(store, clock), intake, timers, notifier);
+    }
+
+    /** What agent sessions hand fault events and rule pushes to. */
+    FaultIntake intake() {
+        return intake;
+    }
+
+    /** Stops the timers, lets queued fault events commit, stops delivery. Call before closing the store. */
+    @Override
+    public void close() {
+        timers.shutdownNow();
+        notifier.shutdownNow();
+        intake.close();
+        try {
+            timers.awaitTermination(5, TimeUnit.SECONDS);
+            notifier.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package io.firstline.console.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.firstline.agent.cli.CliSupport;
+import io.firstline.console.ConsoleMain;
+import io.firstline.console.enroll.AuditEntry;
+import io.firstline.console.enroll.Enrollment;
+import io.firstline.console.pki.ConsoleCa;
+import io.firstline.console.store.SqliteStore;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code token create|list|revoke} and {@code agent revoke} against a data directory, as an admin runs them. */
+class TokenCliTest {
+    @TempDir
+    Path dir;
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private PrintStream oldOut;
+    private PrintStream oldErr;
+
+    @BeforeEach
+    void capture() {
+        oldOut = System.out;
+        oldErr = System.err;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restore() {
+        System.setOut(oldOut);
+        System.setErr(oldErr);
+    }
+
+    private int run(String... args) {
+        out.reset();
+        err.reset();
+        return CliSupport.execute(new ConsoleMain(), args);
+    }
+
+    private String field(String label) {
+        return out.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith(label)).findFirst()
+                .orElseThrow(() -> new AssertionError(out.toString(StandardCharsets.UTF_8))).substring(label.length()).trim();
+    }
+
+    @Test
+    void createListRevokeAndTheAuditLog() {
+        String data = dir.toString();
+        assertEquals(0, run("token", "create", "--site", "berlin", "--ttl", "2h", "--max-uses", "3", "--data", data));
+        String token = field("token:");
+        String id = field("id:");
+        assertTrue(token.startsWith("flt1_") && token.length() > 40, token);
+        assertTrue(field("CA fingerprint:").matches("sha256:[0-9a-f]{64}"));
+        assertEquals(0, run("token", "list", "--data", data));
+        String list = out.toString(StandardCharsets.UTF_8);
+        assertTrue(list.contains(id) && list.contains("berlin") && list.contains("0/3") && list.contains("active"), list);
+        assertFalse(list.contains(token), "the secret is never listed");
+        assertEquals(0, run("token", "revoke", id, "--data", data));
+        assertEquals(1, run("token", "revoke", id, "--data", data));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("no active token"));
+        assertEquals(0, run("token", "list", "--data", data));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("revoked"));
+        assertEquals(1, run("agent", "revoke", "nobody", "--data", data));
+        assertEquals(2, run("token", "create", "--site", "", "--data", data));
+
+        try (SqliteStore store = SqliteStore.open(dir)) {
+            Enrollment e = new Enrollment(store, ConsoleCa.loadOrCreate(dir, "x", Clock.systemUTC()), Clock.systemUTC());
+            List<String> actions = e.audit(10).stream().map(AuditEntry::action).toList();
+            assertEquals(List.of(AuditEntry.TOKEN_REVOKED, AuditEntry.TOKEN_CREATED), actions);
+            assertTrue(e.audit(10).get(1).actor().startsWith("cli:"));
+            assertFalse(store.read(c -> io.firstline.console.store.Sql.list(c, "SELECT token_hash FROM enrollment_tokens",
+                    rs -> rs.getString(1))).contains(token), "only a hash is stored");
+        }
+    }
+}

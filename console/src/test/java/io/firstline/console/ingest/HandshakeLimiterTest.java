@@ -1,0 +1,34 @@
+package io.firstline.console.ingest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.util.concurrent.DefaultPromise;
+import io.netty.util.concurrent.ImmediateEventExecutor;
+import io.netty.util.concurrent.Promise;
+import org.junit.jupiter.api.Test;
+
+class HandshakeLimiterTest {
+    private static Promise<Object> handshake() {
+        return new DefaultPromise<>(ImmediateEventExecutor.INSTANCE);
+    }
+
+    @Test
+    void admitsUpToTheCapAndFreesASlotWhenAHandshakeEndsEitherWay() {
+        HandshakeLimiter l = new HandshakeLimiter(2);
+        Promise<Object> a = handshake();
+        Promise<Object> b = handshake();
+        EmbeddedChannel c = new EmbeddedChannel();
+        assertTrue(l.admit(new EmbeddedChannel(), a));
+        assertTrue(l.admit(c, b));
+        assertFalse(l.admit(new EmbeddedChannel(), handshake()), "the third waits outside");
+        a.setSuccess(null);
+        assertEquals(1, l.inProgress());
+        assertTrue(l.admit(new EmbeddedChannel(), handshake()));
+        c.close();
+        b.setFailure(new IllegalStateException("closed")); // a close and a failure free the slot once
+        assertEquals(1, l.inProgress());
+    }
+}

@@ -103,15 +103,15 @@ public final class Console implements AutoCloseable {
     private void open() {
         String consoleId = consoleId(config.dataDir());
         store = openStore(config.dataDir());
-        faults = FaultDetection.start(config, store, fleet, metrics.registry(), clock);
+        ca = openCa(config.dataDir(), consoleId);
+        enrollment = new Enrollment(store, ca, clock);
+        faults = FaultDetection.start(config, store, fleet, enrollment::site, metrics.registry(), clock);
         accounts = new Accounts(store, clock, new Passwords(Passwords.DEFAULT_ITERATIONS));
         initialAdminPassword = accounts.bootstrapAdmin(config.dataDir());
         web = new WebConsole(accounts, fleet, new TicketCounts(faults.tickets), httpWorkers.next());
         metrics.bindFleet(fleet);
         metrics.bindEventLoops(boss, agentWorkers, httpWorkers);
         IngestMetrics ingestMetrics = new IngestMetrics(metrics.registry());
-        ca = openCa(config.dataDir(), consoleId);
-        enrollment = new Enrollment(store, ca, clock);
         SslContext tls = ServerTls.context(ca, enrollment);
         agentServer = bindOrExplain("agent link", config.agentListen(), "--agent-port",
                 () -> AgentServer.bind(config, fleet, ingestMetrics, consoleId, tls, enrollment, boss, agentWorkers, faults.intake()));

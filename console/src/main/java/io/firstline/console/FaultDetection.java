@@ -23,7 +23,9 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -53,7 +55,8 @@ final class FaultDetection implements AutoCloseable {
     }
 
     /** @throws UserError when DATA/notifications.yaml or DATA/tickets.yaml is wrong */
-    static FaultDetection start(ConsoleConfig config, Store store, FleetState fleet, MeterRegistry registry, Clock clock) {
+    static FaultDetection start(ConsoleConfig config, Store store, FleetState fleet, Function<String, Optional<String>> siteOf,
+                                MeterRegistry registry, Clock clock) {
         List<WebhookTarget> targets;
         TicketPolicy policy;
         try {
@@ -63,9 +66,10 @@ final class FaultDetection implements AutoCloseable {
             throw new UserError(e.getMessage());
         }
         RulesService rules = RulesService.open(config.dataDir(), clock, registry);
-        // Site and tags come with enrollment; until then only the host name and OS are known.
+        // The site is the one the agent's enrollment token was made for; agents have no tags yet.
         AgentDirectory directory = id -> fleet.get(id)
-                .map(a -> new AgentDirectory.AgentFacts(a.host().getHostname(), "", a.host().getOsFamily(), Set.of()))
+                .map(a -> new AgentDirectory.AgentFacts(a.host().getHostname(), siteOf.apply(id).orElse(""),
+                        a.host().getOsFamily(), Set.of()))
                 .orElse(AgentDirectory.AgentFacts.UNKNOWN);
         TicketService tickets = new TicketService(store, clock, policy, directory, id -> rules.current().rule(id),
                 new NotificationOutbox(targets), new TicketMetrics(registry));

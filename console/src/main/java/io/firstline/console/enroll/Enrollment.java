@@ -220,6 +220,11 @@ public final class Enrollment implements AgentTrust.Revocations {
                 .map(AgentRow::agentId).collect(Collectors.toSet()));
     }
 
+    /** The site of the token {@code agentId} enrolled with; empty for an id never enrolled. */
+    public Optional<String> site(String agentId) {
+        return store.read(c -> EnrollmentRepository.agent(c, agentId).map(AgentRow::site));
+    }
+
     /** Whether {@code agentId} is known here, and revoked. Empty for an id never enrolled. */
     public Optional<Boolean> revoked(String agentId) {
         return store.read(c -> EnrollmentRepository.agent(c, agentId).map(a -> a.revokedAtMs() != null));

@@ -56,6 +56,26 @@ class FaultEndToEndTest {
                 title: "Memory in use on this machine"
                 description: "Any running machine uses some memory: a real condition of the test host."
                 user_text: "Your computer is using memory."
+              - id: memory_in_use_at_demo_site
+                metric: memory.used_ratio
+                condition: "> 0.0001"
+                for: 0s
+                recover: { threshold: 0.0001, for: 0s }
+                severity: info
+                scope: { sites: [demo] }
+                title: "Memory in use at the demo site"
+                description: "Scoped to the site the agent enrolled with."
+                user_text: "Your computer is using memory."
+              - id: memory_in_use_at_other_site
+                metric: memory.used_ratio
+                condition: "> 0.0001"
+                for: 0s
+                recover: { threshold: 0.0001, for: 0s }
+                severity: info
+                scope: { sites: [elsewhere] }
+                title: "Memory in use elsewhere"
+                description: "Scoped to a site this agent is not at."
+                user_text: "Your computer is using memory."
               - id: agent_offline
                 kind: console
                 metric: agent.silent_intervals
@@ -111,6 +131,9 @@ class FaultEndToEndTest {
             JsonNode real = ticket(base, "memory_in_use", "open");
             assertEquals(agent.agentId(), real.path("agentId").asText());
             assertEquals("info", real.path("severity").asText());
+            // Scope by site: the agent enrolled with a token for site "demo".
+            await().atMost(Duration.ofSeconds(20)).until(() -> ticket(base, "memory_in_use_at_demo_site", "open") != null);
+            assertEquals(null, ticket(base, "memory_in_use_at_other_site", "all"), "a rule scoped to another site stays silent");
 
             assertEquals(null, ticket(base, "test_signal_high", "all"));
             signal.set(0.9);
@@ -175,14 +198,14 @@ class FaultEndToEndTest {
         try {
             JsonNode ok = get(base + "/api/rules", auth).json();
             assertTrue(ok.path("valid").asBoolean());
-            assertEquals(3, ok.path("rules").size());
+            assertEquals(5, ok.path("rules").size());
             Files.writeString(dir.resolve("console/rules.yaml"), TEST_RULES.replace("for: 500ms", "for: half a second"));
             await().atMost(Duration.ofSeconds(10)).until(() -> !get(base + "/api/rules", auth).json().path("valid").asBoolean());
             JsonNode bad = get(base + "/api/rules", auth).json();
             assertEquals("test_signal_high", bad.path("error").path("rule").asText());
             assertEquals("for", bad.path("error").path("field").asText());
             assertEquals(7, bad.path("error").path("line").asInt());
-            assertEquals(3, bad.path("rules").size(), "last good rules stay in force");
+            assertEquals(5, bad.path("rules").size(), "last good rules stay in force");
             assertTrue(TestSupport.get(base + "/metrics").body().contains("firstline_rules_valid 0.0"));
         } finally {
             console.close();

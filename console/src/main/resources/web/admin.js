@@ -1,4 +1,4 @@
-// Admin page: users (add, role, reset password, disable), rules, maintenance windows, audit log.
+// Admin page: users (add, role, reset password, disable), enrollment tokens, rules, maintenance windows, audit log.
 "use strict";
 
 (() => {
@@ -84,10 +84,77 @@
     document.getElementById("mw-error").textContent = e.message;
   }
 
+  function tokenFail(e) {
+    document.getElementById("tok-error").textContent = e.message;
+  }
+
+  async function loadTokens() {
+    const list = await api("/api/tokens");
+    const t = clear(document.getElementById("tokens"));
+    t.append(el("tr", {}, ...["Id", "Site", "State", "Uses", "Expires", "Created by", ""].map(h => el("th", {}, h))));
+    for (const k of list) {
+      const revoke = k.state === "active" ? el("button", { "data-token": k.id, onclick: () =>
+        api("/api/tokens/" + encodeURIComponent(k.id), { method: "DELETE" }).then(refresh, tokenFail) }, "Revoke") : null;
+      t.append(el("tr", {}, el("td", {}, k.id), el("td", {}, k.site), el("td", {}, k.state), el("td", {}, k.uses + " / " + k.maxUses),
+        el("td", {}, FL.time(k.expiresAt)), el("td", {}, k.createdBy || ""), el("td", {}, revoke)));
+    }
+    if (list.length === 0) t.append(el("tr", {}, el("td", { colspan: 7, class: "muted" }, "No enrollment tokens.")));
+  }
+
+  /**
+   * The install command for a new token: the token reaches a 0600 file through
+   * install's stdin (a here-document), so it is never in any process's argv;
+   * the enroll command only names the file.
+   */
+  function installCommand(r) {
+    const host = r.agentHost || location.hostname;
+    const addr = (host.indexOf(":") >= 0 && host[0] !== "[" ? "[" + host + "]" : host) + ":" + r.agentPort;
+    return [
+      "install -d -m 700 /etc/firstline /var/lib/firstline",
+      "install -m 600 /dev/stdin /etc/firstline/token <<'EOF'",
+      r.token,
+      "EOF",
+      "java -jar firstline-agent.jar enroll --console " + addr + " --token-file /etc/firstline/token \\",
+      "    --ca-fingerprint " + r.caFingerprint + " --state-dir /var/lib/firstline",
+      "java -jar firstline-agent.jar run --console " + addr + " --state-dir /var/lib/firstline",
+    ].join("\n");
+  }
+
+  function showToken(r) {
+    document.getElementById("tok-secret").textContent = "Token " + r.id + " for site " + r.site + ": " + r.token;
+    document.getElementById("tok-command").textContent = installCommand(r);
+    document.getElementById("tok-copied").textContent = "";
+    document.getElementById("tok-created").classList.remove("hidden");
+  }
+
+  document.getElementById("tok-copy").addEventListener("click", () => {
+    const text = document.getElementById("tok-command").textContent;
+    const note = document.getElementById("tok-copied");
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(text).then(() => { note.textContent = "Copied."; },
+        () => { note.textContent = "The browser refused; select the text and copy it."; });
+    } else {
+      const range = document.createRange();
+      range.selectNodeContents(document.getElementById("tok-command"));
+      const sel = window.getSelection();
+      sel.removeAllRanges();
+      sel.addRange(range);
+      note.textContent = document.execCommand && document.execCommand("copy") ? "Copied." : "Selected: press Ctrl+C to copy.";
+    }
+  });
+
+  document.getElementById("new-token").addEventListener("submit", e => {
+    e.preventDefault();
+    document.getElementById("tok-error").textContent = "";
+    post("/api/tokens", { site: document.getElementById("tok-site").value, ttl: document.getElementById("tok-ttl").value,
+      maxUses: Number(document.getElementById("tok-uses").value) })
+      .then(r => { showToken(r); refresh(); }, tokenFail);
+  });
+
   function refresh() {
     document.getElementById("user-error").textContent = "";
     document.getElementById("mw-error").textContent = "";
-    return Promise.all([loadUsers(), loadAudit(), loadRules(), loadWindows()]).catch(fail);
+    return Promise.all([loadUsers(), loadAudit(), loadRules(), loadWindows(), loadTokens().catch(tokenFail)]).catch(fail);
   }
 
   document.getElementById("new-window").addEventListener("submit", e => {

@@ -117,7 +117,8 @@ public final class Console implements AutoCloseable {
                 () -> AgentServer.bind(config, fleet, ingestMetrics, consoleId, tls, enrollment, boss, agentWorkers, faults.intake()));
         httpServer = bindOrExplain("HTTP", config.httpListen(), "--http-port",
                 () -> HttpServer.bind(config.httpListen().bind(), config.httpListen().port(),
-                        new ConsoleRoutes(fleet, metrics, () -> ready, enrollment, id -> agentServer.connections().disconnect(id))
+                        new ConsoleRoutes(fleet, metrics, () -> ready, enrollment, id -> agentServer.connections().disconnect(id),
+                                new ConsoleConfig.Listen(config.agentListen().bind(), agentServer.port()))
                                 .withTickets(faults.tickets, faults.windows, faults.rules, clock),
                         web, boss, httpWorkers));
         // Revocations made elsewhere (the CLI, another node) end live connections within a sweep.

@@ -1,5 +1,6 @@
 package io.firstline.console.web;
 
+import io.firstline.console.config.ConsoleConfig;
 import io.firstline.console.enroll.Enrollment;
 import io.firstline.console.fleet.FleetState;
 import io.firstline.console.metrics.ConsoleMetrics;
@@ -23,9 +24,18 @@ public final class ConsoleRoutes implements ApiHandler.Routes {
 
     private final List<ApiModule> modules;
 
+    /**
+     * @param agentLink where the agent link listens, with its real port (the
+     *                  admin page builds the agent install command from it)
+     */
     public ConsoleRoutes(FleetState fleet, ConsoleMetrics metrics, BooleanSupplier ready, Enrollment enrollment,
-                         Consumer<String> disconnect) {
-        this(fleet, metrics, ready, enrollment, List.of(new EnrollmentApi(enrollment, disconnect, Clock.systemUTC())));
+                         Consumer<String> disconnect, ConsoleConfig.Listen agentLink) {
+        this(fleet, metrics, ready, enrollment, List.of(new EnrollmentApi(enrollment, disconnect, Clock.systemUTC(),
+                everyInterface(agentLink.bind()) ? null : agentLink.bind(), agentLink.port())));
+    }
+
+    private static boolean everyInterface(String bind) {
+        return bind.isBlank() || bind.equals("*") || bind.equals("0.0.0.0") || bind.equals("::") || bind.equals("[::]");
     }
 
     private ConsoleRoutes(FleetState fleet, ConsoleMetrics metrics, BooleanSupplier ready, Enrollment enrollment,

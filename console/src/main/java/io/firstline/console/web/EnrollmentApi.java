@@ -31,22 +31,40 @@ import java.util.function.Consumer;
 /**
  * The enrollment part of the HTTP API, for the web console's admin pages:
  * {@code POST/GET /api/tokens}, {@code DELETE /api/tokens/{id}},
- * {@code POST /api/agents/{id}/revoke} and {@code GET /api/audit}. It sits
- * behind whatever authentication the API has (see docs/security.md).
+ * {@code POST /api/agents/{id}/revoke} and {@code GET /api/audit}. Only
+ * admins reach it: {@link WebHandler} answers 403 to anyone else on
+ * {@link #serves these paths}. A new token's answer carries its secret (the
+ * only time it is shown), the CA fingerprint and the agent link's address,
+ * which the admin page turns into the agent install command.
  */
 final class EnrollmentApi implements ApiModule {
     private final Enrollment enrollment;
     private final Consumer<String> disconnect;
     private final Clock clock;
+    private final String agentHost;
+    private final int agentPort;
 
-    EnrollmentApi(Enrollment enrollment, Consumer<String> disconnect, Clock clock) {
+    /**
+     * @param agentHost the host agents reach the console's agent link on, or
+     *                  null when it listens on every interface (the page then
+     *                  uses the host name the browser reached)
+     * @param agentPort the agent link's port
+     */
+    EnrollmentApi(Enrollment enrollment, Consumer<String> disconnect, Clock clock, String agentHost, int agentPort) {
         this.enrollment = enrollment;
         this.disconnect = disconnect;
         this.clock = clock;
+        this.agentHost = agentHost;
+        this.agentPort = agentPort;
     }
 
     @Override
     public boolean handles(String path) {
+        return serves(path);
+    }
+
+    /** The paths of this module; {@link WebHandler} lets only admins reach them. */
+    static boolean serves(String path) {
         return path.equals("/api/tokens") || path.startsWith("/api/tokens/") || path.equals("/api/audit")
                 || path.startsWith("/api/agents/") && path.endsWith("/revoke");
     }
@@ -73,7 +91,7 @@ final class EnrollmentApi implements ApiModule {
                 return Optional.of(notAllowed("DELETE"));
             }
             String id = path.substring("/api/tokens/".length());
-            return Optional.of(enrollment.revokeToken(id, "api") ? ApiHandler.json(NO_CONTENT, "")
+            return Optional.of(enrollment.revokeToken(id, actor(req)) ? ApiHandler.json(NO_CONTENT, "")
                     : ApiHandler.json(NOT_FOUND, error("no active token " + Json.quote(id))));
         }
         if (path.startsWith("/api/agents/") && path.endsWith("/revoke")) {
@@ -81,7 +99,7 @@ final class EnrollmentApi implements ApiModule {
                 return Optional.of(notAllowed("POST"));
             }
             String id = path.substring("/api/agents/".length(), path.length() - "/revoke".length());
-            if (!enrollment.revokeAgent(id, "api")) {
+            if (!enrollment.revokeAgent(id, actor(req))) {
                 return Optional.of(ApiHandler.json(NOT_FOUND, error("no enrolled, unrevoked agent " + Json.quote(id))));
             }
             disconnect.accept(id);
@@ -108,14 +126,22 @@ final class EnrollmentApi implements ApiModule {
         try {
             Duration ttl = Durations.parse(body.path("ttl").asText("24h"));
             int maxUses = body.path("maxUses").asInt(1);
-            TokenInfo t = enrollment.createToken(body.path("site").asText(), ttl, maxUses, "api");
+            TokenInfo t = enrollment.createToken(body.path("site").asText(), ttl, maxUses, actor(req));
             Map<String, Object> m = tokenJson(t);
             m.put("token", t.secret());
             m.put("caFingerprint", enrollment.caFingerprint());
+            m.put("agentHost", agentHost);
+            m.put("agentPort", agentPort);
             return ApiHandler.json(CREATED, Json.write(m));
         } catch (IllegalArgumentException e) {
             return ApiHandler.json(BAD_REQUEST, error(e.getMessage()));
         }
+    }
+
+    /** Who made the request, as {@link AuthGate} set it; "api" when nobody is signed in (tests without the gate). */
+    private static String actor(FullHttpRequest req) {
+        String who = req.headers().get(AuthGate.ACTOR_HEADER);
+        return who == null || who.isBlank() ? "api" : who;
     }
 
     private Map<String, Object> tokenJson(TokenInfo t) {

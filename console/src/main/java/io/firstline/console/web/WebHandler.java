@@ -53,6 +53,11 @@ final class WebHandler extends ChannelInboundHandlerAdapter {
                 ex.respond(file.get());
                 return;
             }
+            // Enrollment tokens and agent revocation are served further on (EnrollmentApi), for admins only.
+            if (EnrollmentApi.serves(ex.path) && !p.role().isAdmin()) {
+                ex.respond(ApiHandler.json(FORBIDDEN, "{\"error\":\"only admins may do this\"}"));
+                return;
+            }
             Optional<Router.Match> m = router.match(req.method(), ex.path);
             if (m.isEmpty()) {
                 if (router.pathExists(ex.path) && !ex.path.startsWith("/api/agents")) {

@@ -128,7 +128,7 @@ class FleetBrowserTest {
     }
 
     @Test
-    void anAdminManagesUsersRulesAndMaintenanceWindowsAndSeesTheAuditLog() {
+    void anAdminManagesUsersTokensRulesAndMaintenanceWindowsAndSeesTheAuditLog() {
         browser.signIn(base, "admin", adminPassword);
         browser.driver.get(base + "/admin");
         browser.await(10, d -> d.findElements(By.cssSelector("#rules tr")).size() > 5 ? true : null);
@@ -150,6 +150,38 @@ class FleetBrowserTest {
         browser.await(10, d -> d.findElement(By.id("windows")).getText().contains("site berlin") ? true : null);
         browser.await(10, d -> d.findElement(By.id("audit")).getText().contains("POST /api/maintenance-windows") ? true : null);
         assertTrue(browser.driver.findElement(By.id("audit")).getText().contains("POST /api/users"));
+
+        // An enrollment token: the secret shows once, and the install command passes it only through a 0600 file.
+        browser.driver.findElement(By.id("tok-site")).sendKeys("lab-east");
+        browser.driver.findElement(By.id("tok-uses")).clear();
+        browser.driver.findElement(By.id("tok-uses")).sendKeys("3");
+        browser.driver.findElement(By.cssSelector("#new-token button")).click();
+        String command = browser.await(10, d -> {
+            String t = d.findElement(By.id("tok-command")).getText();
+            return t.contains("--token-file") ? t : null;
+        });
+        String shown = browser.driver.findElement(By.id("tok-secret")).getText();
+        String tokenId = shown.substring("Token ".length(), shown.indexOf(' ', "Token ".length()));
+        String tokenSecret = shown.substring(shown.lastIndexOf(": ") + 2).trim();
+        assertTrue(tokenId.startsWith("tok_") && tokenSecret.length() > 40, shown);
+        List<String> lines = List.of(command.split("\n"));
+        assertTrue(lines.contains("install -m 600 /dev/stdin /etc/firstline/token <<'EOF'") && lines.contains(tokenSecret), command);
+        String enroll = lines.stream().filter(l -> l.contains(" enroll ")).findFirst().orElseThrow();
+        assertTrue(enroll.startsWith("java -jar firstline-agent.jar enroll --console 127.0.0.1:" + console.agentPort()
+                + " --token-file /etc/firstline/token"), command);
+        assertTrue(command.contains("--ca-fingerprint " + console.enrollment().caFingerprint()), command);
+        // The secret is on no line but the here-document's body, so never in any process's argv.
+        assertEquals(1, lines.stream().filter(l -> l.contains(tokenSecret)).count(), command);
+        assertEquals(tokenSecret, lines.get(lines.indexOf("install -m 600 /dev/stdin /etc/firstline/token <<'EOF'") + 1));
+        browser.driver.findElement(By.id("tok-copy")).click();
+        browser.await(10, d -> d.findElement(By.id("tok-copied")).getText().isEmpty() ? null : true);
+
+        browser.await(10, d -> d.findElement(By.id("tokens")).getText().contains(tokenId + " lab-east active 0 / 3") ? true : null);
+        assertFalse(browser.driver.findElement(By.id("tokens")).getText().contains(tokenSecret));
+        browser.driver.findElement(By.cssSelector("button[data-token='" + tokenId + "']")).click();
+        browser.await(10, d -> d.findElement(By.id("tokens")).getText().contains(tokenId + " lab-east revoked") ? true : null);
+        assertTrue(console.enrollment().tokens().stream().anyMatch(t -> t.id().equals(tokenId) && t.revokedAt() != null));
+        browser.await(10, d -> d.findElement(By.id("audit")).getText().contains("DELETE /api/tokens/" + tokenId) ? true : null);
 
         // The new engineer signs in with the one-time password and replaces it on their account page.
         browser.signIn(base, "newbie", password);

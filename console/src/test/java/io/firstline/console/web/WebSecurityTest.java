@@ -163,6 +163,49 @@ class WebSecurityTest {
     }
 
     @Test
+    void onlyAnAdminListsCreatesAndRevokesEnrollmentTokensAndTheSecretIsShownOnce() {
+        String engineerPassword = console.accounts().createUser("enid", Role.ENGINEER).orElseThrow();
+        TestSupport.Auth engineer = TestSupport.login(base, "enid", engineerPassword);
+        TestSupport.Auth viewer = TestSupport.login(base, "vera", viewerPassword);
+        TestSupport.Auth admin = TestSupport.login(base, "admin", adminPassword);
+        String body = "{\"site\":\"lab\",\"ttl\":\"1h\",\"maxUses\":2}";
+        for (TestSupport.Auth other : new TestSupport.Auth[] {engineer, viewer,
+                TestSupport.bearer(console.accounts().createApiToken("enid", "t"))}) {
+            assertEquals(403, get(base + "/api/tokens", other).status());
+            assertEquals(403, post(base + "/api/tokens", other, body).status());
+            assertEquals(403, post(base + "/api/agents/some-agent/revoke", other, "{}").status());
+        }
+
+        TestSupport.Response created = post(base + "/api/tokens", admin, body);
+        assertEquals(201, created.status(), created.body());
+        String id = created.json().path("id").asText();
+        String secret = created.json().path("token").asText();
+        assertTrue(id.startsWith("tok_") && secret.length() > 40, created.body());
+        assertEquals("lab", created.json().path("site").asText());
+        assertEquals(2, created.json().path("maxUses").asInt());
+        assertEquals("admin", created.json().path("createdBy").asText());
+        // What the page needs for the install command: the CA pin and the agent link's real address.
+        assertEquals(console.enrollment().caFingerprint(), created.json().path("caFingerprint").asText());
+        assertEquals("127.0.0.1", created.json().path("agentHost").asText());
+        assertEquals(console.agentPort(), created.json().path("agentPort").asInt());
+
+        TestSupport.Response list = get(base + "/api/tokens", admin);
+        assertEquals(200, list.status());
+        assertTrue(list.body().contains(id) && !list.body().contains(secret), list.body());
+
+        assertEquals(403, delete(base + "/api/tokens/" + id, engineer).status());
+        assertEquals(403, delete(base + "/api/tokens/" + id, viewer).status());
+        assertTrue(get(base + "/api/tokens", admin).body().contains("\"state\":\"active\""));
+        assertEquals(204, delete(base + "/api/tokens/" + id, admin).status());
+        assertEquals(404, delete(base + "/api/tokens/" + id, admin).status());
+        assertTrue(get(base + "/api/tokens", admin).body().contains("\"state\":\"revoked\""));
+    }
+
+    private static TestSupport.Response delete(String url, TestSupport.Auth auth) {
+        return TestSupport.send(auth.apply(HttpRequest.newBuilder(URI.create(url))).DELETE());
+    }
+
+    @Test
     void everyResponseCarriesTheSecurityHeaders() {
         HttpResponse<String> r = raw(HttpRequest.newBuilder(URI.create(base + "/login")));
         String csp = r.headers().firstValue("content-security-policy").orElseThrow();

@@ -9,7 +9,7 @@
 # and every 10 s reads both processes' RSS and CPU time from /proc. At the end
 # it prints RSS and CPU for both, time per agent collector (median, p99) and
 # bytes per sample (p50, p95, max) from the agent's log, where
-# -Dfirstline.log.debug=io.firstline.agent.samples has it write one line per
+# -Dorg.slf4j.simpleLogger.log.io.firstline.agent.samples=debug has it write one line per
 # sample.
 #
 #   bench/agent-footprint.sh [DURATION_SECONDS (default 660)] [OUT_DIR]
@@ -61,7 +61,7 @@ exporter_pid=$!
 pids+=($exporter_pid)
 
 FIRSTLINE_AGENT_JAR=$agent_jar \
-FIRSTLINE_JAVA_OPTS="-Dfirstline.log.debug=io.firstline.agent.samples" \
+FIRSTLINE_JAVA_OPTS="-Dorg.slf4j.simpleLogger.log.io.firstline.agent.samples=debug" \
     "$root/install/firstline-agent" run --console "127.0.0.1:$agent_port" --state-dir "$out/agent-state" \
     --interval "${interval}s" >"$out/agent.log" 2>&1 &
 agent_pid=$!

@@ -14,16 +14,6 @@ import picocli.CommandLine.Command;
 public final class AgentMain implements Runnable {
 
     public static void main(String[] args) {
-        // A small stderr logger rather than Logback, for footprint (see StderrLogProvider).
-        if (System.getProperty("slf4j.provider") == null) {
-            System.setProperty("slf4j.provider", "io.firstline.agent.log.StderrLogProvider");
-            if (System.getProperty("slf4j.internal.verbosity") == null) {
-                System.setProperty("slf4j.internal.verbosity", "WARN");
-            }
-        }
-        if (System.getProperty("logback.configurationFile") == null) {
-            System.setProperty("logback.configurationFile", "firstline-agent-logback.xml");
-        }
         System.exit(CliSupport.execute(new AgentMain(), args));
     }
 

@@ -19,6 +19,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -43,22 +44,17 @@ public final class CollectCommand implements Runnable {
     @Option(names = "--no-inventory", negatable = false, description = "Leave the inventory out.")
     boolean noInventory;
 
-    @Option(names = "--enable", split = ",", paramLabel = "COLLECTOR", description = "Collectors to add to the defaults.")
-    List<String> enable = List.of();
 
-    @Option(names = "--disable", split = ",", paramLabel = "COLLECTOR", description = "Collectors to leave out.")
-    List<String> disable = List.of();
 
-    @Option(names = "--config", paramLabel = "FILE",
-            description = "Agent configuration (collectors, DNS names to check); see docs/collectors.md.")
-    Path config;
+    @Mixin
+    CollectorOptions collectors;
 
     @Override
     public void run() {
         if (over.isNegative() || over.compareTo(Duration.ofMinutes(1)) > 0) {
             throw new IllegalArgumentException("--over must be between 0s and 1m, got " + over);
         }
-        AgentConfig cfg = loadConfig(config, enable, disable);
+        AgentConfig cfg = collectors.load();
         HostProbe probe = new HostProbe(new CollectEnvironment(cfg.dnsNames(), List.of(), CollectEnvironment.LinkClock.NONE));
         CollectorRunner runner = new CollectorRunner(
                 CollectorRegistry.everyCycle(CollectorRegistry.builtIn().select(cfg.enable(), cfg.disable())), probe, Clock.systemUTC());
@@ -80,20 +76,4 @@ public final class CollectCommand implements Runnable {
         out.flush();
     }
 
-    /**
-     * The configuration file (if any) with the command line's --enable and
-     * --disable on top; an unknown collector or a bad interval is a usage error.
-     */
-    static AgentConfig loadConfig(Path file, List<String> enable, List<String> disable) {
-        AgentConfigLoader loader = new AgentConfigLoader(CollectorRegistry.builtIn());
-        AgentConfig base = file == null ? AgentConfig.defaults() : loader.load(file);
-        Set<String> on = new HashSet<>(base.enable());
-        Set<String> off = new HashSet<>(base.disable());
-        on.addAll(enable);
-        off.addAll(disable);
-        on.removeAll(disable);
-        off.removeAll(enable);
-        CollectorRegistry.builtIn().select(on, off); // names unknown collectors given on the command line
-        return new AgentConfig(on, off, base.intervals(), base.dnsNames(), base.inventoryInterval());
-    }
 }

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code firstline-agent run}: collect and stream until stopped. */
@@ -29,20 +30,15 @@ public final class RunCommand implements Runnable {
             description = "Sample interval until the console sets one (default: ${DEFAULT-VALUE}).")
     Duration interval;
 
-    @Option(names = "--enable", split = ",", paramLabel = "COLLECTOR", description = "Collectors to add to the defaults.")
-    List<String> enable = List.of();
 
-    @Option(names = "--disable", split = ",", paramLabel = "COLLECTOR", description = "Collectors to leave out.")
-    List<String> disable = List.of();
 
-    @Option(names = "--config", paramLabel = "FILE",
-            description = "Agent configuration (collectors, their intervals, DNS names to check); see docs/collectors.md.")
-    Path config;
+    @Mixin
+    CollectorOptions collectors;
 
     @Override
     public void run() {
         List<ConsoleAddress> addresses = ConsoleAddress.parseList(consoles);
-        AgentConfig cfg = CollectCommand.loadConfig(config, enable, disable);
+        AgentConfig cfg = collectors.load();
         AgentRuntime.Settings settings = new AgentRuntime.Settings(addresses, stateDir, interval,
                 CollectorRegistry.builtIn().select(cfg.enable(), cfg.disable(), cfg.intervals()));
         AgentRuntime agent;

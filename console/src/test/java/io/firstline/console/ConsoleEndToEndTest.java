@@ -72,6 +72,7 @@ class ConsoleEndToEndTest {
             JsonNode list = get(base + "/api/agents", auth).json();
             assertEquals(1, list.size());
             assertEquals(id, list.get(0).path("id").asText());
+            assertEquals("demo", list.get(0).path("site").asText(), "the site of the token the agent enrolled with");
 
             // The console goes away and comes back on the same ports: the agent returns by itself.
             console.close();

@@ -138,6 +138,14 @@ final class AgentRecord {
         }
     }
 
+    /** The site the agent enrolled for (empty when not enrolled through a token). */
+    synchronized void site(String s) {
+        if (!s.equals(site)) {
+            site = s;
+            changed();
+        }
+    }
+
     synchronized void touch(Instant now) {
         lastSeen = now;
         changed();
@@ -245,8 +253,6 @@ final class AgentRecord {
         }
         if (epoch == bootEpoch) {
             inventory = inv;
-            site = inv.getItemsList().stream().filter(i -> i.getKind().equals("agent") && i.getAttributesMap().containsKey("site"))
-                    .map(i -> i.getAttributesMap().get("site")).findFirst().orElse("");
         }
         return true;
     }
@@ -305,7 +311,7 @@ final class AgentRecord {
             String name = r.getCollector() < hello.getCollectorsCount() ? hello.getCollectors(r.getCollector()) : "#" + r.getCollector();
             rs.add(new AgentSnapshot.Run(name, r.getOutcome().name(), r.getDurationMicros(), r.getError()));
         }
-        return new AgentSnapshot(id, hello.getHost(), hello.getAgentVersion(), session != null, remoteAddress, lastSeen,
+        return new AgentSnapshot(id, hello.getHost(), site, hello.getAgentVersion(), session != null, remoteAddress, lastSeen,
                 bootEpoch, epochs.containsKey(bootEpoch) ? epochs.get(bootEpoch).ledger.highest() : 0, sampleTimeMs == 0 ? null : Instant.ofEpochMilli(sampleTimeMs), vs, ts, rs, inventory);
     }
 }

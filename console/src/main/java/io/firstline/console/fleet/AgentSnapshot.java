@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** One agent as the console knew it at one moment; immutable, for the API and the web view. */
-public record AgentSnapshot(String id, HostFacts host, String agentVersion, boolean connected, String remoteAddress,
+public record AgentSnapshot(String id, HostFacts host, String site, String agentVersion, boolean connected, String remoteAddress,
                             Instant lastSeen, long bootEpoch, long lastSequence, Instant sampleTime,
                             List<Value> values, List<Text> texts, List<Run> collectors, Inventory inventory) {
 

@@ -98,6 +98,11 @@ public final class FleetState {
             return record.dictionary(d.getBootEpoch(), d.getSeriesList(), d.getDropped(), d.getOldestPending());
         }
 
+        /** Records the site the agent enrolled for, as enrollment knows it. */
+        public void site(String site) {
+            record.site(site);
+        }
+
         public void heard() {
             record.touch(clock.instant());
         }

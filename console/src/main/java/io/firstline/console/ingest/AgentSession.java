@@ -254,6 +254,9 @@ final class AgentSession extends SimpleChannelInboundHandler<Envelope> {
             return;
         }
         session = fleet.connect(h, String.valueOf(ctx.channel().remoteAddress()));
+        if (enrollment != null) {
+            enrollment.site(h.getAgentId()).ifPresent(session::site);
+        }
         agentId = h.getAgentId();
         live.put(agentId, ctx.channel());
         ctx.writeAndFlush(Envelope.newBuilder().setWelcome(Welcome.newBuilder()

@@ -24,6 +24,7 @@ final class AgentJson {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", a.id());
         m.put("hostname", a.host().getHostname());
+        m.put("site", a.site());
         m.put("status", fleet.status(a).name().toLowerCase(Locale.ROOT));
         m.put("connected", a.connected());
         m.put("lastSeen", a.lastSeen());

@@ -37,6 +37,7 @@ class FleetMemoryBenchmark {
         List<FleetState.Session> sessions = new ArrayList<>();
         for (int i = 0; i < AGENTS; i++) {
             FleetState.Session s = fleet.connect(SimulatedAgents.hello(i), "10.0.0.1:1234");
+            s.site(SimulatedAgents.site(i));
             s.inventory(1, SimulatedAgents.inventory(i));
             sessions.add(s);
         }

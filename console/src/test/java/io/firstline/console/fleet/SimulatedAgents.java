@@ -57,9 +57,14 @@ public final class SimulatedAgents {
                 .build();
     }
 
+    /** The site simulated agent {@code i} enrolled for (the console learns it from enrollment at Hello). */
+    public static String site(int i) {
+        return SITES[i % SITES.length];
+    }
+
     public static Inventory inventory(int i) {
         return Inventory.newBuilder().setDigest("d" + i).addItems(InventoryItem.newBuilder().setKind("agent").setName("firstline")
-                .putAttributes("site", SITES[i % SITES.length])).build();
+                .putAttributes("version", "0.1.0")).build();
     }
 
     /** A sample at {@code timestampMs}; the first one of a boot also defines the series. */

@@ -51,6 +51,7 @@ class FleetPageBenchmark {
             long[] seq = new long[AGENTS];
             for (int i = 0; i < AGENTS; i++) {
                 FleetState.Session s = fleet.connect(SimulatedAgents.hello(i), "10.0.0.1:1");
+                s.site(SimulatedAgents.site(i));
                 s.inventory(++seq[i], SimulatedAgents.inventory(i));
                 s.sample(++seq[i], SimulatedAgents.sample(System.currentTimeMillis(), true, random));
                 sessions.add(s);

@@ -45,6 +45,7 @@ class ReadmeScreenshots {
             long now = System.currentTimeMillis();
             for (int i = 0; i < AGENTS; i++) {
                 FleetState.Session s = fleet.connect(SimulatedAgents.hello(i), "10.0.0.1:1");
+                s.site(SimulatedAgents.site(i));
                 s.inventory(1, SimulatedAgents.inventory(i));
                 if (i == 0) {
                     history(s, now);

@@ -9,6 +9,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
+import java.security.KeyStore;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
@@ -22,6 +23,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import javax.naming.InvalidNameException;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
 
@@ -38,6 +42,29 @@ public final class Tls {
     private static final String FINGERPRINT_PREFIX = "sha256:";
 
     private Tls() {
+    }
+
+    /**
+     * A PKIX trust manager that trusts exactly the chains ending at {@code ca}:
+     * the agent trusts its console's CA this way, the console its own for
+     * client certificates.
+     */
+    public static X509ExtendedTrustManager trustAnchoredAt(X509Certificate ca) throws CertificateException {
+        try {
+            KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
+            ks.load(null, null);
+            ks.setCertificateEntry("console-ca", ca);
+            TrustManagerFactory f = TrustManagerFactory.getInstance("PKIX");
+            f.init(ks);
+            for (TrustManager tm : f.getTrustManagers()) {
+                if (tm instanceof X509ExtendedTrustManager x) {
+                    return x;
+                }
+            }
+            throw new CertificateException("no PKIX trust manager in this JVM");
+        } catch (GeneralSecurityException | IOException e) {
+            throw new CertificateException(e);
+        }
     }
 
     /** {@code sha256:} and the lower-case hex SHA-256 of the certificate's DER encoding. */

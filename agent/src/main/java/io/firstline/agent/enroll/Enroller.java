@@ -72,7 +72,7 @@ public final class Enroller {
             ks.setKeyEntry("agent", current.key(), new char[0], new X509Certificate[] {current.certificate()});
             KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             kmf.init(ks, new char[0]);
-            SSLContext ctx = context(kmf.getKeyManagers(), PinnedTrust.anchoredAt(current.ca()));
+            SSLContext ctx = context(kmf.getKeyManagers(), Tls.trustAnchoredAt(current.ca()));
             EnrollResponse r = exchange(console, ctx, Envelope.newBuilder().setRenewRequest(RenewRequest.newBuilder()
                     .setCsr(com.google.protobuf.ByteString.copyFrom(kr.csr()))).build());
             return accept(r, kr, current.ca(), stateDir);

@@ -1,12 +1,8 @@
 package io.firstline.agent.enroll;
 
 import io.firstline.wire.Tls;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 
 /**
@@ -41,26 +37,8 @@ final class PinnedTrust implements X509TrustManager {
             throw new CertificateException("the console's CA does not have the pinned fingerprint " + pinned
                     + " (it presented " + Tls.fingerprint(chain[chain.length - 1]) + ")");
         }
-        anchoredAt(match).checkServerTrusted(chain, authType);
+        Tls.trustAnchoredAt(match).checkServerTrusted(chain, authType);
         ca = match;
-    }
-
-    static X509TrustManager anchoredAt(X509Certificate ca) throws CertificateException {
-        try {
-            KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
-            ks.load(null, null);
-            ks.setCertificateEntry("console-ca", ca);
-            TrustManagerFactory f = TrustManagerFactory.getInstance("PKIX");
-            f.init(ks);
-            for (TrustManager tm : f.getTrustManagers()) {
-                if (tm instanceof X509TrustManager x) {
-                    return x;
-                }
-            }
-            throw new CertificateException("no X509 trust manager");
-        } catch (GeneralSecurityException | java.io.IOException e) {
-            throw new CertificateException(e);
-        }
     }
 
     @Override

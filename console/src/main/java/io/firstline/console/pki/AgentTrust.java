@@ -2,8 +2,6 @@ package io.firstline.console.pki;
 
 import io.firstline.wire.Tls;
 import java.net.Socket;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.cert.CRLReason;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateRevokedException;
@@ -11,8 +9,6 @@ import java.security.cert.X509Certificate;
 import java.util.Date;
 import java.util.Map;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
@@ -36,23 +32,9 @@ public final class AgentTrust extends X509ExtendedTrustManager {
         this.ca = ca;
         this.revocations = revocations;
         try {
-            KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
-            ks.load(null, null);
-            ks.setCertificateEntry("console-ca", ca);
-            TrustManagerFactory f = TrustManagerFactory.getInstance("PKIX");
-            f.init(ks);
-            X509ExtendedTrustManager found = null;
-            for (TrustManager tm : f.getTrustManagers()) {
-                if (tm instanceof X509ExtendedTrustManager x) {
-                    found = x;
-                }
-            }
-            if (found == null) {
-                throw new IllegalStateException("no PKIX trust manager in this JVM");
-            }
-            this.pkix = found;
-        } catch (GeneralSecurityException | java.io.IOException e) {
-            throw new IllegalStateException(e);
+            this.pkix = Tls.trustAnchoredAt(ca);
+        } catch (CertificateException e) {
+            throw new IllegalStateException("cannot build the trust manager for the console CA", e);
         }
     }
 

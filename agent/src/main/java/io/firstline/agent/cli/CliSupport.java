@@ -2,6 +2,7 @@ package io.firstline.agent.cli;
 
 import io.firstline.wire.Durations;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 
 /**
@@ -55,5 +56,25 @@ public final class CliSupport {
             throw ex;
         });
         return cl.execute(args);
+    }
+
+    /** Blocks until the JVM is asked to stop, then closes {@code resources} in order. */
+    public static void awaitShutdown(AutoCloseable... resources) {
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            for (AutoCloseable r : resources) {
+                try {
+                    r.close();
+                } catch (Exception e) {
+                    System.err.println("error while stopping: " + e);
+                }
+            }
+            stopped.countDown();
+        }, "firstline-shutdown"));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

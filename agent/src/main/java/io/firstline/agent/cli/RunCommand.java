@@ -8,7 +8,6 @@ import io.firstline.agent.link.ConsoleAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -47,15 +46,6 @@ public final class RunCommand implements Runnable {
         } catch (NotEnrolledException | IllegalStateException e) {
             throw new CliSupport.UserError(e.getMessage());
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            agent.close();
-            stopped.countDown();
-        }, "firstline-shutdown"));
-        try {
-            stopped.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        CliSupport.awaitShutdown(agent);
     }
 }

@@ -8,6 +8,7 @@ import io.firstline.agent.encode.HostFactsReader;
 import io.firstline.agent.enroll.AgentCredentials;
 import io.firstline.agent.enroll.Enroller;
 import io.firstline.console.enroll.TokenInfo;
+import io.firstline.agent.cli.CliSupport;
 import io.firstline.agent.cli.CliSupport.UserError;
 import io.firstline.agent.collect.CollectorRegistry;
 import io.firstline.agent.link.ConsoleAddress;
@@ -85,7 +86,7 @@ public final class DemoCommand implements Runnable {
         out.println("  Data:      " + dir);
         out.println("Press Ctrl-C to stop.");
         out.flush();
-        ServeCommand.awaitShutdown(agent, console);
+        CliSupport.awaitShutdown(agent, console);
     }
 
     /** File with the demo's admin login, {@code user password} on one line (PRODUCT.md). */

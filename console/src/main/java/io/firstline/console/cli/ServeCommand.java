@@ -1,10 +1,10 @@
 package io.firstline.console.cli;
 
+import io.firstline.agent.cli.CliSupport;
 import io.firstline.console.Console;
 import io.firstline.console.config.ConfigLoader;
 import io.firstline.console.config.ConsoleConfig;
 import java.nio.file.Path;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -38,7 +38,7 @@ public final class ServeCommand implements Runnable {
             c = c.withAgentListen(new ConsoleConfig.Listen(c.agentListen().bind(), agentPort));
         }
         Console console = Console.start(c);
-        awaitShutdown(console);
+        CliSupport.awaitShutdown(console);
     }
 
     private static ConsoleConfig load(Path file) {
@@ -46,26 +46,6 @@ public final class ServeCommand implements Runnable {
             return ConfigLoader.load(file);
         } catch (ConfigLoader.ConfigException e) {
             throw new IllegalArgumentException(e.getMessage());
-        }
-    }
-
-    /** Blocks until the JVM is asked to stop, then closes {@code resources} in order. */
-    static void awaitShutdown(AutoCloseable... resources) {
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            for (AutoCloseable r : resources) {
-                try {
-                    r.close();
-                } catch (Exception e) {
-                    System.err.println("error while stopping: " + e);
-                }
-            }
-            stopped.countDown();
-        }, "firstline-shutdown"));
-        try {
-            stopped.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

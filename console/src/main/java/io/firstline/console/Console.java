@@ -202,6 +202,11 @@ public final class Console implements AutoCloseable {
         return httpServer.port();
     }
 
+    /** Every HTTP route the console answers, as "METHOD /pattern", straight from its route table. */
+    public java.util.List<String> httpRoutes() {
+        return httpServer.routes();
+    }
+
     public FleetState fleet() {
         return fleet;
     }

@@ -47,7 +47,7 @@ public final class MaintenanceWindows {
         Instant now = clock.instant();
         return store.write(c -> {
             MaintenanceWindow w = Sql.one(c, "SELECT * FROM maintenance_windows WHERE id = ?", MaintenanceWindows::row, id)
-                    .orElseThrow(() -> new IllegalArgumentException("no maintenance window with id " + id));
+                    .orElseThrow(() -> new java.util.NoSuchElementException("no maintenance window with id " + id));
             if (w.endedAt() != null || !w.endsAt().isAfter(now)) {
                 throw new IllegalTransitionException("maintenance window " + id + " is already over");
             }

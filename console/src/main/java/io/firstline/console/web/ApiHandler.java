@@ -24,14 +24,14 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Routes HTTP requests: {@code /healthz}, {@code /metrics},
- * {@code /api/agents} and {@code /api/agents/{id}}. Stateless, so one
- * instance serves every connection.
+ * The end of the HTTP pipeline: {@code /healthz}, {@code /metrics}, and 404
+ * for anything no route of the {@link Router} matched (every {@code /api}
+ * route is in the router, registered by an {@link ApiModule}). Stateless, so
+ * one instance serves every connection.
  */
 @Sharable
 final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -43,12 +43,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
         String metrics();
 
-        String agentsJson();
-
-        /** JSON of one agent, or empty if unknown. */
-        Optional<String> agentJson(String id);
-
-        /** Further route groups (tickets, rules, ...), tried before the built-in routes. */
+        /** The API's route groups (agents, tickets, rules, ...), registered on the web console's router. */
         default List<ApiModule> modules() {
             return List.of();
         }
@@ -83,41 +78,20 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     private FullHttpResponse route(FullHttpRequest req) {
-        QueryStringDecoder query = new QueryStringDecoder(req.uri());
-        String path = query.path();
-        for (ApiModule m : routes.modules()) {
-            if (m.handles(path)) {
-                return m.handle(req, query);
-            }
-        }
+        String path = new QueryStringDecoder(req.uri()).path();
         boolean get = req.method().equals(HttpMethod.GET) || req.method().equals(HttpMethod.HEAD);
-        if (!get) {
-            FullHttpResponse r = json(METHOD_NOT_ALLOWED, error("only GET is supported here"));
-            r.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
-            return r;
-        }
-        switch (path) {
-            case "/healthz" -> {
-                return routes.ready() ? json(OK, "{\"status\":\"ok\"}") : json(SERVICE_UNAVAILABLE, "{\"status\":\"starting\"}");
+        if (path.equals("/healthz") || path.equals("/metrics")) {
+            if (!get) {
+                FullHttpResponse r = json(METHOD_NOT_ALLOWED, error("only GET is supported here"));
+                r.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
+                return r;
             }
-            case "/metrics" -> {
+            if (path.equals("/metrics")) {
                 return text(OK, routes.metrics(), ConsoleMetrics.CONTENT_TYPE);
             }
-            case "/", "/api", "/api/" -> {
-                return json(OK, "{\"endpoints\":[\"/api/agents\",\"/api/agents/{id}\",\"/api/tickets\",\"/api/tickets/{id}\",\"/api/rules\",\"/api/maintenance-windows\",\"/metrics\",\"/healthz\"]}");
-            }
-            case "/api/agents", "/api/agents/" -> {
-                return json(OK, routes.agentsJson());
-            }
-            default -> {
-                if (path.startsWith("/api/agents/")) {
-                    String id = path.substring("/api/agents/".length());
-                    return routes.agentJson(id).map(body -> json(OK, body))
-                            .orElseGet(() -> json(NOT_FOUND, error("no agent with id " + Json.quote(id))));
-                }
-                return json(NOT_FOUND, error("no such path"));
-            }
+            return routes.ready() ? json(OK, "{\"status\":\"ok\"}") : json(SERVICE_UNAVAILABLE, "{\"status\":\"starting\"}");
         }
+        return json(NOT_FOUND, error("no such path; GET /api/openapi.json describes the API"));
     }
 
     private static String error(String message) {

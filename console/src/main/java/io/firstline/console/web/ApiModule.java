@@ -1,20 +1,17 @@
 package io.firstline.console.web;
 
-import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.QueryStringDecoder;
-
 /**
- * A group of API routes under one path prefix (tickets, rules, maintenance
- * windows), so that {@link ApiHandler} stays a short dispatcher.
+ * A group of API routes (agents, tickets, rules, enrollment, the OpenAPI
+ * description) that registers itself on the console's one {@link Router}.
+ * Every route a module serves goes through that table, so the OpenAPI test
+ * sees it; a handler throws {@link ApiError} for a client mistake, and any
+ * other exception answers 500.
+ *
+ * <p>Adding a route: register it here and describe it in
+ * {@code console/src/main/resources/io/firstline/console/web/openapi.yaml}
+ * ({@code docs/http-api.md} says how); {@code OpenApiContractTest} fails
+ * until both agree.
  */
 interface ApiModule {
-    /** True when this module serves {@code path} (any method). */
-    boolean handles(String path);
-
-    /**
-     * Answers the request. Throw {@link ApiError} for a client mistake; any
-     * other exception answers 500.
-     */
-    FullHttpResponse handle(FullHttpRequest request, QueryStringDecoder query);
+    void register(Router router);
 }

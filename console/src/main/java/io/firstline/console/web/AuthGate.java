@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Decides who a request comes from and whether it may go on. Open to anyone:
- * {@code /healthz}, {@code /metrics}, the login page and static files.
+ * {@code /healthz}, {@code /metrics}, {@code /api/openapi.json}, the login
+ * page and static files.
  * Everything else needs a session cookie or an API token: {@code /api/...}
  * and {@code /live/...} answer 401 without one, pages redirect to the login.
  * A state-changing request (not GET or HEAD) made with a session must come
@@ -55,7 +56,7 @@ final class AuthGate extends ChannelDuplexHandler {
     static final String CSRF_HEADER = "X-CSRF-Token";
     /** Set on every request that goes on: who is signed in (empty for anonymous); never taken from the client. */
     static final String ACTOR_HEADER = "X-Firstline-Actor";
-    private static final Set<String> OPEN = Set.of("/healthz", "/metrics", "/login", "/favicon.ico");
+    private static final Set<String> OPEN = Set.of("/healthz", "/metrics", "/login", "/favicon.ico", OpenApi.PATH);
     /** The only changes a viewer may make: to their own session and password. */
     private static final Set<String> VIEWER_MAY = Set.of("/logout", "/api/me/password");
 

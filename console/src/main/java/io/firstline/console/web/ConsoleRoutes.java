@@ -9,9 +9,6 @@ import io.firstline.console.tickets.MaintenanceWindows;
 import io.firstline.console.tickets.TicketService;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
@@ -30,7 +27,8 @@ public final class ConsoleRoutes implements ApiHandler.Routes {
      */
     public ConsoleRoutes(FleetState fleet, ConsoleMetrics metrics, BooleanSupplier ready, Enrollment enrollment,
                          Consumer<String> disconnect, ConsoleConfig.Listen agentLink) {
-        this(fleet, metrics, ready, enrollment, List.of(new EnrollmentApi(enrollment, disconnect, Clock.systemUTC(),
+        this(fleet, metrics, ready, enrollment, List.of(new OpenApi(), new AgentApi(fleet, enrollment),
+                new EnrollmentApi(enrollment, disconnect, Clock.systemUTC(),
                 everyInterface(agentLink.bind()) ? null : agentLink.bind(), agentLink.port())));
     }
 
@@ -68,25 +66,5 @@ public final class ConsoleRoutes implements ApiHandler.Routes {
     @Override
     public String metrics() {
         return metrics.scrape();
-    }
-
-    @Override
-    public String agentsJson() {
-        Set<String> revoked = enrollment.revokedAgents();
-        return Json.write(fleet.list().stream().map(a -> {
-            Map<String, Object> m = AgentJson.summary(a, fleet);
-            m.put("enrollment", revoked.contains(a.id()) ? "revoked" : "enrolled");
-            return m;
-        }).toList());
-    }
-
-    @Override
-    public Optional<String> agentJson(String id) {
-        return fleet.get(id).map(a -> {
-            Map<String, Object> m = AgentJson.detail(a, fleet);
-            m.put("enrollment", enrollment.revoked(id).map(r -> r ? "revoked" : "enrolled").orElse("unknown"));
-            m.put("spoolDropped", fleet.spoolDropped(id));
-            return Json.write(m);
-        });
     }
 }

@@ -2,38 +2,28 @@ package io.firstline.console.web;
 
 import static io.netty.handler.codec.http.HttpResponseStatus.BAD_REQUEST;
 import static io.netty.handler.codec.http.HttpResponseStatus.CREATED;
-import static io.netty.handler.codec.http.HttpResponseStatus.METHOD_NOT_ALLOWED;
 import static io.netty.handler.codec.http.HttpResponseStatus.NOT_FOUND;
 import static io.netty.handler.codec.http.HttpResponseStatus.NO_CONTENT;
 import static io.netty.handler.codec.http.HttpResponseStatus.OK;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.firstline.console.enroll.AuditEntry;
 import io.firstline.console.enroll.Enrollment;
 import io.firstline.console.enroll.TokenInfo;
 import io.firstline.wire.Durations;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
  * The enrollment part of the HTTP API, for the web console's admin pages:
- * {@code POST/GET /api/tokens}, {@code DELETE /api/tokens/{id}},
- * {@code POST /api/agents/{id}/revoke} and {@code GET /api/audit}. Only
- * admins reach it: {@link WebHandler} answers 403 to anyone else on
- * {@link #serves these paths}. A new token's answer carries its secret (the
+ * {@code POST/GET /api/tokens}, {@code DELETE /api/tokens/{id}} and
+ * {@code POST /api/agents/{id}/revoke}, for admins only. A new token's answer carries its secret (the
  * only time it is shown), the CA fingerprint and the agent link's address,
  * which the admin page turns into the agent install command.
  */
@@ -59,58 +49,24 @@ final class EnrollmentApi implements ApiModule {
     }
 
     @Override
-    public boolean handles(String path) {
-        return serves(path);
-    }
-
-    /** The paths of this module; {@link WebHandler} lets only admins reach them. */
-    static boolean serves(String path) {
-        return path.equals("/api/tokens") || path.startsWith("/api/tokens/") || path.equals("/api/audit")
-                || path.startsWith("/api/agents/") && path.endsWith("/revoke");
-    }
-
-    @Override
-    public FullHttpResponse handle(FullHttpRequest req, QueryStringDecoder query) {
-        return handle(req, query.path()).orElseGet(() -> notAllowed("GET"));
-    }
-
-    /** Answers the request if it is one of ours. */
-    Optional<FullHttpResponse> handle(FullHttpRequest req, String path) {
-        HttpMethod m = req.method();
-        if (path.equals("/api/tokens") || path.equals("/api/tokens/")) {
-            if (m.equals(HttpMethod.GET)) {
-                return Optional.of(ApiHandler.json(OK, Json.write(enrollment.tokens().stream().map(this::tokenJson).toList())));
-            }
-            if (m.equals(HttpMethod.POST)) {
-                return Optional.of(create(req));
-            }
-            return Optional.of(notAllowed("GET, POST"));
-        }
-        if (path.startsWith("/api/tokens/")) {
-            if (!m.equals(HttpMethod.DELETE)) {
-                return Optional.of(notAllowed("DELETE"));
-            }
-            String id = path.substring("/api/tokens/".length());
-            return Optional.of(enrollment.revokeToken(id, actor(req)) ? ApiHandler.json(NO_CONTENT, "")
+    public void register(Router r) {
+        r.get("/api/tokens", Router.Access.ADMIN, ex -> ex.respond(
+                ApiHandler.json(OK, Json.write(enrollment.tokens().stream().map(this::tokenJson).toList()))));
+        r.post("/api/tokens", Router.Access.ADMIN, ex -> ex.respond(create(ex.request)));
+        r.delete("/api/tokens/{id}", Router.Access.ADMIN, ex -> {
+            String id = ex.param("id");
+            ex.respond(enrollment.revokeToken(id, actor(ex.request)) ? ApiHandler.json(NO_CONTENT, "")
                     : ApiHandler.json(NOT_FOUND, error("no active token " + Json.quote(id))));
-        }
-        if (path.startsWith("/api/agents/") && path.endsWith("/revoke")) {
-            if (!m.equals(HttpMethod.POST)) {
-                return Optional.of(notAllowed("POST"));
-            }
-            String id = path.substring("/api/agents/".length(), path.length() - "/revoke".length());
-            if (!enrollment.revokeAgent(id, actor(req))) {
-                return Optional.of(ApiHandler.json(NOT_FOUND, error("no enrolled, unrevoked agent " + Json.quote(id))));
+        });
+        r.post("/api/agents/{id}/revoke", Router.Access.ADMIN, ex -> {
+            String id = ex.param("id");
+            if (!enrollment.revokeAgent(id, actor(ex.request))) {
+                ex.respond(ApiHandler.json(NOT_FOUND, error("no enrolled, unrevoked agent " + Json.quote(id))));
+                return;
             }
             disconnect.accept(id);
-            return Optional.of(ApiHandler.json(OK, Json.write(Map.of("id", id, "enrollment", "revoked"))));
-        }
-        if (path.equals("/api/audit") && m.equals(HttpMethod.GET)) {
-            int limit = new QueryStringDecoder(req.uri()).parameters().getOrDefault("limit", List.of("100")).stream()
-                    .findFirst().map(EnrollmentApi::limit).orElse(100);
-            return Optional.of(ApiHandler.json(OK, Json.write(enrollment.audit(limit).stream().map(EnrollmentApi::auditJson).toList())));
-        }
-        return Optional.empty();
+            ex.respond(ApiHandler.json(OK, Json.write(Map.of("id", id, "enrollment", "revoked"))));
+        });
     }
 
     private FullHttpResponse create(FullHttpRequest req) {
@@ -156,31 +112,6 @@ final class EnrollmentApi implements ApiModule {
         m.put("revokedAt", t.revokedAt());
         m.put("createdBy", t.createdBy());
         return m;
-    }
-
-    private static Map<String, Object> auditJson(AuditEntry a) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", a.id());
-        m.put("at", Instant.ofEpochMilli(a.atMs()));
-        m.put("actor", a.actor());
-        m.put("action", a.action());
-        m.put("subject", a.subject());
-        m.put("detail", a.detail());
-        return m;
-    }
-
-    private static int limit(String s) {
-        try {
-            return Math.max(1, Math.min(1000, Integer.parseInt(s)));
-        } catch (NumberFormatException e) {
-            return 100;
-        }
-    }
-
-    private static FullHttpResponse notAllowed(String allow) {
-        FullHttpResponse r = ApiHandler.json(METHOD_NOT_ALLOWED, error("allowed here: " + allow));
-        r.headers().set(HttpHeaderNames.ALLOW, allow);
-        return r;
     }
 
     private static String error(String message) {

@@ -53,6 +53,11 @@ final class Exchange {
         return v == null || v.isEmpty() ? fallback : v.get(0);
     }
 
+    /** The request's URI, decoded (for {@link Requests#param}). */
+    QueryStringDecoder decoder() {
+        return new QueryStringDecoder(request.uri());
+    }
+
     String header(CharSequence name) {
         return request.headers().get(name);
     }

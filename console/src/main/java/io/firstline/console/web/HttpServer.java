@@ -11,20 +11,26 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import java.net.InetSocketAddress;
+import java.util.List;
 
 /** The console's HTTP server: the web console, the API, metrics and health. */
 public final class HttpServer implements AutoCloseable {
     static final int MAX_REQUEST_BYTES = 64 * 1024;
 
     private final Channel channel;
+    private final Router router;
 
-    private HttpServer(Channel channel) {
+    private HttpServer(Channel channel, Router router) {
         this.channel = channel;
+        this.router = router;
     }
 
     public static HttpServer bind(String host, int port, ApiHandler.Routes routes, WebConsole web, EventLoopGroup boss,
                                   EventLoopGroup workers)
             throws InterruptedException {
+        for (ApiModule m : routes.modules()) {
+            m.register(web.router());
+        }
         Channel ch = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(NioServerSocketChannel.class)
@@ -42,7 +48,12 @@ public final class HttpServer implements AutoCloseable {
                 .bind(host, port)
                 .sync()
                 .channel();
-        return new HttpServer(ch);
+        return new HttpServer(ch, web.router());
+    }
+
+    /** Every route the server answers, as "METHOD /pattern" (pages and API), in registration order. */
+    public List<String> routes() {
+        return router.routes().stream().map(r -> r.method().name() + " " + r.pattern()).toList();
     }
 
     public int port() {

@@ -6,10 +6,7 @@ import io.firstline.console.rules.RulesException;
 import io.firstline.console.rules.RulesService;
 import io.firstline.rules.Rule;
 import io.firstline.wire.Durations;
-import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -25,13 +22,11 @@ final class RulesApi implements ApiModule {
     }
 
     @Override
-    public boolean handles(String path) {
-        return path.equals("/api/rules") || path.equals("/api/rules/");
+    public void register(Router r) {
+        r.get("/api/rules", Router.Access.SIGNED_IN, ex -> ex.respond(status()));
     }
 
-    @Override
-    public FullHttpResponse handle(FullHttpRequest req, QueryStringDecoder query) {
-        Requests.requireMethod(req, HttpMethod.GET);
+    private FullHttpResponse status() {
         RulesService.Status s = rules.status();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("file", s.file().toString());

@@ -14,9 +14,7 @@ import io.firstline.console.tickets.Ticket;
 import io.firstline.console.tickets.TicketNotFoundException;
 import io.firstline.console.tickets.TicketService;
 import io.firstline.wire.Durations;
-import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.time.Clock;
 import java.time.Instant;
@@ -52,39 +50,45 @@ final class TicketApi implements ApiModule {
         this.clock = clock;
     }
 
-    @Override
-    public boolean handles(String path) {
-        return path.equals(TICKETS) || path.startsWith(TICKETS + "/") || path.equals(WINDOWS) || path.startsWith(WINDOWS + "/");
-    }
+    /** The ticket actions, each {@code POST /api/tickets/{id}/ACTION}; "acknowledge" is a synonym of "ack". */
+    static final java.util.List<String> ACTIONS = java.util.List.of("ack", "acknowledge", "assign", "comment", "escalate",
+            "resolve", "reopen");
 
     @Override
-    public FullHttpResponse handle(FullHttpRequest req, QueryStringDecoder q) {
-        String path = q.path().endsWith("/") ? q.path().substring(0, q.path().length() - 1) : q.path();
-        try {
-            if (path.startsWith(WINDOWS)) {
-                return windows(req, q, path.substring(WINDOWS.length()));
-            }
-            String[] parts = path.substring(TICKETS.length()).split("/");
-            if (parts.length <= 1) {
-                Requests.requireMethod(req, HttpMethod.GET);
-                TicketSla sla = new TicketSla(tickets.policy(), tickets.slaStarts());
-                return ApiHandler.json(OK, Json.write(tickets.list(query(q)).stream()
-                        .map(t -> sla.add(TicketJson.summary(t), t)).toList()));
-            }
-            long id = Requests.id(parts[1]);
-            if (parts.length == 2) {
-                Requests.requireMethod(req, HttpMethod.GET);
-                Ticket t = tickets.get(id).orElseThrow(() -> new TicketNotFoundException(id));
-                TicketSla sla = new TicketSla(tickets.policy(), tickets.slaStarts());
-                return ApiHandler.json(OK, Json.write(sla.add(TicketJson.detail(t, tickets.timeline(id)), t)));
-            }
-            if (parts.length == 3) {
-                Requests.requireMethod(req, HttpMethod.POST);
-                Ticket t = action(id, parts[2], Requests.actor(req), Requests.body(req));
+    public void register(Router r) {
+        r.get(TICKETS, Router.Access.SIGNED_IN, ex -> ex.respond(answer(() -> {
+            TicketSla sla = new TicketSla(tickets.policy(), tickets.slaStarts());
+            return ApiHandler.json(OK, Json.write(tickets.list(query(ex.decoder())).stream()
+                    .map(t -> sla.add(TicketJson.summary(t), t)).toList()));
+        })));
+        r.get(TICKETS + "/{id}", Router.Access.SIGNED_IN, ex -> ex.respond(answer(() -> {
+            long id = Requests.id(ex.param("id"));
+            Ticket t = tickets.get(id).orElseThrow(() -> new TicketNotFoundException(id));
+            TicketSla sla = new TicketSla(tickets.policy(), tickets.slaStarts());
+            return ApiHandler.json(OK, Json.write(sla.add(TicketJson.detail(t, tickets.timeline(id)), t)));
+        })));
+        for (String action : ACTIONS) {
+            r.post(TICKETS + "/{id}/" + action, Router.Access.SIGNED_IN, ex -> ex.respond(answer(() -> {
+                long id = Requests.id(ex.param("id"));
+                Ticket t = action(id, action, Requests.actor(ex.request), Requests.body(ex.request));
                 return ApiHandler.json(OK, Json.write(TicketJson.detail(t, tickets.timeline(id))));
-            }
-            throw new ApiError(NOT_FOUND, "no such path");
-        } catch (TicketNotFoundException e) {
+            })));
+        }
+        r.get(WINDOWS, Router.Access.SIGNED_IN, ex -> ex.respond(answer(() -> {
+            boolean all = Requests.param(ex.decoder(), "all").equals("true");
+            return ApiHandler.json(OK, Json.write(windows.list(all).stream().map(TicketJson::window).toList()));
+        })));
+        r.post(WINDOWS, Router.Access.SIGNED_IN, ex -> ex.respond(answer(() -> ApiHandler.json(CREATED,
+                Json.write(TicketJson.window(create(Requests.actor(ex.request), Requests.body(ex.request))))))));
+        r.post(WINDOWS + "/{id}/end", Router.Access.SIGNED_IN, ex -> ex.respond(answer(() ->
+                ApiHandler.json(OK, Json.write(TicketJson.window(windows.end(Requests.id(ex.param("id")))))))));
+    }
+
+    /** Runs one request, turning the ticket layer's refusals into 404 (unknown id), 409 (wrong state) and 400. */
+    private static FullHttpResponse answer(java.util.function.Supplier<FullHttpResponse> work) {
+        try {
+            return work.get();
+        } catch (TicketNotFoundException | java.util.NoSuchElementException e) {
             throw new ApiError(NOT_FOUND, e.getMessage());
         } catch (IllegalTransitionException e) {
             throw new ApiError(CONFLICT, e.getMessage());
@@ -121,23 +125,6 @@ final class TicketApi implements ApiModule {
             default -> throw new ApiError(NOT_FOUND, "no action " + Json.quote(action)
                     + " (ack, assign, comment, escalate, resolve, reopen)");
         };
-    }
-
-    private FullHttpResponse windows(FullHttpRequest req, QueryStringDecoder q, String rest) {
-        if (rest.isEmpty()) {
-            if (req.method().equals(HttpMethod.POST)) {
-                return ApiHandler.json(CREATED, Json.write(TicketJson.window(create(Requests.actor(req), Requests.body(req)))));
-            }
-            Requests.requireMethod(req, HttpMethod.GET);
-            boolean all = Requests.param(q, "all").equals("true");
-            return ApiHandler.json(OK, Json.write(windows.list(all).stream().map(TicketJson::window).toList()));
-        }
-        String[] parts = rest.split("/");
-        if (parts.length == 3 && parts[2].equals("end")) {
-            Requests.requireMethod(req, HttpMethod.POST);
-            return ApiHandler.json(OK, Json.write(TicketJson.window(windows.end(Requests.id(parts[1])))));
-        }
-        throw new ApiError(NOT_FOUND, "no such path");
     }
 
     private MaintenanceWindow create(String actor, JsonNode body) {

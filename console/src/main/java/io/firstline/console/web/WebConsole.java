@@ -52,7 +52,7 @@ public final class WebConsole implements AutoCloseable {
         this.handler = new WebHandler(router, assets);
     }
 
-    /** Router for routes that other features add (tickets, tokens). */
+    /** The one route table; {@link HttpServer} registers the API modules on it. */
     Router router() {
         return router;
     }

@@ -18,13 +18,15 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpVersion;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves the web console's own routes (pages, static files, login, the live
- * feed, users, history) from a {@link Router}; any other request goes on to
- * {@link ApiHandler}. Runs after {@link AuthGate}, which has already refused
+ * Serves every route of the {@link Router}: pages, login, the live feed and
+ * the whole {@code /api}; static files first. A path the router knows with
+ * another method answers 405 with {@code Allow}; any other request goes on to
+ * {@link ApiHandler} ({@code /healthz}, {@code /metrics}, 404). Runs after {@link AuthGate}, which has already refused
  * anonymous callers, viewers' changes and requests without a CSRF token.
  */
 @Sharable
@@ -53,15 +55,14 @@ final class WebHandler extends ChannelInboundHandlerAdapter {
                 ex.respond(file.get());
                 return;
             }
-            // Enrollment tokens and agent revocation are served further on (EnrollmentApi), for admins only.
-            if (EnrollmentApi.serves(ex.path) && !p.role().isAdmin()) {
-                ex.respond(ApiHandler.json(FORBIDDEN, "{\"error\":\"only admins may do this\"}"));
-                return;
-            }
             Optional<Router.Match> m = router.match(req.method(), ex.path);
             if (m.isEmpty()) {
-                if (router.pathExists(ex.path) && !ex.path.startsWith("/api/agents")) {
-                    ex.respond(ApiHandler.json(METHOD_NOT_ALLOWED, "{\"error\":\"method not allowed here\"}"));
+                Set<String> allowed = router.methods(ex.path);
+                if (!allowed.isEmpty()) {
+                    FullHttpResponse r = ApiHandler.json(METHOD_NOT_ALLOWED, Json.write(Map.of("error",
+                            req.method() + " is not supported here; allowed: " + String.join(", ", allowed))));
+                    r.headers().set(HttpHeaderNames.ALLOW, String.join(", ", allowed));
+                    ex.respond(r);
                     return;
                 }
                 ctx.fireChannelRead(req.retain());
@@ -73,6 +74,8 @@ final class WebHandler extends ChannelInboundHandlerAdapter {
             }
             ex.params(m.get().params());
             m.get().route().handler().handle(ex);
+        } catch (ApiError e) {
+            ex.respond(ApiHandler.json(e.status, Json.write(Map.of("error", e.getMessage()))));
         } catch (Exchange.BadRequest e) {
             ex.respond(ApiHandler.json(BAD_REQUEST, Json.write(Map.of("error", e.getMessage()))));
         } catch (Exception e) {

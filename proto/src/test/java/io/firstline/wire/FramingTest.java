@@ -21,7 +21,12 @@ import io.netty.handler.codec.EncoderException;
 import io.netty.handler.codec.TooLongFrameException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class FramingTest {
     private static final int MAX = 1024;
@@ -91,6 +96,35 @@ class FramingTest {
         assertEquals(e, ch.readInbound());
         assertNull(ch.readInbound());
         wire.release();
+        assertFalse(ch.finish());
+    }
+
+    /** Chunk sizes of 1 to 9 bytes in any order: 200 seeded draws, the same on every run. */
+    static Stream<List<Integer>> chunkings() {
+        return IntStream.range(0, 200).mapToObj(seed -> {
+            Random r = new Random(seed);
+            return IntStream.range(0, 1 + r.nextInt(10)).mapToObj(i -> 1 + r.nextInt(9)).toList();
+        });
+    }
+
+    @ParameterizedTest
+    @MethodSource("chunkings")
+    void anyChunkingYieldsTheSameEnvelopes(List<Integer> chunks) {
+        Envelope[] sent = {sample(1), sample(2), sample(3)};
+        ByteBuf wire = encode(sent);
+        EmbeddedChannel ch = channel();
+        int i = 0;
+        while (wire.isReadable()) {
+            int n = Math.min(wire.readableBytes(), chunks.get(i++ % chunks.size()));
+            ch.writeInbound(wire.readRetainedSlice(n));
+        }
+        wire.release();
+        List<Envelope> got = new ArrayList<>();
+        Envelope e;
+        while ((e = ch.readInbound()) != null) {
+            got.add(e);
+        }
+        assertEquals(List.of(sent), got);
         assertFalse(ch.finish());
     }
 

@@ -7,9 +7,9 @@ import io.firstline.agent.collect.Snapshot.TextReading;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,7 +56,12 @@ public final class CollectorRunner {
 
     private final List<Active> active = new ArrayList<>();
     private final Clock clock;
-    private final Set<String> reported = new HashSet<>();
+    /**
+     * What was logged already, for the whole process: the agent runs several
+     * runners over the same collectors (the sample loop, and one per fast
+     * check), and "reported once" means once.
+     */
+    private static final Set<String> REPORTED = ConcurrentHashMap.newKeySet();
 
     public CollectorRunner(List<Registration> registrations, HostProbe probe, Clock clock) {
         this.clock = clock;
@@ -67,7 +72,9 @@ public final class CollectorRunner {
                 c = r.factory().apply(probe);
             } catch (RuntimeException | LinkageError e) {
                 error = describe(e);
-                log.warn("collector {} could not start: {}", r.name(), error);
+                if (REPORTED.add(r.name() + "/start")) {
+                    log.warn("collector {} could not start: {} (reported once; see each sample)", r.name(), error);
+                }
             }
             active.add(new Active(r.name(), c, error, r.every()));
         }
@@ -115,13 +122,13 @@ public final class CollectorRunner {
             error = describe(e);
             a.notBeforeMs = a.lastRunMs + UNSUPPORTED_RETRY.toMillis();
             a.unsupportedWhy = error;
-            if (reported.add(a.name + "/unsupported")) {
+            if (REPORTED.add(a.name + "/unsupported")) {
                 log.info("collector {} is not supported here: {} (reported once; see each sample)", a.name, error);
             }
         } catch (Exception | LinkageError e) {
             outcome = Outcome.FAILED;
             error = describe(e);
-            if (reported.add(a.name + "/" + e.getClass().getName())) {
+            if (REPORTED.add(a.name + "/" + e.getClass().getName())) {
                 log.warn("collector {} failed: {} (reported once; see each sample)", a.name, error, e);
             }
         }

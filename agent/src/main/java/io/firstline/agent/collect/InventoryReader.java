@@ -133,7 +133,7 @@ public final class InventoryReader {
         return item("os", "os", "family", os.getFamily(), "manufacturer", os.getManufacturer(), "version", v.getVersion(),
                 "codename", v.getCodeName(), "build", v.getBuildNumber(), "kernel", System.getProperty("os.version", ""),
                 "arch", System.getProperty("os.arch", ""), "bitness", Integer.toString(os.getBitness()),
-                "hostname", os.getNetworkParams().getHostName(), "domain", os.getNetworkParams().getDomainName());
+                "hostname", os.getNetworkParams().getHostName(), "domain", HostDomain.get());
     }
 
     static List<Item> apps(List<ApplicationInfo> apps) {

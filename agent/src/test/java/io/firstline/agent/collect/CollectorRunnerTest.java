@@ -146,4 +146,33 @@ class CollectorRunnerTest {
         assertTrue(e.getMessage().contains("'gpu'"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new Registration("Bad Name", true, p -> out -> { }));
     }
+
+    /** The agent runs a collector in more than one runner (the sample loop, each fast check); "reported once" is once per process. */
+    @Test
+    void unsupportedAndFailedAreLoggedOncePerProcessNotOncePerRunner() {
+        List<Registration> regs = List.of(
+                new Registration("once_unsupported", true, p -> out -> {
+                    throw new UnsupportedOperationException("no such hardware");
+                }),
+                new Registration("once_failing", true, p -> out -> {
+                    throw new IllegalStateException("broken");
+                }),
+                new Registration("once_not_starting", true, p -> {
+                    throw new IllegalStateException("cannot start");
+                }));
+        java.io.PrintStream old = System.err;
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            new CollectorRunner(regs, null, CLOCK).collect();
+            new CollectorRunner(regs, null, CLOCK).collect();
+            new CollectorRunner(List.of(regs.get(0)), null, CLOCK).collect();
+        } finally {
+            System.setErr(old);
+        }
+        String log = err.toString(java.nio.charset.StandardCharsets.UTF_8);
+        for (String name : List.of("once_unsupported", "once_failing", "once_not_starting")) {
+            assertEquals(1, log.lines().filter(l -> l.contains("collector " + name + " ")).count(), log);
+        }
+    }
 }

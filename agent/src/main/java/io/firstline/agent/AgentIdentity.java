@@ -1,13 +1,11 @@
 package io.firstline.agent;
 
+import io.firstline.files.PrivateFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -26,16 +24,13 @@ public final class AgentIdentity {
     public static String loadOrCreate(Path stateDir) {
         Path file = stateDir.resolve(FILE);
         try {
-            Files.createDirectories(stateDir);
+            PrivateFiles.directories(stateDir);
             if (!Files.exists(file)) {
                 String id = UUID.randomUUID().toString();
-                try {
-                    Files.writeString(file, id + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-                    restrict(file);
+                if (PrivateFiles.createNew(file, id + "\n")) {
                     return id;
-                } catch (FileAlreadyExistsException raced) {
-                    // another process made it first; read theirs
                 }
+                // another process made it first; read theirs
             }
             String id = Files.readString(file, StandardCharsets.UTF_8).trim();
             if (!VALID.matcher(id).matches()) {
@@ -44,14 +39,6 @@ public final class AgentIdentity {
             return id;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or create the agent id in " + stateDir + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void restrict(Path file) throws IOException {
-        try {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException notPosix) {
-            // Windows: the directory's ACL applies.
         }
     }
 }

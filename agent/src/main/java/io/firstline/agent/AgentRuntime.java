@@ -20,6 +20,7 @@ import io.firstline.agent.enroll.Renewal;
 import io.firstline.agent.link.LinkSecurity;
 import io.firstline.agent.rules.AgentRules;
 import io.firstline.agent.spool.DiskSpool;
+import io.firstline.files.PrivateFiles;
 import io.firstline.proto.Envelope;
 import io.firstline.proto.HostFacts;
 import io.firstline.proto.Hello;
@@ -155,6 +156,7 @@ public final class AgentRuntime implements AutoCloseable {
         r.collectThread.scheduleAtFixedRate(() -> r.sendInventory(false), every, every, TimeUnit.MILLISECONDS);
         log.info("agent {} started (version {}, collectors {}, console {})", r.agentId, AgentVersion.get(),
                 r.runner.names(), settings.consoles());
+        PrivateFiles.warnIfLoosened(settings.stateDir(), "the agent's state directory", log);
         return r;
     }
 

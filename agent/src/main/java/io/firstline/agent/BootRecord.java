@@ -1,12 +1,12 @@
 package io.firstline.agent;
 
 import io.firstline.agent.collect.CollectEnvironment;
+import io.firstline.files.PrivateFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,9 +83,7 @@ final class BootRecord implements CollectEnvironment.BootCheck {
 
     private void write(long boot, String state) {
         try {
-            Path tmp = file.resolveSibling(FILE + ".tmp");
-            Files.writeString(tmp, boot + " " + state + "\n", StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            PrivateFiles.writeString(file, boot + " " + state + "\n");
         } catch (IOException e) {
             log.warn("cannot write {}: {}", file, e.getMessage());
         }

@@ -21,6 +21,7 @@ import io.firstline.console.web.ConsoleRoutes;
 import io.firstline.console.web.HttpServer;
 import io.firstline.console.web.TicketCounts;
 import io.firstline.console.web.WebConsole;
+import io.firstline.files.PrivateFiles;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -123,6 +124,7 @@ public final class Console implements AutoCloseable {
                         web, boss, httpWorkers));
         // Revocations made elsewhere (the CLI, another node) end live connections within a sweep.
         boss.next().scheduleAtFixedRate(this::sweepRevoked, 15, 15, TimeUnit.SECONDS);
+        PrivateFiles.warnIfLoosened(config.dataDir(), "the console's data directory", log);
         ready = true;
         log.info("console {} ready: agents on {}:{}, HTTP on {}:{}, data in {}", consoleId, config.agentListen().bind(),
                 agentServer.port(), config.httpListen().bind(), httpServer.port(), config.dataDir());
@@ -181,11 +183,8 @@ public final class Console implements AutoCloseable {
     /** The console's node id, made on first start and kept in the data directory. */
     public static String consoleId(Path dataDir) {
         try {
-            Files.createDirectories(dataDir);
             Path file = dataDir.resolve("console-id");
-            if (!Files.exists(file)) {
-                Files.writeString(file, UUID.randomUUID() + "\n", StandardCharsets.UTF_8);
-            }
+            PrivateFiles.createNew(file, UUID.randomUUID() + "\n");
             return Files.readString(file, StandardCharsets.UTF_8).trim();
         } catch (IOException e) {
             throw new UserError("cannot use data directory " + dataDir + ": " + e.getMessage());

@@ -6,6 +6,7 @@ import io.firstline.proto.SeriesDef;
 import io.firstline.wire.WireProtocol;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import io.firstline.files.PrivateFiles;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -97,7 +98,7 @@ public final class DiskSpool implements Outbox, AutoCloseable {
         this.dir = dir;
         this.settings = settings;
         this.clock = clock;
-        Files.createDirectories(dir);
+        PrivateFiles.directories(dir);
         long[] discarded = new long[1];
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.seg")) {
             for (Path f : files) {
@@ -251,7 +252,7 @@ public final class DiskSpool implements Outbox, AutoCloseable {
         try {
             Files.deleteIfExists(tmp);
             long id = s.id;
-            try (FileChannel out = FileChannel.open(tmp, java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
+            try (FileChannel out = PrivateFiles.open(tmp, java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
                 for (int i = 0; i < s.count(); i++) {
                     if (s.state(i) == Segment.PENDING) {
                         var b = SpoolRecord.encode(s.epoch(), s.kind(i), s.read(i).toByteArray());

@@ -1,10 +1,10 @@
 package io.firstline.agent.spool;
 
+import io.firstline.files.PrivateFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Collection;
 import java.util.Map;
 import java.util.TreeMap;
@@ -58,9 +58,7 @@ final class DropCounts {
         StringBuilder sb = new StringBuilder();
         counts.forEach((e, n) -> sb.append(e).append(' ').append(n).append('\n'));
         try {
-            Path tmp = file.resolveSibling("drops.tmp");
-            Files.writeString(tmp, sb.toString(), StandardCharsets.US_ASCII);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            PrivateFiles.writeString(file, sb.toString());
         } catch (IOException e) {
             log.warn("cannot save spool drop counts {}: {}", file, e.toString());
         }

@@ -1,6 +1,7 @@
 package io.firstline.agent.spool;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.firstline.files.PrivateFiles;
 import io.firstline.proto.SeriesDef;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,7 +9,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -39,7 +39,7 @@ final class EpochDictionary {
     }
 
     static FileChannel openForAppend(Path dir, long epoch) throws IOException {
-        return FileChannel.open(path(dir, epoch), StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        return PrivateFiles.append(path(dir, epoch));
     }
 
     static List<SeriesDef> read(Path dir, long epoch) {

@@ -1,12 +1,11 @@
 package io.firstline.console.auth;
 
 import io.firstline.console.store.Store;
+import io.firstline.files.PrivateFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -183,13 +182,7 @@ public final class Accounts {
     /** Writes {@code content} to a file readable only by its owner (0600 where the file system has POSIX modes). */
     public static void writeSecret(Path file, String content) {
         try {
-            Files.deleteIfExists(file);
-            try {
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            } catch (UnsupportedOperationException e) {
-                Files.createFile(file);
-            }
-            Files.writeString(file, content, StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
+            PrivateFiles.writeString(file, content);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("cannot write " + file, e);
         }

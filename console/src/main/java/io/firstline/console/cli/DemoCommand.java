@@ -7,6 +7,7 @@ import io.firstline.agent.collect.HostProbe;
 import io.firstline.agent.encode.HostFactsReader;
 import io.firstline.agent.enroll.AgentCredentials;
 import io.firstline.agent.enroll.Enroller;
+import io.firstline.files.PrivateFiles;
 import io.firstline.console.enroll.TokenInfo;
 import io.firstline.agent.cli.CliSupport;
 import io.firstline.agent.cli.CliSupport.UserError;
@@ -130,7 +131,7 @@ public final class DemoCommand implements Runnable {
             if (data == null) {
                 return Files.createTempDirectory("firstline-demo-");
             }
-            Files.createDirectories(data);
+            PrivateFiles.directories(data);
             return data;
         } catch (IOException e) {
             throw new UserError("cannot use data directory " + (data == null ? "in " + System.getProperty("java.io.tmpdir") : data)

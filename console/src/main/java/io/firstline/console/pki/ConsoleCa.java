@@ -1,5 +1,6 @@
 package io.firstline.console.pki;
 
+import io.firstline.files.PrivateFiles;
 import io.firstline.wire.Tls;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -73,12 +74,7 @@ public final class ConsoleCa {
         Path caKeyFile = dir.resolve("ca.key");
         Path caCertFile = dir.resolve("ca.crt");
         try {
-            Files.createDirectories(dir);
-            try {
-                Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
-            } catch (UnsupportedOperationException notPosix) {
-                // Windows: the data directory's ACL applies
-            }
+            PrivateFiles.directories(dir);
             PrivateKey caKey;
             X509Certificate caCert;
             if (Files.exists(caCertFile)) {

@@ -3,6 +3,7 @@ package io.firstline.console.rules;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.firstline.files.PrivateFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -60,7 +61,7 @@ public final class RulesService {
         Path file = dataDir.resolve(FILE_NAME);
         try {
             if (!Files.exists(file)) {
-                Files.writeString(file, defaultPackText(), StandardCharsets.UTF_8);
+                PrivateFiles.createNew(file, defaultPackText());
                 log.info("wrote the default rule pack to {}", file);
             }
         } catch (IOException e) {

@@ -1,8 +1,8 @@
 package io.firstline.console.store;
 
+import io.firstline.files.PrivateFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -42,20 +42,21 @@ public final class SqliteStore implements Store {
 
     /**
      * Opens (creating if needed) the store in {@code dataDir} and migrates its
-     * schema. The SQLite native library is extracted into the data directory,
-     * not the system temp directory, so that a hardened service with a private
-     * or noexec /tmp still starts.
+     * schema. The SQLite native library is loaded from the data directory
+     * ({@link SqliteNative}), not the system temp directory, so that a
+     * hardened service with a private or noexec /tmp still starts. The
+     * database is created 0600 before SQLite opens it; SQLite gives its
+     * {@code -wal} and {@code -shm} files the database's mode.
      */
     public static SqliteStore open(Path dataDir) {
-        try {
-            Files.createDirectories(dataDir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create data directory " + dataDir, e);
-        }
-        if (System.getProperty("org.sqlite.tmpdir") == null) {
-            System.setProperty("org.sqlite.tmpdir", dataDir.toAbsolutePath().toString());
-        }
         Path file = dataDir.resolve(FILE_NAME).toAbsolutePath();
+        try {
+            PrivateFiles.directories(dataDir);
+            SqliteNative.prepare(dataDir);
+            PrivateFiles.touch(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare data directory " + dataDir + ": " + e.getMessage(), e);
+        }
         String url = "jdbc:sqlite:" + file;
         String version = migrate(url);
         Connection writer = null;

@@ -30,6 +30,8 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -102,6 +104,9 @@ public final class Console implements AutoCloseable {
     }
 
     private void open() {
+        // A busy port fails the start before anything is written: no store, CA or admin password for a console that never ran.
+        checkFree("agent link", config.agentListen(), "--agent-port");
+        checkFree("HTTP", config.httpListen(), "--http-port");
         String consoleId = consoleId(config.dataDir());
         store = openStore(config.dataDir());
         ca = openCa(config.dataDir(), consoleId);
@@ -157,6 +162,24 @@ public final class Console implements AutoCloseable {
         } catch (StoreException | UncheckedIOException e) {
             throw new UserError("cannot open the store in " + dataDir + ": " + e.getMessage());
         }
+    }
+
+    /** Whether {@code dir} holds a console's data: its id and its store, made together by its first start. */
+    public static boolean holdsConsole(Path dir) {
+        return Files.isRegularFile(dir.resolve("console-id")) && Files.isRegularFile(dir.resolve(SqliteStore.FILE_NAME));
+    }
+
+    /** Fails with the same message a failed bind gives if {@code listen} cannot be bound now (port 0 always can). */
+    private static void checkFree(String what, ConsoleConfig.Listen listen, String option) {
+        if (listen.port() == 0) {
+            return;
+        }
+        bindOrExplain(what, listen, option, () -> {
+            try (ServerSocketChannel probe = ServerSocketChannel.open()) {
+                probe.bind(new InetSocketAddress(listen.bind(), listen.port())); // as the servers bind it
+            }
+            return null;
+        });
     }
 
     private interface Binder<T> {

@@ -52,6 +52,11 @@ final class AdminContext implements AutoCloseable {
 
     static AdminContext open(Options options) {
         Path dir = options.dataDir();
+        if (!Console.holdsConsole(dir)) {
+            // A mistyped --data must not create a second store and CA whose fingerprint no console uses.
+            throw new UserError(dir + " holds no Firstline console (no console-id and " + SqliteStore.FILE_NAME
+                    + "): check --data or --config; a console creates its data directory on its first start");
+        }
         Store store;
         try {
             store = SqliteStore.open(dir);

@@ -66,12 +66,36 @@ class ConsoleCliTest {
 
     @Test
     void portInUseIsAClearMessageNotAStackTrace() throws IOException {
+        Path data = dir.resolve("data");
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            int exit = run("demo", "--data", dir.toString(), "--agent-port", "0", "--http-port", Integer.toString(taken.getLocalPort()));
+            int exit = run("demo", "--data", data.toString(), "--agent-port", "0", "--http-port", Integer.toString(taken.getLocalPort()));
             assertEquals(1, exit);
             assertTrue(errText().contains("cannot listen for HTTP on 127.0.0.1:" + taken.getLocalPort()), errText());
             assertTrue(errText().contains("--http-port"), errText());
             assertTrue(!errText().contains("\tat "), "no stack trace: " + errText());
+        }
+        // Ports are checked first: a start that cannot listen leaves no store, CA or admin password behind.
+        for (String made : new String[] {"firstline.db", "pki", "console-id", "initial-admin-password", "admin-login"}) {
+            assertTrue(!Files.exists(data.resolve(made)), made + " was created by a start that failed");
+        }
+    }
+
+    @Test
+    void adminCommandsRefuseADirectoryThatHoldsNoConsole() throws IOException {
+        Path typo = dir.resolve("firstline-consle");
+        Path empty = Files.createDirectory(dir.resolve("empty"));
+        for (String[] args : new String[][] {
+                {"token", "create", "--site", "berlin", "--data", typo.toString()},
+                {"token", "list", "--data", typo.toString()},
+                {"token", "revoke", "tok_0123456789", "--data", empty.toString()},
+                {"agent", "revoke", "some-agent", "--data", empty.toString()}}) {
+            err.reset();
+            assertEquals(1, run(args), String.join(" ", args));
+            assertTrue(errText().contains("holds no Firstline console") && errText().contains("--data"), errText());
+        }
+        assertTrue(!Files.exists(typo), "a mistyped --data creates nothing");
+        try (var left = Files.list(empty)) {
+            assertEquals(0, left.count(), "no store and no CA in a directory that held no console");
         }
     }
 }

@@ -57,6 +57,10 @@ class TokenCliTest {
 
     @Test
     void createListRevokeAndTheAuditLog() {
+        // The admin commands work on a console's data directory, which its first start makes.
+        io.firstline.console.Console.start(io.firstline.console.config.ConsoleConfig.defaults(dir)
+                .withAgentListen(new io.firstline.console.config.ConsoleConfig.Listen("127.0.0.1", 0))
+                .withHttpListen(new io.firstline.console.config.ConsoleConfig.Listen("127.0.0.1", 0))).close();
         String data = dir.toString();
         assertEquals(0, run("token", "create", "--site", "berlin", "--ttl", "2h", "--max-uses", "3", "--data", data));
         String token = field("token:");
@@ -78,7 +82,7 @@ class TokenCliTest {
         try (SqliteStore store = SqliteStore.open(dir)) {
             Enrollment e = new Enrollment(store, ConsoleCa.loadOrCreate(dir, "x", Clock.systemUTC()), Clock.systemUTC());
             List<String> actions = e.audit(10).stream().map(AuditEntry::action).toList();
-            assertEquals(List.of(AuditEntry.TOKEN_REVOKED, AuditEntry.TOKEN_CREATED), actions);
+            assertEquals(List.of(AuditEntry.TOKEN_REVOKED, AuditEntry.TOKEN_CREATED), actions.subList(0, 2));
             assertTrue(e.audit(10).get(1).actor().startsWith("cli:"));
             assertFalse(store.read(c -> io.firstline.console.store.Sql.list(c, "SELECT token_hash FROM enrollment_tokens",
                     rs -> rs.getString(1))).contains(token), "only a hash is stored");

@@ -121,17 +121,20 @@
   }
 
   async function refresh() {
+    // Tickets show even when the agent itself cannot be shown; they colour the health dot after the agent does.
+    const tickets = api("/api/tickets?state=all&agent=" + encodeURIComponent(id)).catch(() => null);
     try {
       const [a, h] = await Promise.all([api("/api/agents/" + encodeURIComponent(id)), api("/api/agents/" + encodeURIComponent(id) + "/history")]);
       showAgent(a);
       showHistory(h);
       document.getElementById("error").classList.add("hidden");
-      api("/api/tickets?state=all&agent=" + encodeURIComponent(id)).then(showTickets).catch(() => {});
     } catch (e) {
       const err = document.getElementById("error");
       err.textContent = e.message;
       err.classList.remove("hidden");
     }
+    const list = await tickets;
+    if (list) showTickets(list);
   }
 
   FL.start("fleet").then(() => { refresh(); setInterval(refresh, REFRESH_MS); });

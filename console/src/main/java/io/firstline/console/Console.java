@@ -5,7 +5,9 @@ import io.firstline.console.auth.Accounts;
 import io.firstline.console.auth.Passwords;
 import io.firstline.console.config.ConsoleConfig;
 import io.firstline.console.enroll.Enrollment;
+import io.firstline.console.fleet.FleetPersistence;
 import io.firstline.console.fleet.FleetState;
+import io.firstline.console.fleet.FleetStore;
 import io.firstline.console.pki.ConsoleCa;
 import io.firstline.console.pki.ServerTls;
 import io.firstline.console.ingest.AgentServer;
@@ -64,6 +66,7 @@ public final class Console implements AutoCloseable {
     private FaultDetection faults;
     private ConsoleCa ca;
     private Enrollment enrollment;
+    private FleetPersistence fleetPersistence;
     private AgentServer agentServer;
     private HttpServer httpServer;
     private volatile boolean ready;
@@ -111,6 +114,10 @@ public final class Console implements AutoCloseable {
         store = openStore(config.dataDir());
         ca = openCa(config.dataDir(), consoleId);
         enrollment = new Enrollment(store, ca, clock);
+        fleetPersistence = FleetPersistence.start(fleet, new FleetStore(store), clock);
+        // Every agent enrolled here is part of the fleet from its enrollment on, whether it ever connected or not.
+        enrollment.enrolledAgents().stream().filter(a -> !a.revoked())
+                .forEach(a -> fleet.enrolled(a.agentId(), a.site(), a.enrolledAt()));
         faults = FaultDetection.start(config, store, fleet, enrollment::site, metrics.registry(), clock);
         accounts = new Accounts(store, clock, new Passwords(Passwords.DEFAULT_ITERATIONS));
         initialAdminPassword = accounts.bootstrapAdmin(config.dataDir());
@@ -287,6 +294,9 @@ public final class Console implements AutoCloseable {
         }
         if (faults != null) {
             faults.close();
+        }
+        if (fleetPersistence != null) {
+            fleetPersistence.close();
         }
         boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         agentWorkers.shutdownGracefully(0, 1, TimeUnit.SECONDS);

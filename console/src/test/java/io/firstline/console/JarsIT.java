@@ -161,6 +161,9 @@ class JarsIT {
             return a != null && "online".equals(a.path("status").asText()) && id.equals(a.path("id").asText());
         });
         assertTrue(agent.isAlive() && console.isAlive());
+        for (Path p : List.of(dir.resolve("console-data"), dir.resolve("agent-state"))) {
+            assertEquals(List.of(), io.firstline.files.PrivateFiles.loosened(p), p.toString());
+        }
     }
 
     @Test
@@ -186,6 +189,17 @@ class JarsIT {
             JsonNode a = onlyAgent();
             return a != null && "online".equals(a.path("status").asText());
         });
+        // Every file and directory the demo made, its agent's state and spool included, is for its owner only.
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.isDirectory(data.resolve("agent/spool")));
+        List<String> made;
+        try (var all = Files.walk(data)) {
+            made = all.map(p -> data.relativize(p).toString()).toList();
+        }
+        for (String f : List.of("firstline.db", "firstline.db-wal", "pki/ca.key", "agent/agent.key", "agent/agent-id", "agent/spool")) {
+            assertTrue(made.contains(f), f + " in " + made);
+        }
+        assertEquals(List.of(), io.firstline.files.PrivateFiles.loosened(data), "readable by others, of " + made);
+        assertTrue(made.stream().noneMatch(f -> f.startsWith("sqlite-")), "no SQLite library extracted into the data directory: " + made);
         stop(demo);
     }
 
@@ -244,5 +258,8 @@ class JarsIT {
         String log = Files.readString(dir.resolve("agent.log"));
         assertTrue(log.contains(recovered + " unacknowledged messages recovered"), log);
         assertTrue(agent.isAlive() && console.isAlive());
+        for (Path p : List.of(dir.resolve("console-data"), dir.resolve("agent-state"))) {
+            assertEquals(List.of(), io.firstline.files.PrivateFiles.loosened(p), p.toString());
+        }
     }
 }

@@ -214,6 +214,16 @@ public final class Enrollment implements AgentTrust.Revocations {
         return store.read(c -> EnrollmentRepository.refused(c, agentId, serial));
     }
 
+    /** An agent as enrollment knows it. */
+    public record EnrolledAgent(String agentId, String site, Instant enrolledAt, boolean revoked) {
+    }
+
+    /** Every agent ever enrolled here, for the fleet to know them before they connect. */
+    public List<EnrolledAgent> enrolledAgents() {
+        return store.read(c -> EnrollmentRepository.agents(c).stream().map(a -> new EnrolledAgent(a.agentId(), a.site(),
+                Instant.ofEpochMilli(a.enrolledAtMs()), a.revokedAtMs() != null)).toList());
+    }
+
     /** Ids of every revoked agent, for the fleet view. */
     public Set<String> revokedAgents() {
         return store.read(c -> EnrollmentRepository.agents(c).stream().filter(a -> a.revokedAtMs() != null)

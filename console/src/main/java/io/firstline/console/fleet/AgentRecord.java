@@ -33,6 +33,13 @@ final class AgentRecord {
     private Object session;
     private String remoteAddress = "";
     private Instant lastSeen;
+    /** Since when the console knows the agent: its enrollment, or its first Hello. */
+    private Instant knownSince;
+    /** Persistence (see {@link FleetStore}): save within a second; Hello and inventory changed since the last save. */
+    private boolean urgent;
+    private boolean helloDirty;
+    private boolean inventoryDirty;
+    private long savedChange;
     private long bootEpoch;
     /** Per boot epoch: what was applied and what the agent reported dropped; the newest few epochs only. */
     private final java.util.TreeMap<Long, Epoch> epochs = new java.util.TreeMap<>();
@@ -99,6 +106,11 @@ final class AgentRecord {
         this.session = session;
         this.remoteAddress = remote;
         this.lastSeen = now;
+        if (knownSince == null) {
+            knownSince = now;
+        }
+        urgent = true;
+        helloDirty = true;
         changed();
         return epoch(bootEpoch).ledger.watermark();
     }
@@ -134,6 +146,7 @@ final class AgentRecord {
         if (this.session == session) {
             this.session = null;
             this.lastSeen = now;
+            urgent = true;
             changed();
         }
     }
@@ -142,6 +155,7 @@ final class AgentRecord {
     synchronized void site(String s) {
         if (!s.equals(site)) {
             site = s;
+            urgent = true;
             changed();
         }
     }
@@ -251,8 +265,10 @@ final class AgentRecord {
         if (sequence != 0 && !epoch(epoch).ledger.add(sequence)) {
             return false;
         }
-        if (epoch == bootEpoch) {
+        if (epoch == bootEpoch && !inv.equals(inventory)) {
             inventory = inv;
+            inventoryDirty = true;
+            urgent = true;
         }
         return true;
     }
@@ -283,9 +299,64 @@ final class AgentRecord {
         return bootEpoch;
     }
 
+    /** Known from enrollment on, before any Hello: the site it enrolled for and when. */
+    synchronized void enrolled(String s, Instant at) {
+        if (knownSince == null || at.isBefore(knownSince)) {
+            knownSince = at;
+            urgent = true;
+        }
+        site(s);
+    }
+
+    /** Takes the facts a console stored before it restarted; the agent is offline until it says Hello. */
+    synchronized void restore(StoredAgent a) {
+        hello = a.hello();
+        bootEpoch = hello == null ? 0 : hello.getBootEpoch();
+        inventory = a.inventory() == null ? Inventory.getDefaultInstance() : a.inventory();
+        site = a.site();
+        knownSince = a.knownSince();
+        lastSeen = a.lastSeen();
+        cpu = a.cpu();
+        memory = a.memory();
+        disk = a.fullestDisk();
+        diskMount = a.fullestMount();
+        changed();
+        savedChange = changed;
+    }
+
+    /**
+     * What to save now, or null: a record that connected, disconnected or
+     * changed its facts always; with {@code periodic}, also one that only
+     * took samples since its last save (for its last-seen time and values).
+     * Hello and inventory go along only when they changed.
+     */
+    synchronized StoredAgent toSave(boolean periodic) {
+        if (knownSince == null || !urgent && !(periodic && changed > savedChange)) {
+            return null;
+        }
+        StoredAgent row = new StoredAgent(id, site, helloDirty ? hello : null, inventoryDirty ? inventory : null, knownSince,
+                lastSeen, cpu, memory, disk, diskMount);
+        urgent = false;
+        helloDirty = false;
+        inventoryDirty = false;
+        savedChange = changed;
+        return row;
+    }
+
+    /** The save of {@code row} failed: it is taken again on the next pass. */
+    synchronized void saveFailed(StoredAgent row) {
+        urgent = true;
+        helloDirty |= row.hello() != null;
+        inventoryDirty |= row.inventory() != null;
+    }
+
+    private Hello hello() {
+        return hello == null ? Hello.getDefaultInstance() : hello;
+    }
+
     /** The overview facts, without copying the values (for the fleet page). */
     synchronized AgentSummary summary(Instant now, java.time.Duration offlineAfter) {
-        HostFacts h = hello == null ? HostFacts.getDefaultInstance() : hello.getHost();
+        HostFacts h = hello().getHost();
         return new AgentSummary(id, h.getHostname(), (h.getOsFamily() + " " + h.getOsVersion()).trim(), site,
                 FleetState.online(session != null, lastSeen, now, offlineAfter), lastSeen, cpu, memory, disk, diskMount);
     }
@@ -307,11 +378,12 @@ final class AgentRecord {
             }
         });
         List<AgentSnapshot.Run> rs = new ArrayList<>(runs.size());
+        Hello hello = hello();
         for (CollectorRun r : runs) {
             String name = r.getCollector() < hello.getCollectorsCount() ? hello.getCollectors(r.getCollector()) : "#" + r.getCollector();
             rs.add(new AgentSnapshot.Run(name, r.getOutcome().name(), r.getDurationMicros(), r.getError()));
         }
         return new AgentSnapshot(id, hello.getHost(), site, hello.getAgentVersion(), session != null, remoteAddress, lastSeen,
-                bootEpoch, epochs.containsKey(bootEpoch) ? epochs.get(bootEpoch).ledger.highest() : 0, sampleTimeMs == 0 ? null : Instant.ofEpochMilli(sampleTimeMs), vs, ts, rs, inventory);
+                knownSince, bootEpoch, epochs.containsKey(bootEpoch) ? epochs.get(bootEpoch).ledger.highest() : 0, sampleTimeMs == 0 ? null : Instant.ofEpochMilli(sampleTimeMs), vs, ts, rs, inventory);
     }
 }

@@ -6,9 +6,14 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-/** One agent as the console knew it at one moment; immutable, for the API and the web view. */
+/**
+ * One agent as the console knew it at one moment; immutable, for the API and
+ * the web view. {@code lastSeen} is null for an agent that never connected;
+ * {@code knownSince} is its enrollment (or first Hello), null only for an
+ * agent known from neither.
+ */
 public record AgentSnapshot(String id, HostFacts host, String site, String agentVersion, boolean connected, String remoteAddress,
-                            Instant lastSeen, long bootEpoch, long lastSequence, Instant sampleTime,
+                            Instant lastSeen, Instant knownSince, long bootEpoch, long lastSequence, Instant sampleTime,
                             List<Value> values, List<Text> texts, List<Run> collectors, Inventory inventory) {
 
     public record Value(String metric, String resource, double value) {

@@ -18,8 +18,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The live state of every agent the console has heard from: who it is,
- * whether it is online, and its latest values. An agent is online while it is
+ * The live state of every agent the console knows (enrolled, or heard
+ * from): who it is, whether it is online, and its latest values. What must
+ * outlive a restart is saved by {@link FleetPersistence}, not on every sample. An agent is online while it is
  * connected and has been heard from within {@code offlineAfter} (three sample
  * intervals by default).
  */
@@ -113,11 +114,55 @@ public final class FleetState {
     }
 
     public Session connect(Hello hello, String remoteAddress) {
-        AgentRecord r = agents.computeIfAbsent(hello.getAgentId(),
-                id -> new AgentRecord(id, changes, MetricHistory.oneHour(historyStepSeconds)));
+        AgentRecord r = record(hello.getAgentId());
         Session s = new Session(r);
         s.ackedAtHello = r.connect(hello, s, remoteAddress, clock.instant());
         return s;
+    }
+
+    private AgentRecord record(String id) {
+        return agents.computeIfAbsent(id, x -> new AgentRecord(x, changes, MetricHistory.oneHour(historyStepSeconds)));
+    }
+
+    /** An agent enrolled (at {@code at}, for {@code site}): it is part of the fleet from now on, offline until it connects. */
+    public void enrolled(String id, String site, Instant at) {
+        record(id).enrolled(site, at);
+    }
+
+    /** An agent enrolled just now. */
+    public void enrolled(String id, String site) {
+        enrolled(id, site, clock.instant());
+    }
+
+    /** Adds what a console stored before it restarted ({@link FleetStore}); call before agents connect. */
+    public void restore(StoredAgent a) {
+        record(a.id()).restore(a);
+    }
+
+    /**
+     * The agents to save now (see {@code AgentRecord.toSave}): those that
+     * connected, disconnected or changed facts, and with {@code periodic}
+     * also those that only sent samples.
+     */
+    public List<StoredAgent> toSave(boolean periodic) {
+        List<StoredAgent> out = new ArrayList<>();
+        agents.values().forEach(r -> {
+            StoredAgent a = r.toSave(periodic);
+            if (a != null) {
+                out.add(a);
+            }
+        });
+        return out;
+    }
+
+    /** Saving {@code rows} failed; they are offered again on the next {@link #toSave}. */
+    public void saveFailed(List<StoredAgent> rows) {
+        rows.forEach(a -> {
+            AgentRecord r = agents.get(a.id());
+            if (r != null) {
+                r.saveFailed(a);
+            }
+        });
     }
 
     public List<AgentSnapshot> list() {

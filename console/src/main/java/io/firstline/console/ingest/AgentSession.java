@@ -216,6 +216,9 @@ final class AgentSession extends SimpleChannelInboundHandler<Envelope> {
             try {
                 EnrollResponse r = msg.hasEnrollRequest() ? enrollment.enroll(msg.getEnrollRequest(), peer, remote)
                         : enrollment.renew(msg.getRenewRequest(), peer.get(), remote);
+                if (msg.hasEnrollRequest()) {
+                    fleet.enrolled(r.getAgentId(), r.getSite());
+                }
                 ctx.writeAndFlush(Envelope.newBuilder().setEnrollResponse(r).build()).addListener(ChannelFutureListener.CLOSE);
             } catch (Enrollment.Refused e) {
                 ctx.executor().execute(() -> refuse(ctx, Refuse.Reason.ENROLLMENT_REFUSED, WireRejection.ENROLLMENT_REFUSED, e.getMessage()));

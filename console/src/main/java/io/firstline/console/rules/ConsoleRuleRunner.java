@@ -22,7 +22,10 @@ import org.slf4j.LoggerFactory;
  * {@code agent.silent_intervals}, time since the agent was last heard divided
  * by the sample interval) and trend rules over each new sample's values.
  * Faults the store holds raised for an agent are adopted when its evaluator
- * is made, so a console restart neither repeats nor forgets them.
+ * is made, so a console restart neither repeats nor forgets them. Agents the
+ * console knows from before a restart, or from their enrollment only, are
+ * evaluated too: their silence counts from when they were last heard (or
+ * enrolled).
  */
 public final class ConsoleRuleRunner implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(ConsoleRuleRunner.class);
@@ -83,8 +86,10 @@ public final class ConsoleRuleRunner implements Runnable {
                 emit(a.id(), p.evaluator.setRules(consoleRules));
             }
             FaultEvaluator ev = p.evaluator;
-            if (a.lastSeen() != null) {
-                double silent = Duration.between(a.lastSeen(), now).toMillis() / (double) interval.toMillis();
+            // Silent since it was last heard, or since it enrolled if it never connected; a console restart changes neither.
+            Instant heard = a.lastSeen() != null ? a.lastSeen() : a.knownSince();
+            if (heard != null) {
+                double silent = Duration.between(heard, now).toMillis() / (double) interval.toMillis();
                 emit(a.id(), ev.observe(SILENT_INTERVALS, "", Math.max(0, silent)));
             }
             if (a.sampleTime() != null && !a.sampleTime().equals(p.lastSample[0])) {

@@ -28,6 +28,7 @@ final class AgentJson {
         m.put("status", fleet.status(a).name().toLowerCase(Locale.ROOT));
         m.put("connected", a.connected());
         m.put("lastSeen", a.lastSeen());
+        m.put("knownSince", a.knownSince());
         m.put("os", (a.host().getOsFamily() + " " + a.host().getOsVersion()).trim());
         m.put("arch", a.host().getArch());
         m.put("agentVersion", a.agentVersion());

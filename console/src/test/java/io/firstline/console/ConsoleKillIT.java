@@ -193,6 +193,11 @@ class ConsoleKillIT {
                 assertEquals(open, t.path("faultActive").asBoolean(), t.toString());
             }
             perKey.forEach((k, n) -> assertEquals(1, n, "tickets for " + k));
+            // The SQLite library is one private copy, however many times the console was killed.
+            try (var top = Files.list(dir.resolve("console-data")); var lib = Files.list(dir.resolve("console-data/native"))) {
+                assertTrue(top.noneMatch(p -> p.getFileName().toString().startsWith("sqlite-")), "no extracted library left behind");
+                assertEquals(1, lib.count(), "one copy of the SQLite library");
+            }
             System.out.printf("kill -9 test: %d raises by the agent, %d tickets, all accounted for%n",
                     agent.rules().raisesSent(), all.size());
         } finally {

@@ -19,10 +19,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The live state of every agent the console knows (enrolled, or heard
- * from): who it is, whether it is online, and its latest values. What must
- * outlive a restart is saved by {@link FleetPersistence}, not on every sample. An agent is online while it is
- * connected and has been heard from within {@code offlineAfter} (three sample
- * intervals by default).
+ * from): who it is, whether it is online, and its latest values. An agent is
+ * online while it is connected and has been heard from within
+ * {@code offlineAfter} (three sample intervals by default). What must outlive
+ * a restart is saved by {@link FleetPersistence}, never on every sample.
  */
 public final class FleetState {
     /** Online or offline, as the fleet view and the metrics show it. */

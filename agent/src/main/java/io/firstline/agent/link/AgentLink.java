@@ -82,7 +82,9 @@ public final class AgentLink implements AutoCloseable {
     private int addressIndex;
     private Channel live;
     private Backfill backfill;
-    private long failures;
+    private final AttemptLog attempts = new AttemptLog(System::nanoTime);
+    /** The console address of the attempt in progress (or of the live connection). */
+    private ConsoleAddress attempting;
     private volatile boolean closed;
     private volatile boolean connected;
     private volatile Duration heartbeat;
@@ -169,26 +171,36 @@ public final class AgentLink implements AutoCloseable {
             return;
         }
         ConsoleAddress address = settings.consoles().get(addressIndex);
+        attempting = address;
         long start = System.nanoTime();
         ChannelFuture f = bootstrap.connect(address.host(), address.port());
         f.addListener(done -> {
             if (done.isSuccess()) {
                 lastConnectMicros = (System.nanoTime() - start) / 1000;
             } else {
-                failures++;
-                if (failures == 1 || failures % 10 == 0) {
-                    log.warn("cannot reach console {} ({} attempts so far): {}", address, failures, done.cause().getMessage());
-                }
-                addressIndex = (addressIndex + 1) % settings.consoles().size();
-                scheduleReconnect();
+                attemptFailed(address, LinkHandler.describe(done.cause()));
             }
         });
+    }
+
+    /**
+     * An attempt ended before a console welcomed us (no TCP connection, no TLS,
+     * refused): logged, rate-limited, and the next console address is tried.
+     */
+    private void attemptFailed(ConsoleAddress address, String reason) {
+        addressIndex = (addressIndex + 1) % settings.consoles().size();
+        if (closed) {
+            return;
+        }
+        Duration delay = backoff.next();
+        attempts.failed(address, reason, delay).ifPresent(log::warn);
+        loop.schedule(this::connect, delay.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     void onWelcome(Channel ch, Welcome welcome) {
         live = ch;
         connected = true;
-        failures = 0;
+        long failedBefore = attempts.succeeded();
         backoff.reset();
         if (welcome.getSampleIntervalMs() > 0) {
             heartbeat = Duration.ofMillis(welcome.getSampleIntervalMs());
@@ -197,7 +209,8 @@ public final class AgentLink implements AutoCloseable {
         backfill = new Backfill(ch, outbox, dictionary, settings.backfillPerSecond());
         backfill.start();
         ch.writeAndFlush(LinkHandler.heartbeat(), ch.voidPromise()); // measures the clock offset at once
-        log.info("connected to console {} at {} ({} messages to catch up)", welcome.getConsoleId(), ch.remoteAddress(), outbox.size());
+        log.info("connected to console {} at {} ({} messages to catch up{})", welcome.getConsoleId(), ch.remoteAddress(), outbox.size(),
+                failedBefore == 0 ? "" : "; " + failedBefore + " attempts had failed");
         listener.welcomed(welcome);
     }
 
@@ -218,14 +231,17 @@ public final class AgentLink implements AutoCloseable {
     }
 
     void onClosed(Channel ch, String why) {
-        if (live == ch) {
-            live = null;
-            backfill.stop();
-            backfill = null;
-            connected = false;
-            if (!closed) {
-                log.warn("connection to console lost: {}; reconnecting", why);
-            }
+        if (live != ch) {
+            // Closed before a Welcome: TLS failed, the console refused us, or it is not a console.
+            attemptFailed(attempting, why);
+            return;
+        }
+        live = null;
+        backfill.stop();
+        backfill = null;
+        connected = false;
+        if (!closed) {
+            log.warn("connection to console {} lost: {}; reconnecting", attempting, why);
         }
         scheduleReconnect();
     }

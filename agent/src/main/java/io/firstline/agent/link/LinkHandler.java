@@ -6,7 +6,12 @@ import io.firstline.proto.Welcome;
 import io.firstline.wire.WireProtocol;
 import io.firstline.wire.WireRejection;
 import io.netty.channel.ChannelHandlerContext;
+import java.nio.channels.ClosedChannelException;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.NotSslRecordException;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import org.slf4j.Logger;
@@ -17,7 +22,7 @@ final class LinkHandler extends SimpleChannelInboundHandler<Envelope> {
     private static final Logger log = LoggerFactory.getLogger(LinkHandler.class);
 
     private final AgentLink link;
-    private String closeReason = "closed by console";
+    private String closeReason = "closed by the console";
 
     LinkHandler(AgentLink link) {
         this.link = link;
@@ -37,8 +42,8 @@ final class LinkHandler extends SimpleChannelInboundHandler<Envelope> {
             case HEARTBEAT -> heartbeat(msg.getHeartbeat());
             case RULE_SET -> link.onRuleSet(msg.getRuleSet());
             case REFUSE -> {
-                closeReason = "refused: " + msg.getRefuse().getReason() + " " + msg.getRefuse().getMessage();
-                log.error("console refused this agent: {} {}", msg.getRefuse().getReason(), msg.getRefuse().getMessage());
+                // Logged by the link with the console's address, like every failed attempt.
+                closeReason = "the console refused this agent: " + msg.getRefuse().getReason() + " " + msg.getRefuse().getMessage();
                 ctx.close();
             }
             // Newer consoles may send messages this agent does not know; ignore them.
@@ -68,6 +73,13 @@ final class LinkHandler extends SimpleChannelInboundHandler<Envelope> {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof SslHandshakeCompletionEvent hs) {
+            if (!hs.isSuccess()) {
+                closeReason = describe(hs.cause());
+            }
+            ctx.fireUserEventTriggered(evt);
+            return;
+        }
         if (evt instanceof IdleStateEvent idle) {
             if (idle.state() == IdleState.WRITER_IDLE) {
                 ctx.writeAndFlush(heartbeat(), ctx.voidPromise());
@@ -87,8 +99,32 @@ final class LinkHandler extends SimpleChannelInboundHandler<Envelope> {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        closeReason = WireRejection.classify(cause).label() + ": " + cause.getMessage();
+        closeReason = describe(cause);
         ctx.close();
+    }
+
+    /**
+     * Why a connection attempt or connection failed, in words an operator can
+     * act on (no stack trace, no hex dump of what a non-TLS peer sent).
+     */
+    static String describe(Throwable cause) {
+        Throwable t = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+        if (t instanceof NotSslRecordException) {
+            return "the peer does not speak TLS (is this the console's agent port, 7443 by default, and not its HTTP port?)";
+        }
+        if (t instanceof SslHandshakeTimeoutException) {
+            return "TLS handshake timed out (the peer accepted the connection but never answered as a console)";
+        }
+        if (t instanceof ClosedChannelException) {
+            return "the peer closed the connection during the TLS handshake";
+        }
+        String message = t.getMessage() == null || t.getMessage().isBlank() ? t.getClass().getSimpleName() : t.getMessage();
+        WireRejection reason = WireRejection.classify(t);
+        return switch (reason) {
+            case TLS_ERROR -> "TLS handshake failed: " + message;
+            case IO_ERROR, INTERNAL -> message;
+            default -> reason.label() + ": " + message;
+        };
     }
 
     @Override

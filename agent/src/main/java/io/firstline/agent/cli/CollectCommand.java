@@ -11,10 +11,12 @@ import io.firstline.agent.config.AgentConfig;
 import io.firstline.agent.config.AgentConfigLoader;
 import io.firstline.agent.encode.HostFactsReader;
 import io.firstline.agent.encode.SnapshotJson;
+import io.firstline.agent.encode.SnapshotTable;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -71,7 +73,7 @@ public final class CollectCommand implements Runnable {
         if (json) {
             out.println(SnapshotJson.write(HostFactsReader.read(probe), snapshot, inventory));
         } else {
-            out.print(SnapshotJson.table(HostFactsReader.read(probe), snapshot, inventory));
+            out.print(SnapshotTable.render(HostFactsReader.read(probe), snapshot, inventory, ZoneId.systemDefault()));
         }
         out.flush();
     }

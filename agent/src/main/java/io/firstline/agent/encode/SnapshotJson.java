@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The human and script forms of a snapshot, as {@code collect --once} prints
- * it. The JSON shape ({@code values: [{metric, resource, value}]}) is the same
+ * The script form of a snapshot, as {@code collect --once --json} prints it
+ * ({@link SnapshotTable} is the human one). The JSON shape ({@code values: [{metric, resource, value}]}) is the same
  * one the console's {@code /api/agents/{id}} uses.
  */
 public final class SnapshotJson {
@@ -81,66 +81,5 @@ public final class SnapshotJson {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    public static String table(HostFacts host, Snapshot s) {
-        return table(host, s, List.of());
-    }
-
-    /** The table, followed by the inventory (applications counted, not listed). */
-    public static String table(HostFacts host, Snapshot s, List<Item> inventory) {
-        StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "%s  %s %s  %s  %d CPUs  %s memory%n", host.getHostname(), host.getOsFamily(),
-                host.getOsVersion(), host.getArch(), host.getLogicalCpus(), bytes(host.getMemoryBytes())));
-        b.append(String.format(Locale.ROOT, "%nCOLLECTOR     OUTCOME      TIME%n"));
-        for (Snapshot.Run r : s.runs()) {
-            b.append(String.format(Locale.ROOT, "%-13s %-12s %6.1f ms  %s%n", r.collector(), r.outcome().name().toLowerCase(Locale.ROOT),
-                    r.durationMicros() / 1000.0, r.error() == null ? "" : r.error()));
-        }
-        b.append(String.format(Locale.ROOT, "%n%-30s %-20s %s%n", "METRIC", "RESOURCE", "VALUE"));
-        for (Snapshot.Reading r : s.values()) {
-            b.append(String.format(Locale.ROOT, "%-30s %-20s %s%n", r.metric(), r.resource(), number(r.metric(), r.value())));
-        }
-        for (Snapshot.TextReading t : s.texts()) {
-            b.append(String.format(Locale.ROOT, "%-30s %-20s %s%n", t.metric(), t.resource(), t.text()));
-        }
-        if (!inventory.isEmpty()) {
-            b.append(String.format(Locale.ROOT, "%n%-14s %-24s %s%n", "INVENTORY", "NAME", "ATTRIBUTES"));
-            long apps = 0;
-            for (Item i : inventory) {
-                if (i.kind().equals("app")) {
-                    apps++;
-                    continue;
-                }
-                StringBuilder attrs = new StringBuilder();
-                i.attributes().forEach((k, v) -> attrs.append(attrs.length() == 0 ? "" : "  ").append(k).append('=').append(v));
-                b.append(String.format(Locale.ROOT, "%-14s %-24s %s%n", i.kind(), i.name(), attrs));
-            }
-            b.append(String.format(Locale.ROOT, "%-14s %-24s %d installed (see --json)%n", "app", "", apps));
-        }
-        return b.toString();
-    }
-
-    private static String number(String metric, double v) {
-        if (metric.endsWith("_ratio")) {
-            return String.format(Locale.ROOT, "%.1f %%", v * 100);
-        }
-        if (metric.endsWith("_bytes")) {
-            return bytes(v);
-        }
-        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-            return Long.toString((long) v);
-        }
-        return String.format(Locale.ROOT, "%.2f", v);
-    }
-
-    private static String bytes(double v) {
-        String[] units = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
-        int u = 0;
-        while (Math.abs(v) >= 1024 && u < units.length - 1) {
-            v /= 1024;
-            u++;
-        }
-        return u == 0 ? String.format(Locale.ROOT, "%.0f B", v) : String.format(Locale.ROOT, "%.1f %s", v, units[u]);
     }
 }

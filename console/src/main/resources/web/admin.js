@@ -10,6 +10,14 @@
     p.classList.remove("hidden");
   }
 
+  /**
+   * Asks before an action that locks someone out or changes what they may do;
+   * runs {@code action} only when confirmed. The browser's own dialog: no inline script.
+   */
+  function confirmed(question, action) {
+    return () => { if (window.confirm(question)) action(); };
+  }
+
   function fail(e) {
     document.getElementById("user-error").textContent = e.message;
   }
@@ -21,12 +29,21 @@
     for (const u of users) {
       const role = el("select", { "aria-label": "role of " + u.username },
         ...["admin", "engineer", "viewer"].map(r => el("option", { value: r, selected: r === u.role }, r)));
-      role.addEventListener("change", () => post("/api/users/" + encodeURIComponent(u.username) + "/role", { role: role.value })
-        .then(refresh, fail));
-      const reset = el("button", { onclick: () => post("/api/users/" + encodeURIComponent(u.username) + "/password-reset")
-        .then(r => { showSecret("New one-time password for " + r.username + ": " + r.password); refresh(); }, fail) }, "Reset password");
-      const toggle = el("button", { onclick: () => post("/api/users/" + encodeURIComponent(u.username) + (u.disabled ? "/enable" : "/disable"))
-        .then(refresh, fail) }, u.disabled ? "Enable" : "Disable");
+      role.addEventListener("change", () => {
+        if (!window.confirm("Make " + u.username + " " + (role.value === "admin" ? "an " : "a ") + role.value + " (now " + u.role + ")?")) {
+          role.value = u.role;
+          return;
+        }
+        post("/api/users/" + encodeURIComponent(u.username) + "/role", { role: role.value }).then(refresh, fail);
+      });
+      const reset = el("button", { "data-reset": u.username, onclick: confirmed("Reset the password of " + u.username
+        + "? Their current password stops working and they get a new one-time password.",
+        () => post("/api/users/" + encodeURIComponent(u.username) + "/password-reset")
+          .then(r => { showSecret("New one-time password for " + r.username + ": " + r.password); refresh(); }, fail)) }, "Reset password");
+      const path = "/api/users/" + encodeURIComponent(u.username) + (u.disabled ? "/enable" : "/disable");
+      const toggle = el("button", { "data-toggle": u.username, onclick: u.disabled ? () => post(path).then(refresh, fail)
+        : confirmed("Disable " + u.username + "? They are signed out and cannot sign in until enabled again.",
+          () => post(path).then(refresh, fail)) }, u.disabled ? "Enable" : "Disable");
       t.append(el("tr", {}, el("td", {}, u.username), el("td", {}, role), el("td", {}, u.disabled ? "disabled" : "active"),
         el("td", {}, reset, " ", toggle)));
     }
@@ -93,8 +110,9 @@
     const t = clear(document.getElementById("tokens"));
     t.append(el("tr", {}, ...["Id", "Site", "State", "Uses", "Expires", "Created by", ""].map(h => el("th", {}, h))));
     for (const k of list) {
-      const revoke = k.state === "active" ? el("button", { "data-token": k.id, onclick: () =>
-        api("/api/tokens/" + encodeURIComponent(k.id), { method: "DELETE" }).then(refresh, tokenFail) }, "Revoke") : null;
+      const revoke = k.state === "active" ? el("button", { "data-token": k.id, onclick: confirmed("Revoke enrollment token " + k.id
+        + " for site " + k.site + "? Agents not yet enrolled with it can no longer enroll.",
+        () => api("/api/tokens/" + encodeURIComponent(k.id), { method: "DELETE" }).then(refresh, tokenFail)) }, "Revoke") : null;
       t.append(el("tr", {}, el("td", {}, k.id), el("td", {}, k.site), el("td", {}, k.state), el("td", {}, k.uses + " / " + k.maxUses),
         el("td", {}, FL.time(k.expiresAt)), el("td", {}, k.createdBy || ""), el("td", {}, revoke)));
     }

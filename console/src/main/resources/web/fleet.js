@@ -97,6 +97,8 @@
     cells[0].append(cells[0].dot_, cells[0].text_);
     cells[1].link_ = el("a", { class: "host" });
     cells[1].append(cells[1].link_);
+    cells[7].link_ = el("a", { class: "tickets" });
+    cells[7].append(cells[7].link_);
     for (const i of [4, 5, 6]) {
       cells[i].bar_ = el("span", { class: "bar" }, el("i"));
       cells[i].text_ = el("span");
@@ -114,6 +116,9 @@
     const dotClass = "dot h-" + r.health;
     if (c[0].dot_.className !== dotClass) c[0].dot_.className = dotClass;
     setText(c[0].text_, r.health);
+    // Why the colour: the title of the ticket at the top of the desk for this host.
+    const why = r.top ? r.top + (r.tickets > 1 ? " (+" + (r.tickets - 1) + " more)" : "") : null;
+    if (c[0].getAttribute("title") !== why) { if (why) c[0].setAttribute("title", why); else c[0].removeAttribute("title"); }
     const href = "/hosts/" + encodeURIComponent(r.id);
     if (c[1].link_.getAttribute("href") !== href) { c[1].link_.setAttribute("href", href); c[1].link_.setAttribute("title", r.id); }
     setText(c[1].link_, r.host || r.id);
@@ -122,7 +127,10 @@
     setBar(c[4], r.cpu, pct(r.cpu));
     setBar(c[5], r.mem, pct(r.mem));
     setBar(c[6], r.disk, pct(r.disk) + (r.mount ? " " + r.mount : ""));
-    setText(c[7], r.tickets ? String(r.tickets) : "–");
+    // The ticket count opens the desk filtered for this host.
+    const desk = r.tickets ? "/tickets?agent=" + encodeURIComponent(r.id) : null;
+    if (c[7].link_.getAttribute("href") !== desk) { if (desk) c[7].link_.setAttribute("href", desk); else c[7].link_.removeAttribute("href"); }
+    setText(c[7].link_, r.tickets ? String(r.tickets) : "–");
     setText(c[8], ago(r.seen, now));
   }
 

@@ -7,6 +7,37 @@
   const id = decodeURIComponent(location.pathname.substring("/hosts/".length));
   const charts = {};
   const REFRESH_MS = 3000;
+  /** Inventory rows shown at once; the filter finds the others (a desktop can have thousands of packages). */
+  const INVENTORY_ROWS = 100;
+  let inventory = [];
+  let inventoryShown = null;
+
+  /** The host-wide value or text of a metric (undefined when the agent has not reported it). */
+  const valueOf = (list, metric) => {
+    const v = (list || []).find(x => x.metric === metric && !x.resource);
+    return v ? v.value : undefined;
+  };
+
+  /** "127.0.0.1:53122" or "[::1]:53122" without the port: where the agent's connection comes from. */
+  function withoutPort(remote) {
+    if (!remote) return null;
+    const v6 = /^\[(.*)\]:\d+$/.exec(remote);
+    if (v6) return v6[1];
+    const i = remote.lastIndexOf(":");
+    return i > 0 && remote.indexOf(":") === i ? remote.substring(0, i) : remote;
+  }
+
+  /** 3 d 4 h, 4 h 5 min, 12 min: an uptime at a glance. */
+  function days(seconds) {
+    const d = Math.floor(seconds / 86400), h = Math.floor(seconds % 86400 / 3600), m = Math.floor(seconds % 3600 / 60);
+    return d ? d + " d " + h + " h" : h ? h + " h " + m + " min" : m + " min";
+  }
+
+  /** Every address of every interface but loopback, as "eth0 192.0.2.2/24". */
+  function addresses(texts) {
+    return (texts || []).filter(t => t.metric === "net.addresses" && t.resource && t.resource !== "lo" && t.value)
+      .map(t => t.resource + " " + t.value).join("; ") || null;
+  }
 
   function kv(dl, pairs) {
     clear(dl);
@@ -34,12 +65,18 @@
     document.getElementById("agent-id").textContent = a.id;
     document.getElementById("health").className = "dot h-" + (a.status === "online" ? "ok" : "offline");
     document.title = (a.hostname || a.id) + " · Firstline";
+    const uptime = valueOf(a.values, "os.uptime_seconds");
+    const boot = valueOf(a.values, "os.boot_time_seconds");
     kv(document.getElementById("overview"), [
-      ["Status", a.status], ["OS", a.os], ["Architecture", a.arch], ["CPUs", a.host && a.host.logicalCpus],
+      ["Status", a.status], ["Site", a.site || null], ["OS", a.os], ["Architecture", a.arch], ["CPUs", a.host && a.host.logicalCpus],
       ["Memory", bytes(a.host && a.host.memoryBytes)], ["CPU used", pct(a.cpuUsage)], ["Memory used", pct(a.memoryUsed)],
-      ["Agent version", a.agentVersion], ["Address", a.remoteAddress], ["Last seen", FL.time(a.lastSeen)],
-      ["Last sample", FL.time(a.sampleTime)],
+      ["Uptime", uptime === undefined ? null : days(uptime)],
+      ["Last boot", boot === undefined ? null : FL.time(new Date(boot * 1000).toISOString())],
+      ["Users", valueOf(a.texts, "os.users") || (valueOf(a.values, "os.sessions") === 0 ? "nobody signed in" : null)],
+      ["Addresses", addresses(a.texts)], ["Connected from", withoutPort(a.remoteAddress)],
+      ["Agent version", a.agentVersion], ["Last seen", FL.time(a.lastSeen)], ["Last sample", FL.time(a.sampleTime)],
     ]);
+    for (const dd of document.querySelectorAll("#overview dd")) dd.id = "ov-" + dd.previousSibling.textContent.toLowerCase().replace(/ /g, "-");
     const fs = byResource(a.values, "fs.");
     const texts = a.texts || [];
     table(document.getElementById("filesystems"), ["Mount", "Type", "Size", "Free", "Used", "Inodes used"],
@@ -64,19 +101,48 @@
       table(document.getElementById("top-" + kind), [title, "PID", "User", "CPU", "Memory"],
         slots.map(([, p]) => [p.name, p.pid, p.user, pct(p.cpu_ratio), bytes(p.rss_bytes)]));
     }
-    table(document.getElementById("collectors"), ["Collector", "Outcome", "Duration", "Error"],
-      (a.collectors || []).map(c => [c.name, c.outcome, (c.durationMicros / 1000).toFixed(1) + " ms", c.error || ""]));
-    table(document.getElementById("inventory"), ["Kind", "Name", "Details"],
-      (a.inventory || []).map(i => [i.kind, i.name, Object.entries(i.attributes || {}).map(([k, v]) => k + "=" + v).join(", ")]));
+    // Every collector's latest outcome: slow and unsupported ones report in few samples.
+    table(document.getElementById("collectors"), ["Collector", "Outcome", "Duration", "Last run", "Error"],
+      (a.collectors || []).map(c => [c.name, c.outcome, (c.durationMicros / 1000).toFixed(1) + " ms", FL.ago(c.at ? new Date(c.at).getTime() : 0),
+        c.error || ""]));
+    inventory = (a.inventory || []).map(i => ({ kind: i.kind, name: i.name,
+      details: Object.entries(i.attributes || {}).map(([k, v]) => k + "=" + v).join(", ") }));
+    showInventory();
   }
 
-  function chart(key, node, series, data, yFormat, ratio) {
+  /** The inventory, collapsed until opened; hardware first, then packages; filtered, and at most INVENTORY_ROWS rows. */
+  function showInventory() {
+    const q = document.getElementById("inventory-filter").value.trim().toLowerCase();
+    const key = inventory.length + "/" + (inventory[0] && inventory[0].name) + "/" + q;
+    if (key === inventoryShown) return;
+    inventoryShown = key;
+    const apps = inventory.filter(i => i.kind === "app").length;
+    document.getElementById("inventory-count").textContent = inventory.length + " items" + (apps ? ", " + apps + " of them installed packages" : "");
+    const matching = inventory.filter(i => !q || (i.kind + " " + i.name + " " + i.details).toLowerCase().includes(q))
+      .sort((x, y) => (x.kind === "app") - (y.kind === "app"));
+    table(document.getElementById("inventory"), ["Kind", "Name", "Details"],
+      matching.slice(0, INVENTORY_ROWS).map(i => [i.kind, i.name, i.details]));
+    document.getElementById("inventory-shown").textContent = matching.length > INVENTORY_ROWS
+      ? "showing " + INVENTORY_ROWS + " of " + matching.length + "; filter to find the others" : matching.length + " shown";
+  }
+
+  /**
+   * Width of a y axis whose labels are at most as wide as {@code widest}: the
+   * text in uPlot's axis font, plus its ticks (10 px) and gap (5 px) and a margin.
+   */
+  function axisSize(widest) {
+    const ctx = document.createElement("canvas").getContext("2d");
+    ctx.font = '12px system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", sans-serif';
+    return Math.ceil(Math.max(...widest.map(w => ctx.measureText(w).width))) + 22;
+  }
+
+  function chart(key, node, series, data, yFormat, ratio, widest) {
     const width = Math.max(300, node.clientWidth - 28);
     if (!charts[key]) {
       const opts = {
         width, height: 170,
         scales: ratio ? { x: { time: true }, y: { range: [0, 1] } } : { x: { time: true } },
-        axes: [{}, { values: (u, vals) => vals.map(yFormat), size: 70 }],
+        axes: [{}, { values: (u, vals) => vals.map(yFormat), size: axisSize(widest) }],
         series: [{}].concat(series.map(s => ({ label: s.label, stroke: s.color, width: 1.5, fill: s.fill,
           value: (u, v) => v === null ? "–" : yFormat(v) }))),
       };
@@ -90,11 +156,14 @@
   function showHistory(h) {
     const t = h.times, s = h.series;
     const ratio = v => (v * 100).toFixed(0) + "%";
-    chart("cpu", document.getElementById("chart-cpu"), [{ label: "CPU", color: "#2f5bd3", fill: "rgba(47,91,211,.08)" }], [t, s.cpu], ratio, true);
-    chart("memory", document.getElementById("chart-memory"), [{ label: "Memory", color: "#7c3aed", fill: "rgba(124,58,237,.08)" }], [t, s.memory], ratio, true);
-    chart("disk", document.getElementById("chart-disk"), [{ label: "Used", color: "#d97706", fill: "rgba(217,119,6,.08)" }], [t, s.disk], ratio, true);
+    const PERCENT = ["100%"];
+    // bytes() never gives more than four digits before its unit changes.
+    const RATES = ["1023.9 B/s", "1023.9 KiB/s", "1023.9 MiB/s", "1023.9 GiB/s", "1023.9 TiB/s"];
+    chart("cpu", document.getElementById("chart-cpu"), [{ label: "CPU", color: "#2f5bd3", fill: "rgba(47,91,211,.08)" }], [t, s.cpu], ratio, true, PERCENT);
+    chart("memory", document.getElementById("chart-memory"), [{ label: "Memory", color: "#7c3aed", fill: "rgba(124,58,237,.08)" }], [t, s.memory], ratio, true, PERCENT);
+    chart("disk", document.getElementById("chart-disk"), [{ label: "Used", color: "#d97706", fill: "rgba(217,119,6,.08)" }], [t, s.disk], ratio, true, PERCENT);
     chart("net", document.getElementById("chart-net"), [{ label: "In", color: "#1f9d55" }, { label: "Out", color: "#d92d20" }],
-      [t, s.netRx, s.netTx], v => bytes(v) + "/s");
+      [t, s.netRx, s.netTx], v => bytes(v) + "/s", false, RATES);
   }
 
   function showTickets(list) {
@@ -137,5 +206,6 @@
     if (list) showTickets(list);
   }
 
+  document.getElementById("inventory-filter").addEventListener("input", showInventory);
   FL.start("fleet").then(() => { refresh(); setInterval(refresh, REFRESH_MS); });
 })();

@@ -6,7 +6,10 @@
   const { el, clear, api, post, duration } = FL;
   const SEV_RANK = { critical: 3, warning: 2, info: 1 };
   let tickets = [];
-  let selected = Number(new URLSearchParams(location.search).get("id")) || null;
+  const params = new URLSearchParams(location.search);
+  let selected = Number(params.get("id")) || null;
+  // ?agent=ID (the fleet page's ticket count links here): only that host's tickets, until cleared.
+  let agentFilter = params.get("agent") || "";
   let me = null;
   let shownKey = null;
   const f = {
@@ -42,6 +45,7 @@
       if (state !== "live" && state !== "all" && s !== state) return false;
       if (sev && lower(t.severity) !== sev) return false;
       if (site && t.site !== site) return false;
+      if (agentFilter && t.agentId !== agentFilter) return false;
       if (who === "@me" && t.assignee !== me.username) return false;
       if (who === "@none" && t.assignee) return false;
       if (q && !((t.title || "") + " " + (t.hostname || "") + " " + (t.ruleId || "") + " " + (t.resource || "")).toLowerCase().includes(q)) return false;
@@ -49,7 +53,28 @@
     }).sort((a, b) => (SEV_RANK[lower(b.severity)] || 0) - (SEV_RANK[lower(a.severity)] || 0) || ms(a.openedAt) - ms(b.openedAt));
   }
 
+  /** "offline" next to a host that is not reporting, so nobody waits for a fault to clear on a dead machine. */
+  function hostBadge(t) {
+    return t.hostStatus === "offline" ? el("span", { class: "badge host-offline", title: "the host is not reporting" }, "offline") : null;
+  }
+
+  /** The "host: NAME ×" chip of the ?agent= filter. */
+  function renderAgentFilter() {
+    const chip = document.getElementById("f-agent");
+    chip.classList.toggle("hidden", !agentFilter);
+    if (!agentFilter) return;
+    const t = tickets.find(x => x.agentId === agentFilter);
+    document.getElementById("f-agent-name").textContent = "host: " + (t ? t.hostname || agentFilter : agentFilter);
+  }
+
+  function clearAgentFilter() {
+    agentFilter = "";
+    history.replaceState(null, "", selected ? "?id=" + selected : location.pathname);
+    renderQueue();
+  }
+
   function renderQueue() {
+    renderAgentFilter();
     const now = Date.now();
     const rows = visible();
     document.getElementById("n-shown").textContent = rows.length;
@@ -63,7 +88,7 @@
         el("td", {}, el("a", { href: "?id=" + t.id, onclick: e => { e.preventDefault(); select(t.id); } }, "#" + t.id)),
         el("td", {}, el("span", { class: "badge sev-" + lower(t.severity) }, lower(t.severity))),
         el("td", { class: "title" }, t.title || t.ruleId || ""),
-        el("td", {}, el("a", { href: "/hosts/" + encodeURIComponent(t.agentId) }, t.hostname || t.agentId)),
+        el("td", {}, el("a", { href: "/hosts/" + encodeURIComponent(t.agentId) }, t.hostname || t.agentId), hostBadge(t)),
         el("td", { class: "state" }, lower(t.state)),
         el("td", {}, t.assignee || "–"),
         el("td", {}, slaCell(t, now)));
@@ -94,7 +119,7 @@
     let t;
     try { t = await api("/api/tickets/" + selected); } catch (e) { clear(node).append(el("p", { class: "error" }, e.message)); return; }
     // Only redraw when the ticket changed, so buttons and typed text stay put.
-    const key = t.id + "/" + t.updatedAt + "/" + (t.timeline || []).length;
+    const key = t.id + "/" + t.updatedAt + "/" + (t.timeline || []).length + "/" + t.hostStatus;
     if (key === shownKey) return;
     shownKey = key;
     const state = lower(t.state);
@@ -116,7 +141,8 @@
       el("h2", {}, el("span", { class: "badge sev-" + lower(t.severity) }, lower(t.severity)), " #" + t.id + " ", t.title || t.ruleId || ""),
       el("dl", { class: "kv" },
         el("dt", {}, "State"), el("dd", { id: "detail-state" }, state),
-        el("dt", {}, "Host"), el("dd", {}, el("a", { href: "/hosts/" + encodeURIComponent(t.agentId) }, t.hostname || t.agentId)),
+        el("dt", {}, "Host"), el("dd", { id: "detail-host" }, el("a", { href: "/hosts/" + encodeURIComponent(t.agentId) }, t.hostname || t.agentId),
+          " ", t.hostStatus === "offline" ? hostBadge(t) : el("span", { class: "muted" }, t.hostStatus || "")),
         el("dt", {}, "Site"), el("dd", {}, t.site || "–"),
         el("dt", {}, "Rule"), el("dd", {}, (t.ruleId || "") + (t.resource ? " on " + t.resource : "")),
         el("dt", {}, "Assignee"), el("dd", {}, t.assignee || "–"),
@@ -124,8 +150,11 @@
         el("dt", {}, "Recurrences"), el("dd", {}, String(t.recurrences || 0)),
         el("dt", {}, "Fault"), el("dd", {}, t.faultActive ? "active" : "cleared"),
         el("dt", {}, "Opened"), el("dd", {}, FL.time(t.openedAt)),
-        el("dt", {}, "SLA"), el("dd", {}, slaCell(t, Date.now()))),
+        el("dt", {}, "SLA"), el("dd", {}, slaCell(t, Date.now())),
+        el("dt", {}, "Knowledge base"), el("dd", { id: "detail-kb" }, (t.kbArticles || []).length ? t.kbArticles.join(", ") : "–")),
       t.description ? el("p", {}, t.description) : null,
+      t.userText ? el("div", { class: "user-text", id: "detail-user-text" }, el("div", { class: "muted" }, "The endpoint's user is told:"),
+        el("p", {}, t.userText)) : null,
       el("div", { class: "actions" },
         actionButton("Acknowledge", "ack", state === "open", () => act("ack", {})),
         actionButton("Resolve", "resolve", live, () => act("resolve", { note: text.value })),
@@ -140,7 +169,7 @@
 
   function select(id) {
     selected = id;
-    history.replaceState(null, "", "?id=" + id);
+    history.replaceState(null, "", "?id=" + id + (agentFilter ? "&agent=" + encodeURIComponent(agentFilter) : ""));
     renderQueue();
     renderDetail();
   }
@@ -157,5 +186,6 @@
   }
 
   for (const x of Object.values(f)) x.addEventListener("input", renderQueue);
+  document.getElementById("f-agent-clear").addEventListener("click", clearAgentFilter);
   FL.start("tickets").then(m => { me = m; refresh(); setInterval(refresh, 1000); });
 })();

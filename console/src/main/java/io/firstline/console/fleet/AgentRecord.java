@@ -45,6 +45,9 @@ final class AgentRecord {
     private final java.util.TreeMap<Long, Epoch> epochs = new java.util.TreeMap<>();
     static final int EPOCHS_KEPT = 16;
 
+    private record LatestRun(CollectorRun run, long sampleTimeMs) {
+    }
+
     private static final class Epoch {
         final SequenceLedger ledger = new SequenceLedger();
         long dropped;
@@ -52,7 +55,8 @@ final class AgentRecord {
     private final Map<Integer, SeriesDef> series = new HashMap<>();
     private final Map<Integer, Double> values = new LinkedHashMap<>();
     private final Map<Integer, String> texts = new LinkedHashMap<>();
-    private List<CollectorRun> runs = List.of();
+    /** Each collector's latest run (by its index in the Hello), with the time of the sample it came in. */
+    private final java.util.TreeMap<Integer, LatestRun> runs = new java.util.TreeMap<>();
     private long sampleTimeMs;
     private Inventory inventory = Inventory.getDefaultInstance();
     private String site = "";
@@ -97,6 +101,7 @@ final class AgentRecord {
             series.clear();
             values.clear();
             texts.clear();
+            runs.clear(); // collector numbers are per boot: the Hello lists them anew
             cpu = Float.NaN;
             memory = Float.NaN;
             disk = Float.NaN;
@@ -211,7 +216,11 @@ final class AgentRecord {
             for (TextValue t : s.getTextsList()) {
                 texts.put(t.getSeries(), t.getValue());
             }
-            runs = List.copyOf(s.getCollectorsList());
+            // Collectors on slower schedules are absent from most samples:
+            // each keeps its latest outcome until it runs again.
+            for (CollectorRun r : s.getCollectorsList()) {
+                runs.put(r.getCollector(), new LatestRun(r, s.getTimestampMs()));
+            }
             sampleTimeMs = s.getTimestampMs();
             recordHistory(Math.floorDiv(sampleTimeMs, 1000));
         }
@@ -379,9 +388,11 @@ final class AgentRecord {
         });
         List<AgentSnapshot.Run> rs = new ArrayList<>(runs.size());
         Hello hello = hello();
-        for (CollectorRun r : runs) {
+        for (LatestRun latest : runs.values()) {
+            CollectorRun r = latest.run();
             String name = r.getCollector() < hello.getCollectorsCount() ? hello.getCollectors(r.getCollector()) : "#" + r.getCollector();
-            rs.add(new AgentSnapshot.Run(name, r.getOutcome().name(), r.getDurationMicros(), r.getError()));
+            rs.add(new AgentSnapshot.Run(name, r.getOutcome().name(), r.getDurationMicros(), r.getError(),
+                    Instant.ofEpochMilli(latest.sampleTimeMs())));
         }
         return new AgentSnapshot(id, hello.getHost(), site, hello.getAgentVersion(), session != null, remoteAddress, lastSeen,
                 knownSince, bootEpoch, epochs.containsKey(bootEpoch) ? epochs.get(bootEpoch).ledger.highest() : 0, sampleTimeMs == 0 ? null : Instant.ofEpochMilli(sampleTimeMs), vs, ts, rs, inventory);

@@ -22,7 +22,8 @@ public record AgentSnapshot(String id, HostFacts host, String site, String agent
     public record Text(String metric, String resource, String value) {
     }
 
-    public record Run(String name, String outcome, long durationMicros, String error) {
+    /** A collector's latest outcome, from the sample at {@code at} (slow collectors run in few samples). */
+    public record Run(String name, String outcome, long durationMicros, String error, Instant at) {
     }
 
     /** The host-wide value of {@code metric}, if the last sample had it. */

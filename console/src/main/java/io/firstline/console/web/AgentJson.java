@@ -56,6 +56,7 @@ final class AgentJson {
             c.put("name", r.name());
             c.put("outcome", r.outcome().toLowerCase(Locale.ROOT));
             c.put("durationMicros", r.durationMicros());
+            c.put("at", r.at());
             if (!r.error().isEmpty()) {
                 c.put("error", r.error());
             }

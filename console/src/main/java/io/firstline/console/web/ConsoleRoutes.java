@@ -48,7 +48,8 @@ public final class ConsoleRoutes implements ApiHandler.Routes {
     /** These routes plus the ticket, maintenance-window and rules API. */
     public ConsoleRoutes withTickets(TicketService tickets, MaintenanceWindows windows, RulesService rules, Clock clock) {
         List<ApiModule> all = new java.util.ArrayList<>(modules);
-        all.add(new TicketApi(tickets, windows, clock));
+        all.add(new TicketApi(tickets, windows, clock,
+                agent -> fleet.summary(agent).map(a -> a.online() ? "online" : "offline").orElse("unknown")));
         all.add(new RulesApi(rules));
         return new ConsoleRoutes(fleet, metrics, ready, enrollment, all);
     }

@@ -38,6 +38,9 @@ final class FleetRows {
             m.put("mount", a.fullestMount());
         }
         m.put("tickets", tickets == null ? 0 : tickets.open());
+        if (tickets != null && !tickets.topTitle().isEmpty()) {
+            m.put("top", tickets.topTitle());
+        }
         m.put("seen", a.lastSeen() == null ? 0 : a.lastSeen().toEpochMilli());
         return m;
     }

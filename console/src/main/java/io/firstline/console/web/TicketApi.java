@@ -19,6 +19,8 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The ticket API:
@@ -43,11 +45,20 @@ final class TicketApi implements ApiModule {
     private final TicketService tickets;
     private final MaintenanceWindows windows;
     private final Clock clock;
+    private final Function<String, String> hostStatus;
 
-    TicketApi(TicketService tickets, MaintenanceWindows windows, Clock clock) {
+    /** @param hostStatus an agent id to "online", "offline" or "unknown" (shown with each ticket) */
+    TicketApi(TicketService tickets, MaintenanceWindows windows, Clock clock, Function<String, String> hostStatus) {
         this.tickets = tickets;
         this.windows = windows;
         this.clock = clock;
+        this.hostStatus = hostStatus;
+    }
+
+    /** The ticket's JSON with whether its host is online now, so the desk can say a host is offline. */
+    private Map<String, Object> withHost(Map<String, Object> json, Ticket t) {
+        json.put("hostStatus", hostStatus.apply(t.agentId()));
+        return json;
     }
 
     /** The ticket actions, each {@code POST /api/tickets/{id}/ACTION}; "acknowledge" is a synonym of "ack". */
@@ -59,19 +70,19 @@ final class TicketApi implements ApiModule {
         r.get(TICKETS, Router.Access.SIGNED_IN, ex -> ex.respond(answer(() -> {
             TicketSla sla = new TicketSla(tickets.policy(), tickets.slaStarts());
             return ApiHandler.json(OK, Json.write(tickets.list(query(ex.decoder())).stream()
-                    .map(t -> sla.add(TicketJson.summary(t), t)).toList()));
+                    .map(t -> withHost(sla.add(TicketJson.summary(t), t), t)).toList()));
         })));
         r.get(TICKETS + "/{id}", Router.Access.SIGNED_IN, ex -> ex.respond(answer(() -> {
             long id = Requests.id(ex.param("id"));
             Ticket t = tickets.get(id).orElseThrow(() -> new TicketNotFoundException(id));
             TicketSla sla = new TicketSla(tickets.policy(), tickets.slaStarts());
-            return ApiHandler.json(OK, Json.write(sla.add(TicketJson.detail(t, tickets.timeline(id)), t)));
+            return ApiHandler.json(OK, Json.write(withHost(sla.add(TicketJson.detail(t, tickets.timeline(id)), t), t)));
         })));
         for (String action : ACTIONS) {
             r.post(TICKETS + "/{id}/" + action, Router.Access.SIGNED_IN, ex -> ex.respond(answer(() -> {
                 long id = Requests.id(ex.param("id"));
                 Ticket t = action(id, action, Requests.actor(ex.request), Requests.body(ex.request));
-                return ApiHandler.json(OK, Json.write(TicketJson.detail(t, tickets.timeline(id))));
+                return ApiHandler.json(OK, Json.write(withHost(TicketJson.detail(t, tickets.timeline(id)), t)));
             })));
         }
         r.get(WINDOWS, Router.Access.SIGNED_IN, ex -> ex.respond(answer(() -> {

@@ -2,7 +2,6 @@ package io.firstline.console.web;
 
 import io.firstline.console.tickets.Ticket;
 import io.firstline.console.tickets.TicketService;
-import io.firstline.rules.Severity;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -16,12 +15,26 @@ public final class TicketCounts implements OpenTickets {
 
     @Override
     public Map<String, Count> byAgent() {
-        Map<String, Count> m = new HashMap<>();
+        Map<String, Integer> open = new HashMap<>();
+        Map<String, Ticket> top = new HashMap<>();
         for (Ticket t : tickets.list(new TicketService.Query("", "", "", "", "", "", 5_000))) {
-            m.merge(t.agentId(), new Count(1, t.severity().label()), (a, b) -> new Count(a.open() + b.open(),
-                    Severity.parse(a.worstSeverity()).compareTo(Severity.parse(b.worstSeverity())) >= 0
-                            ? a.worstSeverity() : b.worstSeverity()));
+            open.merge(t.agentId(), 1, Integer::sum);
+            top.merge(t.agentId(), t, TicketCounts::higher);
         }
+        Map<String, Count> m = new HashMap<>();
+        top.forEach((agent, t) -> m.put(agent, new Count(open.get(agent), t.severity().label(), t.title())));
         return m;
+    }
+
+    /** The ticket that tops the desk: the worse severity, then the older one, then the lower id. */
+    private static Ticket higher(Ticket a, Ticket b) {
+        int c = a.severity().compareTo(b.severity());
+        if (c == 0) {
+            c = b.openedAt().compareTo(a.openedAt());
+        }
+        if (c == 0) {
+            c = Long.compare(b.id(), a.id());
+        }
+        return c >= 0 ? a : b;
     }
 }

@@ -179,6 +179,7 @@ class FleetBrowserTest {
         browser.await(10, d -> d.findElement(By.id("tokens")).getText().contains(tokenId + " lab-east active 0 / 3") ? true : null);
         assertFalse(browser.driver.findElement(By.id("tokens")).getText().contains(tokenSecret));
         browser.driver.findElement(By.cssSelector("button[data-token='" + tokenId + "']")).click();
+        browser.await(5, org.openqa.selenium.support.ui.ExpectedConditions.alertIsPresent()).accept(); // revoking asks first
         browser.await(10, d -> d.findElement(By.id("tokens")).getText().contains(tokenId + " lab-east revoked") ? true : null);
         assertTrue(console.enrollment().tokens().stream().anyMatch(t -> t.id().equals(tokenId) && t.revokedAt() != null));
         browser.await(10, d -> d.findElement(By.id("audit")).getText().contains("DELETE /api/tokens/" + tokenId) ? true : null);

@@ -18,9 +18,10 @@
     return v ? v.value : undefined;
   };
 
-  /** "127.0.0.1:53122" or "[::1]:53122" without the port: where the agent's connection comes from. */
+  /** "/127.0.0.1:53122" or "/[::1]:53122" (Java's form) without the port: where the agent's connection comes from. */
   function withoutPort(remote) {
     if (!remote) return null;
+    remote = remote.substring(remote.lastIndexOf("/") + 1);
     const v6 = /^\[(.*)\]:\d+$/.exec(remote);
     if (v6) return v6[1];
     const i = remote.lastIndexOf(":");

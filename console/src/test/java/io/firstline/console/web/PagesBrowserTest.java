@@ -88,13 +88,13 @@ class PagesBrowserTest {
 
     /**
      * An agent like a desktop: collectors os (0), sensors (1, unsupported),
-     * network (2); 941 installed packages; connected from port 53122.
+     * network (2); 941 installed packages; connected from port 53122 (as Java writes a remote address).
      */
     private static FleetState.Session desktop(String id) {
         FleetState.Session s = console.fleet().connect(Hello.newBuilder().setAgentId(id).setBootEpoch(1).setAgentVersion("0.1.0")
                 .addCollectors("os").addCollectors("sensors").addCollectors("network")
                 .setHost(HostFacts.newBuilder().setHostname(id + ".example").setOsFamily("Debian").setOsVersion("12")
-                        .setLogicalCpus(4).setMemoryBytes(8L << 30)).build(), "192.0.2.10:53122");
+                        .setLogicalCpus(4).setMemoryBytes(8L << 30)).build(), "/192.0.2.10:53122");
         s.site("lab-east");
         Inventory.Builder inv = Inventory.newBuilder().setDigest("d-" + id)
                 .addItems(InventoryItem.newBuilder().setKind("cpu").setName("cpu").putAttributes("model", "Test CPU"));

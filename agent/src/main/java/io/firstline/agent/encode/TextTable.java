@@ -2,13 +2,16 @@ package io.firstline.agent.encode;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * Columns aligned to their widest cell, two spaces apart; the last column is
  * not padded, so long texts (addresses, errors) do not push the others apart.
- * Numbers and units are right-aligned where a column holds only them.
+ * A column that holds only numbers (each with at most one unit) is right-aligned.
  */
 final class TextTable {
+    /** A number with at most one unit after it ("218.5 KiB/s", "64.4 %", "1400"), or "-" for none. */
+    private static final Pattern NUMBER = Pattern.compile("-|-?\\d[\\d.]*( ?[^\\s\\d]\\S*)?|");
     private final List<String> header;
     private final List<List<String>> rows = new ArrayList<>();
 
@@ -37,7 +40,7 @@ final class TextTable {
             right[c] = c > 0;
             for (List<String> r : rows) {
                 width[c] = Math.max(width[c], r.get(c).length());
-                right[c] &= r.get(c).isEmpty() || Character.isDigit(r.get(c).charAt(0)) || r.get(c).charAt(0) == '-';
+                right[c] &= NUMBER.matcher(r.get(c)).matches();
             }
         }
         line(b, header, width, right);

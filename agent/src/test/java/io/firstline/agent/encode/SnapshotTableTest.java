@@ -105,6 +105,9 @@ class SnapshotTableTest {
         assertEquals(" 9000", wlan0.substring(mtuEnd - 5, mtuEnd), wlan0);
         int rxEnd = header.indexOf(" RX") + " RX".length();
         assertTrue(eth0.substring(0, rxEnd).endsWith("218.5 KiB/s") && wlan0.substring(0, rxEnd).endsWith("11.4 MiB/s"), t);
+        // Text columns start where their heading starts, addresses too (several per cell: text, not a number).
+        int addresses = header.indexOf("ADDRESSES");
+        assertEquals("192.0.2.2/24", eth0.substring(addresses, addresses + "192.0.2.2/24".length()));
         // Text columns start where their heading starts.
         int name = line(t, "PROCESS").indexOf("NAME");
         assertEquals("java", line(t, "cpu1").substring(name, name + 4));

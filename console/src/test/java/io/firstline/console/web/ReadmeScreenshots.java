@@ -66,7 +66,7 @@ class ReadmeScreenshots {
                 String p = d.findElement(By.id("chart-net")).getDomAttribute("data-points");
                 return p != null && Integer.parseInt(p) > 100 ? true : null;
             });
-            browser.driver.executeScript("window.scrollTo(0, 330)");
+            browser.driver.executeScript("window.scrollTo(0, 0)");
             Thread.sleep(300);
             browser.screenshot(out.resolve("host.png"));
  browser.driver.get(base + "/tickets?id=" + firstTicket);
@@ -115,6 +115,19 @@ class ReadmeScreenshots {
         return first;
     }
 
+    /** What the os and network collectors say of the host (uptime, users, addresses), kept until they run again. */
+    private static void osFacts(Sample.Builder b, long now) {
+        long boot = now / 1000 - 6 * 86_400 - 5 * 3_600;
+        String[][] defs = {{"os.uptime_seconds", ""}, {"os.boot_time_seconds", ""}, {"os.users", ""}, {"net.addresses", "eth0"}};
+        for (int i = 0; i < defs.length; i++) {
+            b.addNewSeries(io.firstline.proto.SeriesDef.newBuilder().setId(101 + i).setMetric(defs[i][0]).setResource(defs[i][1])
+                    .setCollector(0));
+        }
+        b.addSeries(101).addValues(now / 1000.0 - boot).addSeries(102).addValues(boot);
+        b.addTexts(io.firstline.proto.TextValue.newBuilder().setSeries(103).setValue("erin"));
+        b.addTexts(io.firstline.proto.TextValue.newBuilder().setSeries(104).setValue("10.0.0.12/24 fd00::12/64"));
+    }
+
     /** An hour of smooth made-up history, one sample per 5 s. */
     private static void history(FleetState.Session s, long now) {
         SplittableRandom r = new SplittableRandom(5);
@@ -137,6 +150,9 @@ class ReadmeScreenshots {
                     v = (id % 2 == 0 ? 1e6 : 4e5) * (1.2 + Math.sin(phase * 2 + id)) + 1e5 * r.nextDouble();
                 }
                 b.setValues(i, v);
+            }
+            if (seq == 2) {
+                osFacts(b, now);
             }
             s.sample(seq++, b.build());
         }

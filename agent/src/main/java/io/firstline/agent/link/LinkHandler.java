@@ -6,7 +6,6 @@ import io.firstline.proto.Welcome;
 import io.firstline.wire.WireProtocol;
 import io.firstline.wire.WireRejection;
 import io.netty.channel.ChannelHandlerContext;
-import java.nio.channels.ClosedChannelException;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.NotSslRecordException;
@@ -14,6 +13,7 @@ import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
+import java.nio.channels.ClosedChannelException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -12,9 +12,6 @@ public interface OpenTickets {
      * reason for the agent's colour.
      */
     record Count(int open, String worstSeverity, String topTitle) {
-        public Count(int open, String worstSeverity) {
-            this(open, worstSeverity, "");
-        }
     }
 
     /** Agent id to its open tickets; agents without open tickets are absent. */

@@ -269,16 +269,18 @@ class PagesBrowserTest {
         browser.await(10, d -> d.findElements(By.cssSelector("button[data-toggle='dana']")).isEmpty() ? null : true);
 
         // Disable: cancelled, nothing happens; confirmed, dana is disabled.
-        browser.driver.findElement(By.cssSelector("button[data-toggle='dana']")).click();
+        clickWhenStable("button[data-toggle='dana']");
         assertTrue(browser.await(5, ExpectedConditions.alertIsPresent()).getText().contains("Disable dana?"));
         browser.driver.switchTo().alert().dismiss();
         assertFalse(user("dana").disabled());
-        browser.driver.findElement(By.cssSelector("button[data-toggle='dana']")).click();
+        clickWhenStable("button[data-toggle='dana']");
         browser.await(5, ExpectedConditions.alertIsPresent()).accept();
         browser.await(10, d -> user("dana").disabled() ? true : null);
+        // The page redraws its user table after the change: wait for that before the next click.
+        browser.await(10, d -> "Enable".equals(d.findElement(By.cssSelector("button[data-toggle='dana']")).getText()) ? true : null);
 
         // Reset password: cancelled, no new password.
-        browser.await(10, d -> d.findElement(By.cssSelector("button[data-reset='dana']"))).click();
+        clickWhenStable("button[data-reset='dana']");
         assertTrue(browser.await(5, ExpectedConditions.alertIsPresent()).getText().contains("Reset the password of dana?"));
         browser.driver.switchTo().alert().dismiss();
         assertFalse(browser.driver.findElement(By.id("secret")).isDisplayed());
@@ -294,6 +296,14 @@ class PagesBrowserTest {
         new Select(browser.driver.findElement(By.cssSelector("select[aria-label='role of dana']"))).selectByValue("viewer");
         browser.await(5, ExpectedConditions.alertIsPresent()).accept();
         browser.await(10, d -> user("dana").role() == Role.VIEWER ? true : null);
+    }
+
+    /** Clicks the element, retrying while the page redraws it. */
+    private static void clickWhenStable(String css) {
+        browser.await(10, d -> {
+            d.findElement(By.cssSelector(css)).click();
+            return true;
+        });
     }
 
     private static io.firstline.console.auth.User user(String name) {

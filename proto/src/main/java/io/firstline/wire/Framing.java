@@ -14,6 +14,10 @@ import io.netty.handler.codec.LengthFieldPrepender;
  *   +-------+-----------------------+           at most maxFrameBytes
  * </pre>
  *
+ * <p>The cap is on the body (the Envelope), not counting the 4-byte length:
+ * with the default 1 MiB, a body of exactly 1,048,576 bytes is accepted and
+ * a length of 1,048,577 or more closes the connection at once.
+ *
  * <p>Inbound: {@code frameDecoder} cuts frames and fails fast on an oversize
  * length; {@code envelopeDecoder} parses them. Outbound: {@code envelopeEncoder}
  * serialises and {@code framePrepender} adds the length. We do not use
@@ -25,18 +29,21 @@ public final class Framing {
     public static final String ENVELOPE_DECODER = "envelopeDecoder";
     public static final String FRAME_PREPENDER = "framePrepender";
     public static final String ENVELOPE_ENCODER = "envelopeEncoder";
+    private static final int LENGTH_BYTES = 4;
 
     private Framing() {
     }
 
     /** Adds the four codec handlers at the end of {@code pipeline}. */
     public static void addCodec(ChannelPipeline pipeline, int maxFrameBytes) {
-        if (maxFrameBytes < 16) {
-            throw new IllegalArgumentException("maxFrameBytes must be at least 16, got " + maxFrameBytes);
+        if (maxFrameBytes < 16 || maxFrameBytes > Integer.MAX_VALUE - LENGTH_BYTES) {
+            throw new IllegalArgumentException("maxFrameBytes must be between 16 and 2^31 - 5, got " + maxFrameBytes);
         }
-        pipeline.addLast(FRAME_DECODER, new LengthFieldBasedFrameDecoder(maxFrameBytes, 0, 4, 0, 4, true));
+        // Netty's limit counts the length field too; ours is the body's.
+        pipeline.addLast(FRAME_DECODER, new LengthFieldBasedFrameDecoder(maxFrameBytes + LENGTH_BYTES, 0, LENGTH_BYTES, 0,
+                LENGTH_BYTES, true));
         pipeline.addLast(ENVELOPE_DECODER, new EnvelopeDecoder());
-        pipeline.addLast(FRAME_PREPENDER, new LengthFieldPrepender(4));
+        pipeline.addLast(FRAME_PREPENDER, new LengthFieldPrepender(LENGTH_BYTES));
         pipeline.addLast(ENVELOPE_ENCODER, new EnvelopeEncoder(maxFrameBytes));
     }
 }

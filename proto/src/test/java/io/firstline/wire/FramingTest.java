@@ -158,6 +158,41 @@ class FramingTest {
         ch.finishAndReleaseAll();
     }
 
+    /** An Envelope whose serialised size is exactly {@code size} bytes. */
+    static Envelope ofSize(int size) {
+        int pad = size;
+        Envelope e;
+        do {
+            e = Envelope.newBuilder().setHello(Hello.newBuilder().setAgentId("x".repeat(Math.max(0, pad)))).build();
+            pad += size - e.getSerializedSize();
+        } while (e.getSerializedSize() != size);
+        return e;
+    }
+
+    @Test
+    void theCapIsOnTheBodyAndABodyOfExactlyTheCapPasses() {
+        int cap = WireProtocol.DEFAULT_MAX_FRAME_BYTES;
+        assertEquals(1_048_576, cap);
+        for (int size : new int[] {cap, cap + 1}) {
+            EmbeddedChannel ch = new EmbeddedChannel();
+            Framing.addCodec(ch.pipeline(), cap);
+            Envelope e = ofSize(size);
+            ByteBuf frame = Unpooled.buffer().writeInt(size).writeBytes(e.toByteArray());
+            if (size == cap) {
+                ch.writeInbound(frame);
+                assertEquals(e, ch.readInbound(), "a body of exactly 1 MiB is accepted");
+                ch.writeOutbound(e);
+                assertEquals(4 + cap, ((ByteBuf) ch.readOutbound()).readableBytes()
+                        + ((ByteBuf) ch.readOutbound()).readableBytes(), "and sent");
+            } else {
+                DecoderException ex = assertThrows(DecoderException.class, () -> ch.writeInbound(frame));
+                assertEquals(WireRejection.OVERSIZE, WireRejection.classify(ex));
+                assertThrows(EncoderException.class, () -> ch.writeOutbound(e), "one byte more is refused by the sender too");
+            }
+            ch.finishAndReleaseAll();
+        }
+    }
+
     @Test
     void lengthWithTopBitSetIsOversizeNotNegative() {
         EmbeddedChannel ch = channel();

@@ -50,6 +50,8 @@ public final class Enrollment implements AgentTrust.Revocations {
     private static final SecureRandom RANDOM = new SecureRandom();
     public static final Duration MAX_TTL = Duration.ofDays(365);
     public static final int MAX_USES = 100_000;
+    /** How long a renewed agent's previous certificate stays accepted if the new one is not presented sooner. */
+    public static final Duration RENEWAL_OVERLAP = Duration.ofHours(1);
 
     private final Store store;
     private final ConsoleCa ca;
@@ -184,7 +186,13 @@ public final class Enrollment implements AgentTrust.Revocations {
             String site = store.write(c -> {
                 AgentRow a = EnrollmentRepository.agent(c, agentId).filter(x -> x.revokedAtMs() == null)
                         .orElseThrow(() -> new Rollback("agent " + agentId + " is not enrolled or was revoked"));
-                EnrollmentRepository.renewAgent(c, agentId, ConsoleCa.serialOf(cert), cert.getNotAfter().getTime());
+                String presented = ConsoleCa.serialOf(peer);
+                if (!a.certSerial().equals(presented)) {
+                    // Renewed again with the previous certificate (the agent lost the new one): that one was never used.
+                    EnrollmentRepository.revokeSerial(c, a.certSerial(), agentId, now, "replaced before use");
+                }
+                EnrollmentRepository.renewAgent(c, agentId, ConsoleCa.serialOf(cert), cert.getNotAfter().getTime(), presented,
+                        now + RENEWAL_OVERLAP.toMillis());
                 EnrollmentRepository.audit(c, now, "agent:" + agentId, AuditEntry.AGENT_RENEWED, agentId,
                         "serial=" + ConsoleCa.serialOf(cert) + " from " + remote);
                 return a.site();
@@ -209,9 +217,24 @@ public final class Enrollment implements AgentTrust.Revocations {
         });
     }
 
+    /**
+     * Whether a handshake's certificate is refused: revoked, of an agent
+     * unknown or revoked here, or replaced by a renewal whose overlap is over.
+     * The overlap ends when the new certificate is first presented, or
+     * {@link #RENEWAL_OVERLAP} after the renewal, whichever comes first.
+     */
     @Override
     public boolean isRevoked(String agentId, String serial) {
-        return store.read(c -> EnrollmentRepository.refused(c, agentId, serial));
+        long now = clock.millis();
+        EnrollmentRepository.CertificateUse use = store.read(c -> EnrollmentRepository.use(c, agentId, serial, now));
+        if (use == EnrollmentRepository.CertificateUse.FIRST_USE_AFTER_RENEWAL) {
+            store.write(c -> {
+                EnrollmentRepository.endOverlap(c, agentId, now);
+                return null;
+            });
+            log.info("agent {} presented its renewed certificate; the previous one is refused from now on", agentId);
+        }
+        return use == EnrollmentRepository.CertificateUse.REFUSED;
     }
 
     /** An agent as enrollment knows it. */

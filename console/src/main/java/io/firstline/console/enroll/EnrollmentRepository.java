@@ -68,15 +68,65 @@ final class EnrollmentRepository {
     }
 
     static void upsertAgent(Connection c, AgentRow a) throws SQLException {
-        if (Sql.update(c, "UPDATE enrolled_agents SET site = ?, enrolled_at_ms = ?, token_id = ?, cert_serial = ?, cert_not_after_ms = ?"
-                + " WHERE agent_id = ?", a.site(), a.enrolledAtMs(), a.tokenId(), a.certSerial(), a.certNotAfterMs(), a.agentId()) == 0) {
+        if (Sql.update(c, "UPDATE enrolled_agents SET site = ?, enrolled_at_ms = ?, token_id = ?, cert_serial = ?, cert_not_after_ms = ?,"
+                + " previous_serial = NULL, previous_until_ms = NULL WHERE agent_id = ?", a.site(), a.enrolledAtMs(), a.tokenId(), a.certSerial(), a.certNotAfterMs(), a.agentId()) == 0) {
             Sql.update(c, "INSERT INTO enrolled_agents (agent_id, site, enrolled_at_ms, token_id, cert_serial, cert_not_after_ms)"
                     + " VALUES (?, ?, ?, ?, ?, ?)", a.agentId(), a.site(), a.enrolledAtMs(), a.tokenId(), a.certSerial(), a.certNotAfterMs());
         }
     }
 
-    static void renewAgent(Connection c, String agentId, String serial, long notAfterMs) throws SQLException {
-        Sql.update(c, "UPDATE enrolled_agents SET cert_serial = ?, cert_not_after_ms = ? WHERE agent_id = ?", serial, notAfterMs, agentId);
+    /**
+     * Makes {@code serial} the agent's certificate; {@code presented}, the
+     * certificate the renewal came with, stays accepted until
+     * {@code overlapUntilMs} or until the new one is first presented.
+     */
+    static void renewAgent(Connection c, String agentId, String serial, long notAfterMs, String presented, long overlapUntilMs)
+            throws SQLException {
+        Sql.update(c, "UPDATE enrolled_agents SET cert_serial = ?, cert_not_after_ms = ?, previous_serial = ?, previous_until_ms = ?"
+                + " WHERE agent_id = ?", serial, notAfterMs, presented, overlapUntilMs, agentId);
+    }
+
+    /** How a handshake's certificate stands. */
+    enum CertificateUse {
+        /** The agent's current certificate. */
+        CURRENT,
+        /** The current certificate, presented for the first time since a renewal: the overlap ends now. */
+        FIRST_USE_AFTER_RENEWAL,
+        /** The certificate a renewal replaced, within its overlap. */
+        OVERLAP,
+        /** Revoked, superseded, replaced after its overlap, or of an agent unknown or revoked here. */
+        REFUSED
+    }
+
+    static CertificateUse use(Connection c, String agentId, String serial, long nowMs) throws SQLException {
+        if (Sql.one(c, "SELECT serial FROM revoked_certificates WHERE serial = ?", rs -> rs.getString(1), serial).isPresent()) {
+            return CertificateUse.REFUSED;
+        }
+        record Row(String current, String previous, Long until, Long revokedAt) {
+        }
+        Optional<Row> a = Sql.one(c, "SELECT cert_serial, previous_serial, previous_until_ms, revoked_at_ms FROM enrolled_agents"
+                + " WHERE agent_id = ?", rs -> new Row(rs.getString(1), rs.getString(2), Sql.longOrNull(rs, "previous_until_ms"),
+                Sql.longOrNull(rs, "revoked_at_ms")), agentId);
+        if (a.isEmpty() || a.get().revokedAt() != null) {
+            return CertificateUse.REFUSED;
+        }
+        if (serial.equals(a.get().current())) {
+            return a.get().previous() == null ? CertificateUse.CURRENT : CertificateUse.FIRST_USE_AFTER_RENEWAL;
+        }
+        if (serial.equals(a.get().previous()) && a.get().until() != null && nowMs < a.get().until()) {
+            return CertificateUse.OVERLAP;
+        }
+        return CertificateUse.REFUSED;
+    }
+
+    /** Ends a renewal's overlap: the previous certificate is refused from now on. */
+    static void endOverlap(Connection c, String agentId, long nowMs) throws SQLException {
+        Optional<String> previous = Sql.one(c, "SELECT previous_serial FROM enrolled_agents WHERE agent_id = ?",
+                rs -> rs.getString(1), agentId);
+        if (previous.isPresent() && previous.get() != null) {
+            revokeSerial(c, previous.get(), agentId, nowMs, "renewed");
+            Sql.update(c, "UPDATE enrolled_agents SET previous_serial = NULL, previous_until_ms = NULL WHERE agent_id = ?", agentId);
+        }
     }
 
     static boolean revokeAgent(Connection c, String agentId, long nowMs) throws SQLException {
@@ -91,14 +141,6 @@ final class EnrollmentRepository {
         }
     }
 
-    /** Whether a certificate is refused: its serial revoked, its agent revoked, or its agent unknown here. */
-    static boolean refused(Connection c, String agentId, String serial) throws SQLException {
-        if (Sql.one(c, "SELECT serial FROM revoked_certificates WHERE serial = ?", rs -> rs.getString(1), serial).isPresent()) {
-            return true;
-        }
-        Optional<AgentRow> a = agent(c, agentId);
-        return a.isEmpty() || a.get().revokedAtMs() != null;
-    }
 
     static void audit(Connection c, long atMs, String actor, String action, String subject, String detail) throws SQLException {
         Sql.update(c, "INSERT INTO audit_log (at_ms, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)",

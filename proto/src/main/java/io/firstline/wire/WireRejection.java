@@ -47,6 +47,8 @@ public enum WireRejection {
     IDENTITY_MISMATCH,
     /** An enrollment or renewal the console refused. */
     ENROLLMENT_REFUSED,
+    /** A newer connection of the same agent said Hello; the older one gets Refuse(SUPERSEDED) and is closed. */
+    SUPERSEDED,
     /** More frames or bytes per second than the per-connection limit allows. */
     RATE_LIMITED,
     /** Too many TLS handshakes in progress: closed at once, the agent backs off and returns. */

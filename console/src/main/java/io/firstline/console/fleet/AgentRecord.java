@@ -176,22 +176,31 @@ final class AgentRecord {
         }
     }
 
+    /** Whether sequence {@code sequence} of boot epoch {@code epoch} is settled (committed, refused or known lost). */
+    synchronized boolean settled(long epoch, long sequence) {
+        Epoch x = epochs.get(epoch);
+        return x != null && x.ledger.contains(sequence);
+    }
+
     /**
-     * Applies a sample unless its sequence was already applied.
+     * Records a sequenced message of any kind as settled, once it is
+     * committed (or refused for good): the one place the ledger grows.
      *
-     * @return false for a duplicate
+     * @return false if it was settled already
      */
-    synchronized boolean apply(long epoch, long sequence, Sample s, Instant now) {
+    synchronized boolean settle(long epoch, long sequence) {
+        return epoch(epoch).ledger.add(sequence);
+    }
+
+    /** Applies a sample's values (the caller has checked the ledger and settles it afterwards). */
+    synchronized void applySample(long epoch, Sample s, Instant now) {
         lastSeen = now;
         changed();
-        if (sequence != 0 && !epoch(epoch).ledger.add(sequence)) {
-            return false;
-        }
         if (epoch != bootEpoch) {
             // A sample of an earlier boot, replayed from the spool: counted
             // once, but its series ids are not this boot's, and it is older
             // than what the live view shows.
-            return true;
+            return;
         }
         for (SeriesDef d : s.getNewSeriesList()) {
             series.put(d.getId(), d);
@@ -224,7 +233,6 @@ final class AgentRecord {
             sampleTimeMs = s.getTimestampMs();
             recordHistory(Math.floorDiv(sampleTimeMs, 1000));
         }
-        return true;
     }
 
     private void recordHistory(long epochSecond) {
@@ -268,23 +276,26 @@ final class AgentRecord {
         return d == null || !d.hasCollector() || ran.contains(d.getCollector());
     }
 
-    synchronized boolean applyInventory(long epoch, long sequence, Inventory inv, Instant now) {
+    /** Applies an inventory (the caller has checked the ledger and settles it afterwards). */
+    synchronized void applyInventory(long epoch, Inventory inv, Instant now) {
         lastSeen = now;
         changed();
-        if (sequence != 0 && !epoch(epoch).ledger.add(sequence)) {
-            return false;
-        }
         if (epoch == bootEpoch && !inv.equals(inventory)) {
             inventory = inv;
             inventoryDirty = true;
             urgent = true;
         }
-        return true;
     }
 
     synchronized long committedThrough() {
         Epoch e = epochs.get(bootEpoch);
         return e == null ? 0 : e.ledger.watermark();
+    }
+
+    /** Sequences of the current boot epoch settled above the watermark (the ledger's only growing part). */
+    synchronized int settledAboveWatermark() {
+        Epoch e = epochs.get(bootEpoch);
+        return e == null ? 0 : e.ledger.waiting();
     }
 
     /** Spool drops the agent reported, over the boot epochs still tracked. */

@@ -70,23 +70,55 @@ public final class FleetState {
             record.define(defs);
         }
 
-        /** @return false if the sample was a duplicate */
+        /**
+         * Whether a sequenced message (of any kind) is settled already: then
+         * it is a duplicate, to acknowledge again and not apply.
+         */
+        public boolean settled(long bootEpoch, long sequence) {
+            return record.settled(bootEpoch, sequence);
+        }
+
+        /**
+         * Records a sequenced message of any kind as settled once it is
+         * committed or refused for good, so that the watermark moves past it.
+         */
+        public void settle(long bootEpoch, long sequence) {
+            record.settle(bootEpoch, sequence);
+        }
+
+        /** Applies a sample of {@code bootEpoch} (an earlier one when replayed from the agent's spool). */
+        public void applySample(long bootEpoch, Sample s) {
+            record.applySample(bootEpoch, s, clock.instant());
+        }
+
+        public void applyInventory(long bootEpoch, Inventory inv) {
+            record.applyInventory(bootEpoch, inv, clock.instant());
+        }
+
+        /** A sample of the connection's own boot epoch, through the ledger; false if it was a duplicate. */
         public boolean sample(long sequence, Sample s) {
             return sample(record.bootEpoch(), sequence, s);
         }
 
-        /** A sample of {@code bootEpoch} (an earlier one when replayed from the agent's spool). */
+        /** Ledger check, apply and settle in one step, for callers that commit synchronously (simulations, tests). */
         public boolean sample(long bootEpoch, long sequence, Sample s) {
-            return record.apply(bootEpoch, sequence, s, clock.instant());
+            if (settled(bootEpoch, sequence)) {
+                record.touch(clock.instant());
+                return false;
+            }
+            applySample(bootEpoch, s);
+            settle(bootEpoch, sequence);
+            return true;
         }
 
-        /** An inventory of the connection's own boot epoch; false if it was a duplicate. */
+        /** An inventory of the connection's own boot epoch, through the ledger; false if it was a duplicate. */
         public boolean inventory(long sequence, Inventory inv) {
-            return inventory(record.bootEpoch(), sequence, inv);
-        }
-
-        public boolean inventory(long bootEpoch, long sequence, Inventory inv) {
-            return record.applyInventory(bootEpoch, sequence, inv, clock.instant());
+            if (settled(record.bootEpoch(), sequence)) {
+                return false;
+            }
+            applyInventory(record.bootEpoch(), inv);
+            settle(record.bootEpoch(), sequence);
+            return true;
         }
 
         /**
@@ -247,6 +279,15 @@ public final class FleetState {
     public long committedThrough(String id) {
         AgentRecord r = agents.get(id);
         return r == null ? 0 : r.committedThrough();
+    }
+
+    /**
+     * Sequences of the agent's current boot epoch recorded above its
+     * watermark: stays small while every sequenced kind is settled; 0 if unknown.
+     */
+    public int settledAboveWatermark(String id) {
+        AgentRecord r = agents.get(id);
+        return r == null ? 0 : r.settledAboveWatermark();
     }
 
     public int size() {

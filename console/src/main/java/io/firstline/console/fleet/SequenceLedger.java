@@ -7,6 +7,11 @@ import java.util.TreeSet;
  * replayed message is recognised as a duplicate however the agent orders its
  * sends (live data goes out before the backlog). Compact: a watermark below
  * which everything is settled, plus the few sequences applied above it.
+ * Every sequenced message kind must be recorded here once settled (the
+ * console's {@code SequencedKinds} does that for all of them); a kind left
+ * out would keep the watermark from moving and every later sequence of the
+ * epoch in {@code above}. Sequences are 1 to 2^63 - 1; the link refuses
+ * others before they get here.
  */
 final class SequenceLedger {
     private long watermark;
@@ -37,6 +42,11 @@ final class SequenceLedger {
         while (!above.isEmpty() && above.first() == watermark + 1) {
             watermark = above.pollFirst();
         }
+    }
+
+    /** Whether {@code seq} was recorded (or lies at or below the watermark). */
+    boolean contains(long seq) {
+        return seq <= watermark || above.contains(seq);
     }
 
     /** Every sequence up to this one is applied (or known to be lost). */

@@ -27,6 +27,7 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.ArrayDeque;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -37,8 +38,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One agent connection, from the console's side: wait for the first message
  * (within the handshake timeout). A Hello from a client certificate whose CN
- * is its agent id gets Welcome, then each sequenced message is applied to the
- * fleet state and acknowledged; an EnrollRequest or RenewRequest gets its
+ * is its agent id gets Welcome, then each sequenced message (every kind in
+ * {@link SequencedKinds}, through one path) is committed, recorded in the
+ * agent's sequence ledger and acknowledged; an EnrollRequest or RenewRequest gets its
  * certificate (or Refuse) and the connection closes. Anything out of order
  * closes this connection only, with its reason counted.
  */
@@ -55,6 +57,7 @@ final class AgentSession extends SimpleChannelInboundHandler<Envelope> {
     private final Enrollment enrollment;
     private final Executor enrollExecutor;
     private final LiveConnections live;
+    private final SequencedKinds kinds;
     private String agentId;
     private FleetState.Session session;
     private ScheduledFuture<?> handshakeTimer;
@@ -97,6 +100,7 @@ final class AgentSession extends SimpleChannelInboundHandler<Envelope> {
         this.requireCertificate = requireCertificate;
         this.enrollment = enrollment;
         this.enrollExecutor = enrollExecutor;
+        this.kinds = new SequencedKinds(metrics, faults);
     }
 
     @Override
@@ -129,40 +133,16 @@ final class AgentSession extends SimpleChannelInboundHandler<Envelope> {
             return;
         }
         switch (msg.getBodyCase()) {
-            case SAMPLE -> {
-                long epoch = epochOf(ctx, msg);
-                if (epoch == 0) {
-                    return;
-                }
-                if (session.sample(epoch, msg.getSequence(), msg.getSample())) {
-                    metrics.samples.increment();
-                } else {
-                    metrics.duplicates.increment();
-                }
-                ack(ctx, epoch, msg.getSequence(), start);
-            }
-            case INVENTORY -> {
-                long epoch = epochOf(ctx, msg);
-                if (epoch == 0) {
-                    return;
-                }
-                if (session.inventory(epoch, msg.getSequence(), msg.getInventory())) {
-                    metrics.inventories.increment();
-                } else {
-                    metrics.duplicates.increment();
-                }
-                ack(ctx, epoch, msg.getSequence(), start);
-            }
             case SERIES_DICTIONARY -> {
                 SeriesDictionary d = msg.getSeriesDictionary();
-                if (d.getBootEpoch() > session.bootEpoch()) {
-                    reject(ctx, WireRejection.PROTOCOL, "dictionary for a boot epoch after the Hello's");
+                if (d.getBootEpoch() > session.bootEpoch() || d.getBootEpoch() < 0 || d.getDropped() < 0 || d.getOldestPending() < 0) {
+                    reject(ctx, WireRejection.PROTOCOL, "dictionary for boot epoch " + Long.toUnsignedString(d.getBootEpoch())
+                            + " (after the Hello's, or a number above 2^63 - 1)");
                     return;
                 }
                 metrics.spoolDropped(session.dictionary(d));
                 session.heard();
             }
-            case FAULT_RAISED, FAULT_CLEARED -> fault(ctx, msg, start);
             case HEARTBEAT -> {
                 session.heard();
                 ctx.writeAndFlush(Envelope.newBuilder().setHeartbeat(Heartbeat.newBuilder()
@@ -170,15 +150,79 @@ final class AgentSession extends SimpleChannelInboundHandler<Envelope> {
                         .setConsoleTimeMs(System.currentTimeMillis())).build(), ctx.voidPromise());
             }
             case BODY_NOT_SET -> reject(ctx, WireRejection.UNKNOWN_TYPE, "envelope without a known body");
-            default -> reject(ctx, WireRejection.PROTOCOL, "unexpected " + msg.getBodyCase() + " from an agent");
+            default -> {
+                Optional<SequencedKinds.Kind> kind = kinds.of(msg.getBodyCase());
+                if (kind.isPresent()) {
+                    sequenced(ctx, msg, kind.get(), start);
+                } else {
+                    reject(ctx, WireRejection.PROTOCOL, "unexpected " + msg.getBodyCase() + " from an agent");
+                }
+            }
         }
     }
 
-    /** The boot epoch a sequenced message belongs to, or 0 after rejecting a message from the future. */
+    /**
+     * The one path of every sequenced message kind: range checks, the
+     * duplicate check against the ledger, the kind's commit, then the ledger
+     * records the sequence (whatever the outcome), the counters move and the
+     * ack goes out in arrival order.
+     */
+    private void sequenced(ChannelHandlerContext ctx, Envelope msg, SequencedKinds.Kind kind, long start) {
+        long epoch = epochOf(ctx, msg);
+        if (epoch == 0) {
+            return;
+        }
+        long sequence = msg.getSequence();
+        session.heard();
+        PendingAck pending = expectAck(epoch, sequence, start);
+        if (session.settled(epoch, sequence)) {
+            metrics.committed(kind.applied(), Commit.DUPLICATE);
+            committed(ctx, pending);
+            return;
+        }
+        CompletableFuture<Commit> commit;
+        try {
+            commit = kind.committer().commit(session, agentId, epoch, sequence, msg);
+        } catch (RuntimeException e) {
+            commit = CompletableFuture.failedFuture(e);
+        }
+        commit.whenComplete((result, failure) -> {
+            if (ctx.executor().inEventLoop()) {
+                settled(ctx, msg, epoch, sequence, kind, pending, result, failure);
+            } else {
+                ctx.executor().execute(() -> settled(ctx, msg, epoch, sequence, kind, pending, result, failure));
+            }
+        });
+    }
+
+    private void settled(ChannelHandlerContext ctx, Envelope msg, long epoch, long sequence, SequencedKinds.Kind kind,
+                         PendingAck pending, Commit result, Throwable failure) {
+        if (failure != null) {
+            log.error("could not commit {} {} of agent {}; closing so that it is sent again", msg.getBodyCase(), sequence, agentId,
+                    failure);
+            reject(ctx, WireRejection.INTERNAL, msg.getBodyCase() + " not committed: " + failure);
+            return;
+        }
+        session.settle(epoch, sequence);
+        metrics.committed(kind.applied(), result);
+        if (result.refused()) {
+            log.info("agent {} sent {} {} that the console will not apply ({}); acknowledged", agentId, msg.getBodyCase(), sequence,
+                    result.label());
+        }
+        committed(ctx, pending);
+    }
+
+    /**
+     * The boot epoch a sequenced message belongs to, or 0 after rejecting it:
+     * sequence and epoch are uint64 on the wire, and only 1 to 2^63 - 1 are
+     * valid (compared as Java longs, anything above is negative), and the
+     * epoch may not be later than the Hello's.
+     */
     private long epochOf(ChannelHandlerContext ctx, Envelope msg) {
         long epoch = msg.getBootEpoch() == 0 ? session.bootEpoch() : msg.getBootEpoch();
-        if (epoch > session.bootEpoch() || msg.getSequence() == 0) {
-            reject(ctx, WireRejection.PROTOCOL, "sequenced message with boot epoch " + epoch + " and sequence " + msg.getSequence());
+        if (epoch < 0 || epoch > session.bootEpoch() || msg.getSequence() <= 0) {
+            reject(ctx, WireRejection.PROTOCOL, "sequenced message with boot epoch " + Long.toUnsignedString(epoch)
+                    + " and sequence " + Long.toUnsignedString(msg.getSequence()) + " (sequences are 1 to 2^63 - 1, epochs at most the Hello's)");
             return 0;
         }
         return epoch;
@@ -233,8 +277,9 @@ final class AgentSession extends SimpleChannelInboundHandler<Envelope> {
         if (handshakeTimer != null) {
             handshakeTimer.cancel(false);
         }
-        if (!AGENT_ID.matcher(h.getAgentId()).matches() || h.getBootEpoch() == 0) {
-            refuse(ctx, Refuse.Reason.BAD_HELLO, WireRejection.PROTOCOL, "Hello needs a valid agent_id and boot_epoch");
+        if (!AGENT_ID.matcher(h.getAgentId()).matches() || h.getBootEpoch() <= 0) {
+            refuse(ctx, Refuse.Reason.BAD_HELLO, WireRejection.PROTOCOL,
+                    "Hello needs an agent_id matching [A-Za-z0-9][A-Za-z0-9._-]{0,63} and a boot_epoch from 1 to 2^63 - 1");
             return;
         }
         if (requireCertificate) {
@@ -261,7 +306,7 @@ final class AgentSession extends SimpleChannelInboundHandler<Envelope> {
             enrollment.site(h.getAgentId()).ifPresent(session::site);
         }
         agentId = h.getAgentId();
-        live.put(agentId, ctx.channel());
+        live.put(agentId, ctx.channel(), String.valueOf(ctx.channel().remoteAddress()));
         ctx.writeAndFlush(Envelope.newBuilder().setWelcome(Welcome.newBuilder()
                 .setProtocolVersion(version)
                 .setSampleIntervalMs((int) config.sampleInterval().toMillis())
@@ -271,26 +316,6 @@ final class AgentSession extends SimpleChannelInboundHandler<Envelope> {
         faults.ruleSet(h).ifPresent(rules -> ctx.writeAndFlush(rules, ctx.voidPromise()));
         faults.connected(agentId, h, ctx.channel());
         log.info("agent {} ({}) connected from {}", h.getAgentId(), h.getHost().getHostname(), ctx.channel().remoteAddress());
-    }
-
-    /** Commits a fault event off the event loop; its ack (and any after it) waits for the commit. */
-    private void fault(ChannelHandlerContext ctx, Envelope msg, long start) {
-        long epoch = epochOf(ctx, msg);
-        if (epoch == 0) {
-            return;
-        }
-        session.heard();
-        PendingAck pending = expectAck(epoch, msg.getSequence(), start);
-        faults.apply(agentId, epoch, msg.getSequence(), msg).whenComplete((ok, failure) ->
-                ctx.executor().execute(() -> {
-                    if (failure != null) {
-                        log.error("could not commit a fault event of agent {}; closing so that it is sent again", agentId, failure);
-                        reject(ctx, WireRejection.INTERNAL, "fault event not committed: " + failure);
-                        return;
-                    }
-                    metrics.faults.increment();
-                    committed(ctx, pending);
-                }));
     }
 
     private PendingAck expectAck(long epoch, long sequence, long startNanos) {
@@ -312,9 +337,6 @@ final class AgentSession extends SimpleChannelInboundHandler<Envelope> {
         }
     }
 
-    private void ack(ChannelHandlerContext ctx, long epoch, long sequence, long startNanos) {
-        committed(ctx, expectAck(epoch, sequence, startNanos));
-    }
     private void refuse(ChannelHandlerContext ctx, Refuse.Reason reason, WireRejection counted, String message) {
         if (rejected) {
             return;
@@ -347,6 +369,11 @@ final class AgentSession extends SimpleChannelInboundHandler<Envelope> {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof LiveConnections.Superseded s) {
+            refuse(ctx, Refuse.Reason.SUPERSEDED, WireRejection.SUPERSEDED, "agent " + agentId + " connected again from " + s.remote()
+                    + "; the console keeps only the newest connection of an agent");
+            return;
+        }
         if (evt instanceof IdleStateEvent e && e.state() == IdleState.READER_IDLE) {
             reject(ctx, WireRejection.IDLE_TIMEOUT, "silent for " + config.offlineAfter().toMillis() + " ms");
             return;

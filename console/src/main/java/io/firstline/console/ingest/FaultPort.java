@@ -20,8 +20,8 @@ public interface FaultPort {
         }
 
         @Override
-        public CompletableFuture<Void> apply(String agentId, long bootEpoch, long sequence, Envelope event) {
-            return CompletableFuture.completedFuture(null);
+        public CompletableFuture<Commit> apply(String agentId, long bootEpoch, long sequence, Envelope event) {
+            return CompletableFuture.completedFuture(Commit.APPLIED);
         }
     };
 
@@ -30,10 +30,13 @@ public interface FaultPort {
 
     /**
      * Applies a sequenced FaultRaised or FaultCleared. The future completes
-     * once the event and its ticket are durably committed (never on the
-     * caller's event loop, so the session must hop back to it).
+     * once the event and its ticket are durably committed, with
+     * {@link Commit#DUPLICATE} for a replay the ticket store already has, or
+     * a refusal for an event this agent may not send (a rule it was not
+     * sent, a field out of bounds). It may complete on any thread; the
+     * session hops back to its event loop.
      */
-    CompletableFuture<Void> apply(String agentId, long bootEpoch, long sequence, Envelope event);
+    CompletableFuture<Commit> apply(String agentId, long bootEpoch, long sequence, Envelope event);
 
     /** A welcomed agent's channel, so that changed rules can be pushed to it. */
     default void connected(String agentId, Hello hello, Channel channel) {

@@ -25,6 +25,7 @@ public final class IngestMetrics {
     final Counter bytes;
     final Timer latency;
     final Counter spoolDropped;
+    private final Map<Commit, Counter> refused = new EnumMap<>(Commit.class);
     private final Map<WireRejection, Counter> connectionsRejected = new EnumMap<>(WireRejection.class);
     private final Map<WireRejection, Counter> framesRejected = new EnumMap<>(WireRejection.class);
 
@@ -34,7 +35,7 @@ public final class IngestMetrics {
         duplicates = Counter.builder("firstline.ingest.duplicates")
                 .description("Sequenced messages dropped because they were already committed").register(registry);
         inventories = Counter.builder("firstline.ingest.inventories").description("Inventories received and applied").register(registry);
-        faults = Counter.builder("firstline.ingest.faults").description("Fault events received and committed").register(registry);
+        faults = Counter.builder("firstline.ingest.faults").description("Fault events received and applied (not duplicates, not refused)").register(registry);
         bytes = Counter.builder("firstline.ingest.received").baseUnit("bytes").description("Bytes received on the agent link").register(registry);
         spoolDropped = Counter.builder("firstline.agent.spool.dropped")
                 .description("Messages agents reported dropped from their disk spool because it was full").register(registry);
@@ -43,6 +44,13 @@ public final class IngestMetrics {
                 .serviceLevelObjectives(Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(25), Duration.ofMillis(100),
                         Duration.ofMillis(250), Duration.ofSeconds(1))
                 .register(registry);
+        for (Commit c : Commit.values()) {
+            if (c.refused()) {
+                refused.put(c, Counter.builder("firstline.ingest.refused").tag("reason", c.label())
+                        .description("Sequenced messages acknowledged but not applied, by reason (the connection stays open)")
+                        .register(registry));
+            }
+        }
         for (WireRejection r : WireRejection.values()) {
             connectionsRejected.put(r, Counter.builder("firstline.connections.rejected").tag("reason", r.label())
                     .description("Agent-link connections closed by the console, by reason").register(registry));
@@ -50,6 +58,15 @@ public final class IngestMetrics {
                 framesRejected.put(r, Counter.builder("firstline.frames.rejected").tag("reason", r.label())
                         .description("Frames rejected on the agent link, by reason (each closes its connection)").register(registry));
             }
+        }
+    }
+
+    /** Counts a settled sequenced message: applied (in its kind's counter), duplicate, or refused by reason. */
+    void committed(Counter applied, Commit c) {
+        switch (c) {
+            case APPLIED -> applied.increment();
+            case DUPLICATE -> duplicates.increment();
+            default -> refused.get(c).increment();
         }
     }
 

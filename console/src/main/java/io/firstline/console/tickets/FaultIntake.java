@@ -1,5 +1,6 @@
 package io.firstline.console.tickets;
 
+import io.firstline.console.ingest.Commit;
 import io.firstline.console.ingest.FaultPort;
 import io.firstline.console.rules.RuleFile;
 import io.firstline.console.rules.RulesService;
@@ -51,6 +52,8 @@ public final class FaultIntake implements FaultPort, AutoCloseable {
         return t;
     });
     private final Map<String, Link> links = new ConcurrentHashMap<>();
+    /** The agent-side rules each agent was sent (since this console started): what its fault events may name. */
+    private final Map<String, SentRules> sent = new ConcurrentHashMap<>();
     private final Timer intake;
 
     public FaultIntake(TicketService tickets, RulesService rules, AgentDirectory directory, MeterRegistry registry) {
@@ -72,6 +75,7 @@ public final class FaultIntake implements FaultPort, AutoCloseable {
         AgentDirectory.AgentFacts facts = directory.facts(hello.getAgentId());
         String os = hello.getHost().getOsFamily().isEmpty() ? facts.osFamily() : hello.getHost().getOsFamily();
         List<Rule> mine = file.agentRules().stream().filter(r -> r.scope().matches(facts.site(), os, facts.tags())).toList();
+        sent.computeIfAbsent(hello.getAgentId(), id -> new SentRules()).sent(mine);
         Set<String> ids = mine.stream().map(Rule::id).collect(Collectors.toSet());
         RuleSet.Builder b = RuleSet.newBuilder().setVersion(file.version())
                 .setCheckIntervalMs((int) file.checkInterval().toMillis());
@@ -106,17 +110,28 @@ public final class FaultIntake implements FaultPort, AutoCloseable {
         links.computeIfPresent(agentId, (k, l) -> l.channel() == channel ? null : l);
     }
 
+    /**
+     * Commits an agent's fault event, if the agent may send it (see
+     * {@link FaultChecks}); a refused event completes at once with its reason
+     * and changes nothing.
+     */
     @Override
-    public CompletableFuture<Void> apply(String agentId, long bootEpoch, long sequence, Envelope event) {
+    public CompletableFuture<Commit> apply(String agentId, long bootEpoch, long sequence, Envelope event) {
+        Commit refused = FaultChecks.check(event, sent.getOrDefault(agentId, SentRules.NONE),
+                id -> rules.current().rule(id).filter(r -> !r.kind().runsOnAgent()).isPresent());
+        if (refused != Commit.APPLIED) {
+            return CompletableFuture.completedFuture(refused);
+        }
         FaultEvent e = switch (event.getBodyCase()) {
             case FAULT_RAISED -> raised(agentId, bootEpoch, sequence, event.getFaultRaised());
             case FAULT_CLEARED -> cleared(agentId, bootEpoch, sequence, event.getFaultCleared());
             default -> throw new IllegalArgumentException("not a fault event: " + event.getBodyCase());
         };
         long arrived = System.nanoTime();
-        return CompletableFuture.runAsync(() -> {
-            tickets.apply(e);
+        return CompletableFuture.supplyAsync(() -> {
+            TicketService.Outcome o = tickets.apply(e);
             intake.record(System.nanoTime() - arrived, TimeUnit.NANOSECONDS);
+            return o.effect() == TicketService.Effect.DUPLICATE ? Commit.DUPLICATE : Commit.APPLIED;
         }, thread);
     }
 

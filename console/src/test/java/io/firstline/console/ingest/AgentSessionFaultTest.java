@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 class AgentSessionFaultTest {
     private final ConsoleConfig config = ConsoleConfig.defaults(Path.of("/tmp/unused"));
     private final FleetState fleet = new FleetState(Clock.systemUTC(), config.offlineAfter());
-    private final List<CompletableFuture<Void>> commits = new ArrayList<>();
+    private final List<CompletableFuture<Commit>> commits = new ArrayList<>();
     private final List<Long> applied = new ArrayList<>();
 
     private final FaultPort port = new FaultPort() {
@@ -38,9 +38,9 @@ class AgentSessionFaultTest {
         }
 
         @Override
-        public CompletableFuture<Void> apply(String agentId, long bootEpoch, long sequence, Envelope event) {
+        public CompletableFuture<Commit> apply(String agentId, long bootEpoch, long sequence, Envelope event) {
             applied.add(sequence);
-            CompletableFuture<Void> f = new CompletableFuture<>();
+            CompletableFuture<Commit> f = new CompletableFuture<>();
             commits.add(f);
             return f;
         }
@@ -111,12 +111,12 @@ class AgentSessionFaultTest {
         send(ch, fault(4));
         assertEquals(List.of(), acks(replies(ch)), "nothing acked while fault 2 commits");
         assertEquals(List.of(2L, 4L), applied);
-        commits.get(0).complete(null);
+        commits.get(0).complete(Commit.APPLIED);
         // Acks are positional: 2 and 3 are committed, and 4 came after them.
         assertEquals(List.of(2L, 3L), acks(replies(ch)), "fault 4 is still committing; nothing after it is acked");
         send(ch, sample(7));
         assertEquals(List.of(), acks(replies(ch)), "sample 7 waits behind fault 4");
-        commits.get(1).complete(null);
+        commits.get(1).complete(Commit.APPLIED);
         assertEquals(List.of(4L, 7L), acks(replies(ch)), "in arrival order once fault 4 is committed");
         send(ch, sample(5));
         assertEquals(List.of(5L), acks(replies(ch)));

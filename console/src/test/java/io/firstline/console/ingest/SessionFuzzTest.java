@@ -90,7 +90,7 @@ class SessionFuzzTest {
     void anyBytesFromAnAgentEndCleanly(byte[] wire) throws Exception {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         ConsoleConfig config = ConsoleConfig.defaults(dir);
-        List<CompletableFuture<Void>> commits = new ArrayList<>();
+        List<CompletableFuture<Commit>> commits = new ArrayList<>();
         EmbeddedChannel ch = new EmbeddedChannel(AgentServerInitializer.plaintextForTests(config,
                 new FleetState(Clock.systemUTC(), config.offlineAfter()), new IngestMetrics(registry), "fuzz",
                 new Committing(intake, commits)));
@@ -99,7 +99,7 @@ class SessionFuzzTest {
         } catch (RuntimeException classifiedByTheSession) {
             // EmbeddedChannel rethrows what the pipeline already handled; the counters below tell how.
         }
-        for (CompletableFuture<Void> commit : commits) {
+        for (CompletableFuture<Commit> commit : commits) {
             commit.get(10, TimeUnit.SECONDS); // the ticket is committed; the session acks on its event loop
         }
         ch.runPendingTasks();
@@ -109,15 +109,15 @@ class SessionFuzzTest {
     }
 
     /** The real intake, remembering each commit so the test can wait for it before the session's ack. */
-    private record Committing(FaultIntake intake, List<CompletableFuture<Void>> commits) implements FaultPort {
+    private record Committing(FaultIntake intake, List<CompletableFuture<Commit>> commits) implements FaultPort {
         @Override
         public Optional<Envelope> ruleSet(Hello hello) {
             return intake.ruleSet(hello);
         }
 
         @Override
-        public CompletableFuture<Void> apply(String agentId, long bootEpoch, long sequence, Envelope event) {
-            CompletableFuture<Void> f = intake.apply(agentId, bootEpoch, sequence, event);
+        public CompletableFuture<Commit> apply(String agentId, long bootEpoch, long sequence, Envelope event) {
+            CompletableFuture<Commit> f = intake.apply(agentId, bootEpoch, sequence, event);
             commits.add(f);
             return f;
         }

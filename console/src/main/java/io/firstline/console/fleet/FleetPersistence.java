@@ -43,7 +43,8 @@ public final class FleetPersistence implements AutoCloseable {
         List<StoredAgent> stored = store.load();
         stored.forEach(fleet::restore);
         if (!stored.isEmpty()) {
-            log.info("fleet: {} agents known from before this start (offline until they connect)", stored.size());
+            log.info("fleet: {} known from before this start (offline until they connect)",
+                    stored.size() == 1 ? "1 agent" : stored.size() + " agents");
         }
         FleetPersistence p = new FleetPersistence(fleet, store, clock);
         p.thread.scheduleWithFixedDelay(p::pass, 1, 1, TimeUnit.SECONDS);

@@ -101,6 +101,24 @@ class FleetBrowserTest {
         }
     }
 
+    /** Known from its enrollment on: an agent that never connected has a row, a host page, and its tickets on it. */
+    @Test
+    void anEnrolledAgentThatNeverConnectedShowsOfflineWithItsTicketsOnItsHostPage() {
+        Path state = dir.resolve("never-connected");
+        io.firstline.console.cli.DemoCommand.enrollLocalAgent(console, new ConsoleAddress("127.0.0.1", console.agentPort()), state);
+        String id = io.firstline.agent.AgentIdentity.loadOrCreate(state);
+        TestSupport.Auth auth = TestSupport.adminToken(console);
+        // Silent for three intervals since its enrollment: agent_offline, as for any agent gone quiet.
+        browser.await(20, d -> TestSupport.get(base + "/api/tickets?agent=" + id, auth).body().contains("agent_offline") ? true : null);
+        browser.signIn(base, "admin", adminPassword);
+        browser.driver.findElement(By.id("search")).sendKeys(id);
+        assertEquals("offline", browser.await(10, d -> row(id)).getDomAttribute("data-health"));
+        browser.driver.get(base + "/hosts/" + id);
+        browser.await(10, d -> d.findElement(By.id("tickets")).getText().contains("Agent offline") ? true : null);
+        assertEquals("dot h-offline", browser.driver.findElement(By.id("health")).getDomAttribute("class"));
+        assertEquals(id, browser.driver.findElement(By.id("hostname")).getText(), "the id stands in for the host name");
+    }
+
     @Test
     void aHostnameWithMarkupShowsAsText() {
         String evil = "<script>window.pwned=1</script><img src=x onerror=\"window.pwned=2\">";

@@ -85,7 +85,8 @@ class FleetBrowserTest {
             assertEquals("ok", row(id).getDomAttribute("data-health"));
             assertEquals(42L, browser.driver.executeScript("return window.notReloaded;"));
 
-            row.findElement(By.cssSelector("a.host")).click();
+            // Rows are reused as the list changes (other tests' agents come and go): find this agent's row again.
+            row(id).findElement(By.cssSelector("a.host")).click();
             browser.await(10, d -> d.getCurrentUrl().contains("/hosts/") ? true : null);
             // uPlot draws on a canvas; the chart carries the number of points it was given.
             browser.await(30, d -> {

@@ -226,7 +226,9 @@ class FleetBrowserTest {
         String name = console.accounts().users().list().stream().filter(u -> u.role() == Role.VIEWER)
                 .reduce((a, b) -> b).orElseThrow().username();
         browser.signIn(base, name, password);
-        assertTrue(browser.driver.findElement(By.cssSelector("a[data-nav=admin]")).getDomAttribute("class").contains("hidden"));
+        // The page hides the admin link once it knows who is signed in (after /api/me answers).
+        browser.await(10, d -> String.valueOf(d.findElement(By.cssSelector("a[data-nav=admin]")).getDomAttribute("class"))
+                .contains("hidden") ? true : null);
         // Even a hand-made request from the viewer's own page, with the CSRF token, is refused.
         Object status = browser.driver.executeAsyncScript("""
                 const done = arguments[arguments.length - 1];

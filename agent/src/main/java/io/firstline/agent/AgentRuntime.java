@@ -17,6 +17,8 @@ import io.firstline.agent.enroll.AgentCredentials;
 import io.firstline.agent.enroll.CredentialSource;
 import io.firstline.agent.enroll.NotEnrolledException;
 import io.firstline.agent.enroll.Renewal;
+import io.firstline.agent.events.EventSources;
+import io.firstline.agent.events.KernelEvent;
 import io.firstline.agent.link.LinkSecurity;
 import io.firstline.agent.rules.AgentRules;
 import io.firstline.agent.spool.DiskSpool;
@@ -86,6 +88,7 @@ public final class AgentRuntime implements AutoCloseable {
     private final ScheduledExecutorService collectThread;
     private final AtomicLong offsetMs = new AtomicLong(UNMEASURED);
     private final AgentRules rules;
+    private final EventSources events;
     private final BootRecord bootRecord;
     private final InventoryReader inventory;
     private final Duration inventoryInterval;
@@ -101,9 +104,11 @@ public final class AgentRuntime implements AutoCloseable {
         this.spool = DiskSpool.open(s.stateDir().resolve("spool"), DiskSpool.Settings.withCap(s.spoolCapBytes()), clock, clock.millis());
         this.bootEpoch = spool.bootEpoch();
         this.bootRecord = new BootRecord(s.stateDir());
+        EventRelay relay = new EventRelay();
+        EventSources eventSources = EventSources.start(config.kernelPatterns(), relay, s.stateDir(), Duration.ofMillis(250));
         HostProbe probe = new HostProbe(new CollectEnvironment(config.dnsNames(),
                 s.consoles().stream().map(c -> new CollectEnvironment.Endpoint(c.host(), c.port())).toList(), linkClock(),
-                bootRecord));
+                bootRecord, eventSources));
         this.runner = new CollectorRunner(s.collectors(), probe, clock);
         this.inventory = new InventoryReader(probe, AgentVersion.get());
         this.inventoryInterval = config.inventoryInterval();
@@ -136,7 +141,36 @@ public final class AgentRuntime implements AutoCloseable {
                         rules.install(set);
                     }
                 }, RandomGenerator.getDefault());
-        this.rules = new AgentRules(clock, collectThread, link::send, s.collectors(), probe, this::clockOffsetMillis);
+        this.rules = new AgentRules(clock, collectThread, link::send, s.collectors(), probe, this::clockOffsetMillis,
+                this::currentInterval);
+        this.events = eventSources;
+        rules.fedByWatchers(eventSources.watchedMetrics());
+        relay.rules = rules;
+    }
+
+    private synchronized Duration currentInterval() {
+        return interval;
+    }
+
+    /** Event sources hand their events to the rules, which exist only once the runtime is built. */
+    private static final class EventRelay implements EventSources.Sink {
+        volatile AgentRules rules;
+
+        @Override
+        public void event(KernelEvent e) {
+            AgentRules r = rules;
+            if (r != null) {
+                r.onEvent(e);
+            }
+        }
+
+        @Override
+        public void reading(String metric, String resource, double value) {
+            AgentRules r = rules;
+            if (r != null) {
+                r.onReading(metric, resource, value);
+            }
+        }
     }
 
     /** Starts collecting and connecting. */
@@ -284,6 +318,7 @@ public final class AgentRuntime implements AutoCloseable {
 
     @Override
     public void close() {
+        events.close();
         rules.close();
         collectThread.shutdownNow();
         renewal.close();

@@ -26,6 +26,12 @@ import java.util.Map;
  * comparison against the recovery threshold being false (hysteresis). Flap
  * damping lengthens the recovery hold of a series that keeps re-raising.
  * {@link #tick} fires transitions whose duration passed between values.
+ *
+ * <p>Event rules ({@link Rule.Kind#EVENT}) have no values, only events
+ * ({@link #event}): the first matching event raises at once (FIRING), each
+ * further one while raised is a {@link Transition.Type#REPEATED} with the
+ * running count, and {@link #tick} clears the fault once no event came for
+ * the rule's quiet period ({@code recover.for}), with reason "quiet".
  * Thread-safe; each agent (and the console per agent) has its own instance.
  */
 public final class FaultEvaluator {
@@ -79,9 +85,20 @@ public final class FaultEvaluator {
         return List.copyOf(rules.values());
     }
 
-    /** True when some rule watches {@code metric}. */
+    /** True when some rule watches {@code metric} (or, for event rules, events of that type). */
     public synchronized boolean watches(String metric) {
         return byMetric.containsKey(metric);
+    }
+
+    /** The metrics that threshold rules watch and whose {@code for} is shorter than {@code than}. */
+    public synchronized java.util.Set<String> metricsNeededWithin(Duration than) {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        for (Rule r : rules.values()) {
+            if (r.kind() != Rule.Kind.EVENT && r.forDuration().compareTo(than) < 0) {
+                out.add(r.metric());
+            }
+        }
+        return out;
     }
 
     /**
@@ -112,7 +129,7 @@ public final class FaultEvaluator {
         Instant now = clock.instant();
         List<Transition> out = new ArrayList<>(0);
         for (Rule r : watching) {
-            if (!r.matchesResource(resource)) {
+            if (r.kind() == Rule.Kind.EVENT || !r.matchesResource(resource)) {
                 continue;
             }
             SeriesState s = states.computeIfAbsent(new Key(r.id(), resource), k -> new SeriesState());
@@ -135,14 +152,56 @@ public final class FaultEvaluator {
         return out;
     }
 
+    /**
+     * One typed event (e.g. {@code oom_kill} of process {@code java}); returns the transitions it causes on the
+     * event rules of that type whose resource glob and field globs match.
+     */
+    public synchronized List<Transition> event(String type, String resource, Map<String, String> fields) {
+        List<Rule> watching = byMetric.get(type);
+        if (watching == null) {
+            return List.of();
+        }
+        Instant now = clock.instant();
+        List<Transition> out = new ArrayList<>(1);
+        for (Rule r : watching) {
+            if (r.kind() != Rule.Kind.EVENT || !r.matchesResource(resource) || !r.matchesFields(fields)) {
+                continue;
+            }
+            SeriesState s = states.computeIfAbsent(new Key(r.id(), resource), k -> new SeriesState());
+            s.lastSeen = now;
+            if (s.active()) {
+                s.lastValue = ++s.occurrences;
+                out.add(new Transition(Transition.Type.REPEATED, r, resource, s.lastValue, s.firingSince, now, "", fields));
+            } else {
+                s.phase = Phase.FIRING;
+                s.since = now;
+                s.firingSince = now;
+                s.occurrences = 1;
+                s.lastValue = 1;
+                out.add(new Transition(Transition.Type.RAISED, r, resource, 1, now, now, "", fields));
+            }
+        }
+        return out;
+    }
+
     /** Fires the transitions whose duration has passed since the last value, and clears stale faults. */
     public synchronized List<Transition> tick() {
         Instant now = clock.instant();
         List<Transition> out = new ArrayList<>(0);
-        for (Map.Entry<Key, SeriesState> e : states.entrySet()) {
+        for (Iterator<Map.Entry<Key, SeriesState>> it = states.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Key, SeriesState> e = it.next();
             Rule r = rules.get(e.getKey().ruleId());
             SeriesState s = e.getValue();
             String resource = e.getKey().resource();
+            if (r.kind() == Rule.Kind.EVENT) {
+                if (!Duration.between(s.lastSeen, now).minus(r.recoverFor()).isNegative()) {
+                    if (s.active()) {
+                        out.add(new Transition(Transition.Type.CLEARED, r, resource, s.lastValue, s.lastSeen, now, "quiet"));
+                    }
+                    it.remove(); // events of many processes must not pile up state
+                }
+                continue;
+            }
             if (s.active() && (r.staleAfter().compareTo(Duration.ZERO) > 0) && s.lastSeen != null
                     && !Duration.between(s.lastSeen, now).minus(r.staleAfter()).isNegative()) {
                 s.phase = Phase.OK;

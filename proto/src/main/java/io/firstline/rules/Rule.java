@@ -2,6 +2,7 @@ package io.firstline.rules;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -19,11 +20,12 @@ import java.util.regex.Pattern;
  * @param staleAfter    a raised fault whose series is not seen this long clears; zero = never
  * @param horizon       trend rules: how far ahead the value is predicted
  * @param window        trend rules: how much history the prediction uses
+ * @param match         event rules: globs over the event's fields (all must match); empty for other kinds
  */
 public record Rule(String id, Kind kind, String metric, String resource, Comparison comparison, double threshold,
                    Duration forDuration, double recoverThreshold, Duration recoverFor, boolean requireOkFirst,
                    Flap flap, Duration staleAfter, Duration horizon, Duration window, Severity severity, Scope scope,
-                   Text text) {
+                   Text text, Map<String, String> match) {
     private static final Pattern ID = Pattern.compile("[a-z][a-z0-9_]{0,63}");
 
     /** Where and how a rule is evaluated. */
@@ -33,10 +35,15 @@ public record Rule(String id, Kind kind, String metric, String resource, Compari
         /** The value predicted {@code horizon} ahead by a linear fit over {@code window}; runs on the console. */
         TREND,
         /** The console's own signals about an agent (e.g. {@code agent.silent_intervals}); runs on the console. */
-        CONSOLE;
+        CONSOLE,
+        /**
+         * Typed events ({@code metric} is the event type, e.g. {@code oom_kill}); raises at once, counts repeats,
+         * clears after {@code recoverFor} without one (the quiet period); runs on the agent.
+         */
+        EVENT;
 
         public boolean runsOnAgent() {
-            return this == THRESHOLD;
+            return this == THRESHOLD || this == EVENT;
         }
     }
 
@@ -85,6 +92,16 @@ public record Rule(String id, Kind kind, String metric, String resource, Compari
         Objects.requireNonNull(severity, "severity");
         Objects.requireNonNull(scope, "scope");
         Objects.requireNonNull(text, "text");
+        match = Map.copyOf(match == null ? Map.of() : match);
+        if (kind != Kind.EVENT && !match.isEmpty()) {
+            throw new IllegalArgumentException("only event rules match event fields");
+        }
+        if (kind == Kind.EVENT && !ID.matcher(metric).matches()) {
+            throw new IllegalArgumentException("event type must match " + ID + ": " + metric);
+        }
+        if (kind == Kind.EVENT && !(recoverFor.compareTo(Duration.ZERO) > 0)) {
+            throw new IllegalArgumentException("an event rule needs a positive quiet period");
+        }
         if (kind == Kind.TREND && (!(horizon.compareTo(Duration.ZERO) > 0) || !(window.compareTo(Duration.ZERO) > 0))) {
             throw new IllegalArgumentException("a trend rule needs a positive horizon and window");
         }
@@ -96,6 +113,14 @@ public record Rule(String id, Kind kind, String metric, String resource, Compari
         }
     }
 
+    /** A rule that matches no event fields (every kind but {@link Kind#EVENT}, and event rules without {@code match}). */
+    public Rule(String id, Kind kind, String metric, String resource, Comparison comparison, double threshold,
+                Duration forDuration, double recoverThreshold, Duration recoverFor, boolean requireOkFirst, Flap flap,
+                Duration staleAfter, Duration horizon, Duration window, Severity severity, Scope scope, Text text) {
+        this(id, kind, metric, resource, comparison, threshold, forDuration, recoverThreshold, recoverFor, requireOkFirst,
+                flap, staleAfter, horizon, window, severity, scope, text, Map.of());
+    }
+
     private static void requireNotNegative(Duration d, String what) {
         if (d == null || d.isNegative()) {
             throw new IllegalArgumentException(what + " must not be negative");
@@ -105,5 +130,15 @@ public record Rule(String id, Kind kind, String metric, String resource, Compari
     /** True when the series' resource matches this rule's glob. */
     public boolean matchesResource(String r) {
         return Glob.matches(resource, r);
+    }
+
+    /** Event rules: true when every {@link #match} glob matches the event's field of that name (a missing field is ""). */
+    public boolean matchesFields(Map<String, String> fields) {
+        for (Map.Entry<String, String> m : match.entrySet()) {
+            if (!Glob.matches(m.getValue(), fields.getOrDefault(m.getKey(), ""))) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -4,7 +4,7 @@ import io.firstline.proto.RuleDef;
 import java.time.Duration;
 
 /**
- * Rules on the wire: the console sends the threshold rules an agent runs as
+ * Rules on the wire: the console sends the threshold and event rules an agent runs as
  * {@link RuleDef}s, without the texts and scope the agent does not need.
  */
 public final class RuleCodec {
@@ -30,6 +30,8 @@ public final class RuleCodec {
                 .setFlapHoldMs(millis(r.flap().hold()))
                 .setStaleAfterMs(millis(r.staleAfter()))
                 .setSeverity(r.severity().label())
+                .setKind(r.kind() == Rule.Kind.EVENT ? RuleDef.Kind.EVENT : RuleDef.Kind.THRESHOLD)
+                .putAllMatch(r.match())
                 .build();
     }
 
@@ -40,12 +42,18 @@ public final class RuleCodec {
         if (d.getComparison() == RuleDef.Comparison.COMPARISON_UNSPECIFIED || d.getComparison() == RuleDef.Comparison.UNRECOGNIZED) {
             throw new IllegalArgumentException("rule " + d.getId() + " has no known comparison");
         }
-        return new Rule(d.getId(), Rule.Kind.THRESHOLD, d.getMetric(), d.getResource(),
+        Rule.Kind kind = switch (d.getKind()) {
+            case THRESHOLD -> Rule.Kind.THRESHOLD;
+            case EVENT -> Rule.Kind.EVENT;
+            default -> throw new IllegalArgumentException("rule " + d.getId() + " has an unknown kind " + d.getKindValue());
+        };
+        return new Rule(d.getId(), kind, d.getMetric(), d.getResource(),
                 Comparison.valueOf(d.getComparison().name()), d.getThreshold(), Duration.ofMillis(d.getForMs()),
                 d.getRecoverThreshold(), Duration.ofMillis(d.getRecoverForMs()), d.getRequireOkFirst(),
                 new Rule.Flap(Duration.ofMillis(d.getFlapWindowMs()), d.getFlapMaxRaises(), Duration.ofMillis(d.getFlapHoldMs())),
                 Duration.ofMillis(d.getStaleAfterMs()), Duration.ZERO, Duration.ZERO,
-                d.getSeverity().isEmpty() ? Severity.WARNING : Severity.parse(d.getSeverity()), Scope.ANY, Rule.Text.NONE);
+                d.getSeverity().isEmpty() ? Severity.WARNING : Severity.parse(d.getSeverity()), Scope.ANY, Rule.Text.NONE,
+                d.getMatchMap());
     }
 
     private static int millis(Duration d) {

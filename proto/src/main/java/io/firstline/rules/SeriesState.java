@@ -16,6 +16,8 @@ final class SeriesState {
     boolean seenOk;
     /** When this series was raised recently, oldest first (flap damping). */
     final ArrayDeque<Instant> raises = new ArrayDeque<>();
+    /** Event rules: events seen since the fault was raised. */
+    int occurrences;
     /** Trend rules only. */
     Trend trend;
 

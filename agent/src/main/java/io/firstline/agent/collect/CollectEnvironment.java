@@ -9,9 +9,11 @@ import java.util.OptionalLong;
  * What some collectors need beyond OSHI: the DNS names to resolve, the
  * console addresses and the state of the link to the console
  * (connectivity), and the clock offset the link measured (time). {@link #NONE} is the environment of
- * {@code collect --once}, which has no console.
+ * {@code collect --once}, which has no console. {@code events} is the status of
+ * the event sources, which only the running agent has.
  */
-public record CollectEnvironment(List<String> dnsNames, List<Endpoint> consoles, LinkClock linkClock, BootCheck boot) {
+public record CollectEnvironment(List<String> dnsNames, List<Endpoint> consoles, LinkClock linkClock, BootCheck boot,
+                                 EventStatus events) {
     /** No DNS names, no console, no link. */
     public static final CollectEnvironment NONE = new CollectEnvironment(List.of(), List.of(), LinkClock.NONE);
 
@@ -20,6 +22,12 @@ public record CollectEnvironment(List<String> dnsNames, List<Endpoint> consoles,
         consoles = List.copyOf(consoles);
         Objects.requireNonNull(linkClock, "linkClock");
         Objects.requireNonNull(boot, "boot");
+        Objects.requireNonNull(events, "events");
+    }
+
+    /** An environment without event sources. */
+    public CollectEnvironment(List<String> dnsNames, List<Endpoint> consoles, LinkClock linkClock, BootCheck boot) {
+        this(dnsNames, consoles, linkClock, boot, EventStatus.NONE);
     }
 
     /** An environment with no record of earlier boots. */

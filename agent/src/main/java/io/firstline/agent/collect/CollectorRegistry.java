@@ -27,7 +27,11 @@ public final class CollectorRegistry {
             new Registration("power", true, Duration.ofMinutes(1), PowerCollector::new),
             new Registration("os", true, Duration.ofMinutes(1), OsCollector::new),
             new Registration("services", true, Duration.ofMinutes(5), ServicesCollector::new),
-            new Registration("time", true, Duration.ofMinutes(1), TimeCollector::new));
+            new Registration("time", true, Duration.ofMinutes(1), TimeCollector::new),
+            // Event sources (io.firstline.agent.events) report here whether they listen or fell back to polling.
+            new Registration("kernel_log", true, p -> new EventSourceCollector("kernel_log", p)),
+            new Registration("mount_events", true, p -> new EventSourceCollector("mount_events", p)),
+            new Registration("link_events", true, p -> new EventSourceCollector("link_events", p)));
 
     private final List<Registration> registrations;
 

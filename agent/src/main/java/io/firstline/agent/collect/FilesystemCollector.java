@@ -1,7 +1,6 @@
 package io.firstline.agent.collect;
 
 import java.io.IOException;
-import java.util.Arrays;
 import oshi.software.os.FileSystem;
 import oshi.software.os.OSFileStore;
 
@@ -65,6 +64,6 @@ final class FilesystemCollector implements Collector {
     }
 
     static boolean isReadOnly(String options) {
-        return options != null && Arrays.asList(options.split(",")).contains("ro");
+        return LinuxMounts.readOnly(options);
     }
 }

@@ -17,8 +17,10 @@ import java.util.Set;
  * systems are skipped, as node_exporter's defaults do, and so are network
  * file systems, whose {@code statvfs} can hang on a dead server.
  */
-final class LinuxMounts {
+public final class LinuxMounts {
     static final Path MOUNTS = Path.of("/proc/self/mounts");
+    /** The mount table with per-mount and super-block options apart; poll(2)-able for changes. */
+    public static final Path MOUNTINFO = Path.of("/proc/self/mountinfo");
     private static final long ST_RDONLY = 1;
 
     /** node_exporter's excluded types, plus RAM-backed and network file systems. */
@@ -30,7 +32,57 @@ final class LinuxMounts {
             "/var/lib/docker/", "/var/lib/containers/storage/", "/snap/");
 
     /** One line of the mount table. */
-    record Mount(String device, String mountPoint, String type, String options) {
+    public record Mount(String device, String mountPoint, String type, String options) {
+        /** Mounted read-only, or the file system made itself read-only after errors ({@link #readOnly(String)}). */
+        public boolean readOnly() {
+            return LinuxMounts.readOnly(options);
+        }
+    }
+
+    /**
+     * Whether mount options say read-only: {@code ro}, or {@code emergency_ro},
+     * which ext4 shows (since Linux 6.x) when it stopped writing after an error
+     * without setting the read-only flag that statvfs reports.
+     */
+    public static boolean readOnly(String options) {
+        if (options == null) {
+            return false;
+        }
+        for (String o : options.split(",")) {
+            if (o.equals("ro") || o.equals("emergency_ro")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The real, local mounts of a {@code /proc/self/mountinfo} text:
+     * "id parent major:minor root mountpoint mount-options [tags] - type source super-options".
+     * {@link Mount#options()} holds the mount options and then the super-block options.
+     */
+    public static List<Mount> parseMountInfo(List<String> lines) {
+        Map<String, Mount> byPoint = new LinkedHashMap<>();
+        for (String line : lines) {
+            String[] f = line.trim().split(" ");
+            int dash = -1;
+            for (int i = 6; i < f.length; i++) {
+                if (f[i].equals("-")) {
+                    dash = i;
+                    break;
+                }
+            }
+            if (f.length < 7 || dash < 0 || dash + 2 >= f.length) {
+                continue;
+            }
+            String superOptions = dash + 3 < f.length ? f[dash + 3] : "";
+            Mount m = new Mount(unescape(f[dash + 2]), unescape(f[4]), f[dash + 1], f[5] + "," + superOptions);
+            byPoint.remove(m.mountPoint());
+            if (!skipped(m)) {
+                byPoint.put(m.mountPoint(), m);
+            }
+        }
+        return new ArrayList<>(byPoint.values());
     }
 
     /** What statvfs says of one mount. */

@@ -1,5 +1,6 @@
 package io.firstline.agent.config;
 
+import io.firstline.agent.events.KernelPatterns;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -8,11 +9,12 @@ import java.util.Set;
 /**
  * How the agent collects: collectors added to or removed from the defaults,
  * per-collector schedules, DNS names the connectivity collector resolves, and
- * how often the inventory is checked for changes. Read by
+ * how often the inventory is checked for changes, and the table that
+ * classifies kernel log lines (built in unless {@code events.kernel_patterns} names a file). Read by
  * {@link AgentConfigLoader}; see docs/collectors.md.
  */
 public record AgentConfig(Set<String> enable, Set<String> disable, Map<String, Duration> intervals,
-                          List<String> dnsNames, Duration inventoryInterval) {
+                          List<String> dnsNames, Duration inventoryInterval, KernelPatterns kernelPatterns) {
     public static final Duration DEFAULT_INVENTORY_INTERVAL = Duration.ofHours(1);
 
     public AgentConfig {
@@ -20,6 +22,13 @@ public record AgentConfig(Set<String> enable, Set<String> disable, Map<String, D
         disable = Set.copyOf(disable);
         intervals = Map.copyOf(intervals);
         dnsNames = List.copyOf(dnsNames);
+        java.util.Objects.requireNonNull(kernelPatterns, "kernelPatterns");
+    }
+
+    /** With the built-in kernel pattern table. */
+    public AgentConfig(Set<String> enable, Set<String> disable, Map<String, Duration> intervals, List<String> dnsNames,
+                       Duration inventoryInterval) {
+        this(enable, disable, intervals, dnsNames, inventoryInterval, KernelPatterns.builtIn());
     }
 
     /** Defaults only: every collector as registered, no DNS names, inventory checked hourly. */

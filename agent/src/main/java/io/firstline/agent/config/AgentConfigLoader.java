@@ -2,6 +2,7 @@ package io.firstline.agent.config;
 
 import io.firstline.agent.collect.CollectorRegistry;
 import io.firstline.agent.collect.Registration;
+import io.firstline.agent.events.KernelPatterns;
 import io.firstline.wire.Durations;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,6 +28,7 @@ import java.util.regex.Pattern;
  * collector.processes.interval = 30s
  * inventory.interval = 1h
  * connectivity.dns = example.com, intranet.example
+ * events.kernel_patterns = /etc/firstline/kernel-patterns.txt
  * </pre>
  */
 public final class AgentConfigLoader {
@@ -66,6 +68,7 @@ public final class AgentConfigLoader {
         Map<String, Duration> intervals = new HashMap<>();
         List<String> dns = new ArrayList<>();
         Duration inventory = AgentConfig.DEFAULT_INVENTORY_INTERVAL;
+        KernelPatterns patterns = null;
         Set<String> keys = new LinkedHashSet<>();
         String[] lines = text.split("\r?\n", -1);
         for (int n = 0; n < lines.length; n++) {
@@ -89,10 +92,17 @@ public final class AgentConfigLoader {
                 case "collectors.disable" -> disable.addAll(collectors(at, key, value));
                 case "inventory.interval" -> inventory = duration(at, key, value, MIN_INVENTORY, MAX_INVENTORY);
                 case "connectivity.dns" -> dns.addAll(hostNames(at, key, value));
+                case "events.kernel_patterns" -> {
+                    try {
+                        patterns = KernelPatterns.load(Path.of(value));
+                    } catch (IllegalArgumentException e) {
+                        throw new ConfigException(at + key + ": " + e.getMessage());
+                    }
+                }
                 default -> {
                     if (!m.matches()) {
                         throw new ConfigException(at + "unknown key '" + key + "' (known: collectors.enable, collectors.disable, "
-                                + "collector.NAME.interval, inventory.interval, connectivity.dns)");
+                                + "collector.NAME.interval, inventory.interval, connectivity.dns, events.kernel_patterns)");
                     }
                     String collector = m.group(1);
                     checkKnown(at, key, collector);
@@ -105,7 +115,8 @@ public final class AgentConfigLoader {
                 throw new ConfigException(name + ": collector '" + c + "' is both enabled and disabled");
             }
         }
-        return new AgentConfig(enable, disable, intervals, dns, inventory);
+        return patterns == null ? new AgentConfig(enable, disable, intervals, dns, inventory)
+                : new AgentConfig(enable, disable, intervals, dns, inventory, patterns);
     }
 
     private List<String> collectors(String at, String key, String value) {

@@ -3,6 +3,8 @@ package io.firstline.agent.rules;
 import io.firstline.agent.collect.HostProbe;
 import io.firstline.agent.collect.Registration;
 import io.firstline.agent.collect.Snapshot;
+import io.firstline.agent.events.EventSources;
+import io.firstline.agent.events.KernelEvent;
 import io.firstline.proto.Envelope;
 import io.firstline.proto.FaultCleared;
 import io.firstline.proto.FaultRaised;
@@ -34,6 +36,15 @@ import org.slf4j.LoggerFactory;
  * through the link's outbox, so they are sequenced and resent until the
  * console acknowledges them.
  *
+ * <p>Event sources ({@link EventSources}) feed it directly: typed kernel
+ * events go to the event rules ({@link #onEvent}), and the state signals the
+ * watchers see change ({@code fs.read_only}, {@code net.up}) go to the
+ * threshold rules at once ({@link #onReading}), so fast checks do not re-read
+ * them. Fast checks re-read only metrics that some rule needs sooner than
+ * the next sample: those of rules whose {@code for} is shorter than the
+ * sample interval; a rule that must hold for a minute gains nothing from
+ * four readings a second.
+ *
  * <p>Besides collector values it feeds two signals of its own:
  * {@value #CONSECUTIVE_FAILURES} per collector, and {@value #CLOCK_SKEW}
  * (absolute offset from the console's clock). All methods run on the collect
@@ -51,6 +62,8 @@ public final class AgentRules implements AutoCloseable {
     private final HostProbe probe;
     private final LongSupplier clockOffsetMillis;
     private final FaultEvaluator evaluator;
+    private final java.util.function.Supplier<java.time.Duration> sampleInterval;
+    private volatile java.util.Set<String> fedByWatchers = java.util.Set.of();
     private final Map<String, Integer> failures = new HashMap<>();
     private final java.util.concurrent.atomic.AtomicLong raisesSent = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong clearsSent = new java.util.concurrent.atomic.AtomicLong();
@@ -59,7 +72,9 @@ public final class AgentRules implements AutoCloseable {
     private ScheduledFuture<?> fastSchedule;
 
     public AgentRules(Clock clock, ScheduledExecutorService executor, Consumer<Envelope.Builder> send,
-                      List<Registration> registrations, HostProbe probe, LongSupplier clockOffsetMillis) {
+                      List<Registration> registrations, HostProbe probe, LongSupplier clockOffsetMillis,
+                      java.util.function.Supplier<java.time.Duration> sampleInterval) {
+        this.sampleInterval = sampleInterval;
         this.clock = clock;
         this.executor = executor;
         this.send = send;
@@ -67,6 +82,33 @@ public final class AgentRules implements AutoCloseable {
         this.probe = probe;
         this.clockOffsetMillis = clockOffsetMillis;
         this.evaluator = new FaultEvaluator(clock);
+    }
+
+    /** The metrics that event sources write as they change; fast checks leave them alone. */
+    public void fedByWatchers(java.util.Set<String> metrics) {
+        fedByWatchers = java.util.Set.copyOf(metrics);
+    }
+
+    /** A typed event from the kernel (any thread); evaluated on the collect thread. */
+    public void onEvent(KernelEvent e) {
+        executor.execute(() -> {
+            try {
+                emit(evaluator.event(e.type(), e.resource(), e.fields()));
+            } catch (RuntimeException x) {
+                log.error("event {} on '{}' failed", e.type(), e.resource(), x);
+            }
+        });
+    }
+
+    /** A state signal that changed, from an event source (any thread); evaluated on the collect thread. */
+    public void onReading(String metric, String resource, double value) {
+        executor.execute(() -> {
+            try {
+                emit(evaluator.observe(metric, resource, value));
+            } catch (RuntimeException x) {
+                log.error("reading {} of '{}' failed", metric, resource, x);
+            }
+        });
     }
 
     /** Takes a rule set from the console (any thread); applied on the collect thread. */
@@ -126,7 +168,9 @@ public final class AgentRules implements AutoCloseable {
 
     private void fastCheck() {
         try {
-            for (Snapshot.Reading r : fast.read(evaluator::watches)) {
+            java.util.Set<String> needed = evaluator.metricsNeededWithin(sampleInterval.get());
+            java.util.Set<String> fed = fedByWatchers;
+            for (Snapshot.Reading r : fast.read(m -> needed.contains(m) && !fed.contains(m))) {
                 emit(evaluator.observe(r.metric(), r.resource(), r.value()));
             }
             emit(evaluator.tick());
@@ -138,12 +182,18 @@ public final class AgentRules implements AutoCloseable {
     private void emit(List<Transition> transitions) {
         for (Transition t : transitions) {
             FaultRef ref = FaultRef.newBuilder().setRuleId(t.rule().id()).setResource(t.resource()).build();
-            if (t.raised()) {
-                send.accept(Envelope.newBuilder().setFaultRaised(FaultRaised.newBuilder().setFault(ref)
+            if (t.type() != Transition.Type.CLEARED) {
+                FaultRaised.Builder raised = FaultRaised.newBuilder().setFault(ref)
                         .setMetric(t.rule().metric()).setValue(t.value()).setThreshold(t.rule().threshold())
-                        .setSinceMs(t.since().toEpochMilli()).setRaisedMs(t.at().toEpochMilli()).setRuleSetVersion(version)));
+                        .setSinceMs(t.since().toEpochMilli()).setRaisedMs(t.at().toEpochMilli()).setRuleSetVersion(version)
+                        .putAllDetails(t.details());
+                if (t.rule().kind() == io.firstline.rules.Rule.Kind.EVENT) {
+                    raised.setOccurrences((int) t.value());
+                }
+                send.accept(Envelope.newBuilder().setFaultRaised(raised));
                 raisesSent.incrementAndGet();
-                log.debug("fault raised: {} on '{}' (value {})", t.rule().id(), t.resource(), t.value());
+                log.debug("fault {}: {} on '{}' (value {})", t.raised() ? "raised" : "repeated", t.rule().id(), t.resource(),
+                        t.value());
             } else {
                 send.accept(Envelope.newBuilder().setFaultCleared(FaultCleared.newBuilder().setFault(ref)
                         .setValue(Double.isFinite(t.value()) ? t.value() : 0).setClearedMs(t.at().toEpochMilli())

@@ -17,7 +17,9 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -34,7 +36,11 @@ public final class RulesParser {
     private static final Set<String> SETTINGS = Set.of("check_interval");
     private static final Set<String> FIELDS = Set.of("id", "kind", "metric", "resource", "condition", "for", "recover",
             "require_ok_first", "flap", "stale_after", "horizon", "window", "severity", "scope", "title", "description",
-            "user_text", "kb");
+            "user_text", "kb", "event", "match", "quiet");
+    /** The fields an event rule may have: no metric, condition or durations but its quiet period. */
+    private static final Set<String> EVENT_FIELDS = Set.of("id", "kind", "event", "resource", "match", "quiet", "severity",
+            "scope", "title", "description", "user_text", "kb");
+    static final Duration DEFAULT_QUIET = Duration.ofMinutes(10);
     private static final Set<String> RECOVER = Set.of("threshold", "for");
     private static final Set<String> FLAP = Set.of("window", "max_raises", "hold");
     private static final Set<String> SCOPE = Set.of("sites", "os", "tags");
@@ -100,12 +106,21 @@ public final class RulesParser {
             throw err(path + ".id", "", "id", "rule id '" + id + "' must be lower_snake_case (a-z, 0-9, _; at most 64)");
         }
         unknown(n, FIELDS, path, id);
-        Rule.Kind kind = switch (n.path("kind").asText("threshold")) {
+        Rule.Kind kind = switch (n.path("kind").asText(n.has("event") ? "event" : "threshold")) {
             case "threshold" -> Rule.Kind.THRESHOLD;
             case "trend" -> Rule.Kind.TREND;
             case "console" -> Rule.Kind.CONSOLE;
-            default -> throw err(path + ".kind", id, "kind", "must be threshold, trend or console");
+            case "event" -> Rule.Kind.EVENT;
+            default -> throw err(path + ".kind", id, "kind", "must be threshold, trend, console or event");
         };
+        if (kind == Rule.Kind.EVENT) {
+            return eventRule(n, path, id);
+        }
+        for (String f : List.of("event", "match", "quiet")) {
+            if (n.has(f)) {
+                throw err(path + "." + f, id, f, "only event rules (with 'event: TYPE') have '" + f + "'");
+            }
+        }
         String metric = required(n, "metric", path, id);
         String cond = required(n, "condition", path, id);
         Matcher m = CONDITION.matcher(cond);
@@ -157,16 +172,8 @@ public final class RulesParser {
         } catch (IllegalArgumentException e) {
             throw err(path + ".severity", id, "severity", e.getMessage());
         }
-        Scope scope = Scope.ANY;
-        if (n.has("scope")) {
-            JsonNode s = n.get("scope");
-            unknown(s, SCOPE, path + ".scope", id);
-            scope = new Scope(strings(s.path("sites"), path + ".scope.sites", id, "scope.sites"),
-                    strings(s.path("os"), path + ".scope.os", id, "scope.os"),
-                    strings(s.path("tags"), path + ".scope.tags", id, "scope.tags"));
-        }
-        Rule.Text text = new Rule.Text(required(n, "title", path, id), required(n, "description", path, id),
-                required(n, "user_text", path, id), strings(n.path("kb"), path + ".kb", id, "kb"));
+        Scope scope = scope(n, path, id);
+        Rule.Text text = text(n, path, id);
         boolean okFirst = n.path("require_ok_first").asBoolean(false);
         try {
             return new Rule(id, kind, metric, n.path("resource").asText("*"), comparison, threshold, forD,
@@ -175,6 +182,64 @@ public final class RulesParser {
             String field = e.getMessage().contains("recover") ? "recover.threshold" : "";
             throw err(field.isEmpty() ? path : path + ".recover.threshold", id, field, e.getMessage());
         }
+    }
+
+    /** An event rule: {@code event: oom_kill}, optional {@code match} globs over the event's fields and {@code quiet}. */
+    private Rule eventRule(JsonNode n, String path, String id) {
+        for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!EVENT_FIELDS.contains(f)) {
+                throw err(path + "." + f, id, f, "an event rule has no '" + f + "': it raises on each event and resolves after "
+                        + "'quiet' without one (fields of event rules: " + String.join(", ", EVENT_FIELDS.stream().sorted().toList()) + ")");
+            }
+        }
+        String type = required(n, "event", path, id);
+        if (!type.matches("[a-z][a-z0-9_]{0,63}")) {
+            throw err(path + ".event", id, "event", "event type '" + type + "' must be lower_snake_case, e.g. oom_kill");
+        }
+        Map<String, String> match = new LinkedHashMap<>();
+        if (n.has("match")) {
+            JsonNode m = n.get("match");
+            if (!m.isObject()) {
+                throw err(path + ".match", id, "match", "must be a mapping of event field to glob, e.g. { cgroup: \"/system.slice/*\" }");
+            }
+            for (Iterator<Map.Entry<String, JsonNode>> it = m.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (!e.getValue().isValueNode()) {
+                    throw err(path + ".match." + e.getKey(), id, "match." + e.getKey(), "must be a glob string");
+                }
+                match.put(e.getKey(), e.getValue().asText());
+            }
+        }
+        Duration quiet = n.has("quiet") ? duration(n.get("quiet"), path + ".quiet", id, "quiet") : DEFAULT_QUIET;
+        if (quiet.isZero()) {
+            throw err(path + ".quiet", id, "quiet", "must be longer than 0s: the ticket resolves after this long without an event");
+        }
+        Severity severity;
+        try {
+            severity = Severity.parse(required(n, "severity", path, id));
+        } catch (IllegalArgumentException e) {
+            throw err(path + ".severity", id, "severity", e.getMessage());
+        }
+        return new Rule(id, Rule.Kind.EVENT, type, n.path("resource").asText("*"), Comparison.ABOVE, 0, Duration.ZERO, 0, quiet,
+                false, Rule.Flap.NONE, Duration.ZERO, Duration.ZERO, Duration.ZERO, severity, scope(n, path, id), text(n, path, id),
+                match);
+    }
+
+    private Scope scope(JsonNode n, String path, String id) {
+        if (!n.has("scope")) {
+            return Scope.ANY;
+        }
+        JsonNode s = n.get("scope");
+        unknown(s, SCOPE, path + ".scope", id);
+        return new Scope(strings(s.path("sites"), path + ".scope.sites", id, "scope.sites"),
+                strings(s.path("os"), path + ".scope.os", id, "scope.os"),
+                strings(s.path("tags"), path + ".scope.tags", id, "scope.tags"));
+    }
+
+    private Rule.Text text(JsonNode n, String path, String id) {
+        return new Rule.Text(required(n, "title", path, id), required(n, "description", path, id),
+                required(n, "user_text", path, id), strings(n.path("kb"), path + ".kb", id, "kb"));
     }
 
     private String required(JsonNode n, String field, String path, String id) {

@@ -1,6 +1,7 @@
 package io.firstline.console.tickets;
 
 import java.time.Instant;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -12,11 +13,19 @@ import java.util.Objects;
  * @param threshold the threshold it crossed (raises)
  * @param since     when the condition began
  * @param at        when the transition happened
- * @param reason    for clears: "recovered", "no data", "rule removed"
+ * @param reason    for clears: "recovered", "no data", "rule removed", "quiet"
+ * @param occurrences event rules: events seen since the raise (a raise with more than 1 is a repeat); 0 otherwise
+ * @param details   event rules: the event's fields (process, pid, device, the kernel line)
  */
 public record FaultEvent(FaultKey key, boolean raised, String metric, double value, double threshold, Instant since,
-                         Instant at, String reason, long bootEpoch, long sequence) {
+                         Instant at, String reason, long bootEpoch, long sequence, int occurrences, Map<String, String> details) {
+    public FaultEvent(FaultKey key, boolean raised, String metric, double value, double threshold, Instant since, Instant at,
+                      String reason, long bootEpoch, long sequence) {
+        this(key, raised, metric, value, threshold, since, at, reason, bootEpoch, sequence, 0, Map.of());
+    }
+
     public FaultEvent {
+        details = Map.copyOf(details);
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(at, "at");
         since = since == null ? at : since;

@@ -138,7 +138,8 @@ public final class FaultIntake implements FaultPort, AutoCloseable {
     private static FaultEvent raised(String agentId, long epoch, long seq, FaultRaised r) {
         Instant at = r.getRaisedMs() == 0 ? Instant.now() : Instant.ofEpochMilli(r.getRaisedMs());
         return new FaultEvent(new FaultKey(agentId, r.getFault().getRuleId(), r.getFault().getResource()), true, r.getMetric(),
-                r.getValue(), r.getThreshold(), r.getSinceMs() == 0 ? at : Instant.ofEpochMilli(r.getSinceMs()), at, "", epoch, seq);
+                r.getValue(), r.getThreshold(), r.getSinceMs() == 0 ? at : Instant.ofEpochMilli(r.getSinceMs()), at, "", epoch, seq,
+                r.getOccurrences(), r.getDetailsMap());
     }
 
     private static FaultEvent cleared(String agentId, long epoch, long seq, FaultCleared c) {

@@ -93,12 +93,16 @@ public final class TicketService {
         }
         if (f.isPresent() && f.get().active()) {
             TicketRepository.touchFault(c, e);
-            return new Outcome(Effect.UNCHANGED, TicketRepository.live(c, key));
+            Optional<Ticket> live = TicketRepository.live(c, key);
+            if (e.occurrences() > 1 && live.isPresent()) {
+                return repeated(c, e, live.get());
+            }
+            return new Outcome(Effect.UNCHANGED, live);
         }
         TicketRepository.raiseFault(c, e, f.isPresent());
         Instant now = clock.instant();
         String raised = Details.of("metric", e.metric(), "value", e.value(), "threshold", e.threshold(), "since", e.since(),
-                "at", e.at());
+                "at", e.at(), "event", e.details().isEmpty() ? null : e.details());
         Optional<Ticket> live = TicketRepository.live(c, key);
         if (live.isPresent()) {
             Ticket t = live.get().with(live.get().state(), live.get().escalationLevel(), live.get().assignee(),
@@ -139,6 +143,20 @@ public final class TicketService {
         }
         notifyUnlessMuted(c, t, "opened", now);
         return new Outcome(Effect.OPENED, Optional.of(t));
+    }
+
+    /**
+     * Another event of an event rule's fault that is still raised (an OOM kill of the same process within the quiet
+     * period): one more recurrence on the same ticket, with the event in its timeline.
+     */
+    private Outcome repeated(Connection c, FaultEvent e, Ticket live) throws SQLException {
+        Instant now = clock.instant();
+        Ticket t = live.with(live.state(), live.escalationLevel(), live.assignee(), live.recurrences() + 1, true, live.muted(),
+                live.ackedAt(), null, null, now);
+        TicketRepository.update(c, t);
+        TicketRepository.event(c, t.id(), now, "recurred", "fault", Details.of("recurrence", t.recurrences(),
+                "occurrences", e.occurrences(), "at", e.at(), "event", e.details().isEmpty() ? null : e.details()));
+        return new Outcome(Effect.UNCHANGED, Optional.of(t));
     }
 
     private static String fill(String template, String resource) {

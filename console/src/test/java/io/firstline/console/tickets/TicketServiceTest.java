@@ -122,6 +122,22 @@ class TicketServiceTest {
     }
 
     @Test
+    void repeatedEventsOfARaisedEventFaultAreRecurrencesOnItsTicket() {
+        FaultKey key = new FaultKey("a1", "oom_kill", "java");
+        java.util.function.IntFunction<FaultEvent> kill = n -> new FaultEvent(key, true, "oom_kill", n, 0, clock.instant(),
+                clock.instant(), "", 1000, ++sequence, n, java.util.Map.of("pid", String.valueOf(100 + n), "cgroup", "/app"));
+        Ticket t = tickets.apply(kill.apply(1)).ticket().orElseThrow();
+        assertEquals("Fault oom_kill on java", t.title(), "the resource (the process) names the ticket");
+        assertTrue(tickets.timeline(t.id()).get(0).detail().contains("\"pid\":\"101\""));
+        assertEquals(Effect.UNCHANGED, tickets.apply(kill.apply(2)).effect());
+        assertEquals(Effect.UNCHANGED, tickets.apply(kill.apply(3)).effect());
+        Ticket after = tickets.get(t.id()).orElseThrow();
+        assertEquals(2, after.recurrences());
+        assertEquals(List.of("raised", "recurred", "recurred"), kinds(t.id()));
+        assertEquals(1, count("SELECT COUNT(*) FROM tickets"));
+    }
+
+    @Test
     void aClearOfAnUnknownOrResolvedFaultOpensNothing() {
         assertEquals(Effect.UNCHANGED, tickets.apply(clear("a1", "/")).effect());
         assertEquals(0, count("SELECT COUNT(*) FROM tickets"));

@@ -1,0 +1,215 @@
+package io.firstline.console;
+
+import static io.firstline.console.TestSupport.get;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The shipped jars on real kernel faults: an OOM kill inside a memory-limited
+ * cgroup and a loop-mounted ext4 remounted read-only each become a ticket in
+ * GET /api/tickets, the OOM ticket naming the killed process. Needs root, a
+ * loop device and the cgroup memory controller; skipped with a message
+ * elsewhere, a failure where FIRSTLINE_REQUIRE_TOOLS is set (CI runs as root).
+ * Mounts, loop devices and cgroups are removed in {@link #cleanUp} even when
+ * the test fails.
+ */
+class KernelFaultsIT {
+    @TempDir
+    Path dir;
+    private final List<Process> started = new ArrayList<>();
+    private final int agentPort = TestSupport.freePort();
+    private final int httpPort = TestSupport.freePort();
+    private final String base = "http://127.0.0.1:" + httpPort;
+    private String loop;
+    private Path mnt;
+    private Path cgroup;
+
+    private static Path jar(String property) {
+        return Path.of(System.getProperty(property, "missing-" + property));
+    }
+
+    private Process launch(String name, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-jar"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(name + ".log").toFile())).start();
+        started.add(p);
+        return p;
+    }
+
+    private static String sh(String... cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException("timed out: " + String.join(" ", cmd));
+        }
+        String out = new String(p.getInputStream().readAllBytes()).trim();
+        if (p.exitValue() != 0) {
+            throw new IOException(String.join(" ", cmd) + " failed: " + out);
+        }
+        return out;
+    }
+
+    /** The memory cgroup to make: v2 where the unified hierarchy has the memory controller, else v1's memory hierarchy. */
+    private static Optional<Path> memoryCgroupParent() throws IOException {
+        Path v2 = Path.of("/sys/fs/cgroup/cgroup.controllers");
+        if (Files.isRegularFile(v2) && Files.readString(v2).contains("memory")) {
+            return Optional.of(Path.of("/sys/fs/cgroup"));
+        }
+        Path v1 = Path.of("/sys/fs/cgroup/memory");
+        return Files.isRegularFile(v1.resolve("memory.limit_in_bytes")) ? Optional.of(v1) : Optional.empty();
+    }
+
+    private static void requireRoot(boolean possible, String why) {
+        if (possible) {
+            return;
+        }
+        String message = why + "; test skipped";
+        if (System.getenv(TestSupport.REQUIRE_TOOLS) != null) {
+            fail(why + "; " + TestSupport.REQUIRE_TOOLS + " is set, so this is a failure");
+        }
+        Assumptions.abort(message);
+    }
+
+    private Optional<JsonNode> ticket(TestSupport.Auth auth, String ruleId, String resource) {
+        TestSupport.Response r = get(base + "/api/tickets", auth);
+        if (r.status() != 200) {
+            return Optional.empty();
+        }
+        for (JsonNode t : r.json()) {
+            if (ruleId.equals(t.path("ruleId").asText()) && resource.equals(t.path("resource").asText())) {
+                return Optional.of(t);
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Test
+    void aRealOomKillAndARealReadOnlyRemountOpenTickets() throws Exception {
+        boolean linuxRoot = "root".equals(System.getProperty("user.name")) && System.getProperty("os.name").startsWith("Linux");
+        requireRoot(linuxRoot, "a real OOM kill and a read-only remount need root on Linux");
+        requireRoot(Files.exists(Path.of("/dev/loop-control")) && Files.isReadable(Path.of("/dev/kmsg")),
+                "no loop devices or no /dev/kmsg here");
+        Optional<Path> cgroupParent = memoryCgroupParent();
+        requireRoot(cgroupParent.isPresent(), "no cgroup memory controller (v1 or v2) here");
+
+        Path image = dir.resolve("fs.img");
+        mnt = Files.createDirectories(dir.resolve("mnt"));
+        sh("truncate", "-s", "32M", image.toString());
+        sh("mkfs.ext4", "-q", "-F", image.toString());
+        loop = sh("losetup", "-f", "--show", image.toString());
+        sh("mount", loop, mnt.toString());
+
+        Files.writeString(dir.resolve("console.yaml"), """
+                dataDir: %s
+                agent:
+                  bind: 127.0.0.1
+                  port: %d
+                http:
+                  bind: 127.0.0.1
+                  port: %d
+                sampleInterval: 2s
+                """.formatted(dir.resolve("console-data"), agentPort, httpPort));
+        launch("console", jar("firstline.consoleJar").toString(), "serve", "--config", dir.resolve("console.yaml").toString());
+        await().atMost(Duration.ofSeconds(60)).until(() -> get(base + "/healthz").status() == 200);
+        String[] login = Files.readString(dir.resolve("console-data/initial-admin-password")).trim().split(" ");
+        TestSupport.Auth auth = TestSupport.login(base, login[0], login[1]);
+        Process token = launch("token", jar("firstline.consoleJar").toString(), "token", "create", "--site", "it", "--ttl", "1h",
+                "--max-uses", "1", "--data", dir.resolve("console-data").toString());
+        assertTrue(token.waitFor(60, TimeUnit.SECONDS));
+        String created = Files.readString(dir.resolve("token.log"));
+        Files.writeString(dir.resolve("token"), field(created, "token:") + "\n");
+        Process enroll = launch("enroll", jar("firstline.agentJar").toString(), "enroll", "--console", "127.0.0.1:" + agentPort,
+                "--token-file", dir.resolve("token").toString(), "--ca-fingerprint", field(created, "CA fingerprint:"),
+                "--state-dir", dir.resolve("agent-state").toString());
+        assertTrue(enroll.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, enroll.exitValue(), Files.readString(dir.resolve("enroll.log")));
+        launch("agent", jar("firstline.agentJar").toString(), "run", "--console", "127.0.0.1:" + agentPort,
+                "--state-dir", dir.resolve("agent-state").toString());
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            TestSupport.Response r = get(base + "/api/agents", auth);
+            return r.status() == 200 && r.json().size() == 1 && "online".equals(r.json().get(0).path("status").asText());
+        });
+        // let a sample see the file system writable: the rule raises on a change, not on a state
+        Thread.sleep(3_000);
+
+        sh("mount", "-o", "remount,ro", mnt.toString());
+        await().atMost(Duration.ofSeconds(10)).until(() -> ticket(auth, "filesystem_read_only", mnt.toString()).isPresent());
+
+        cgroup = cgroupParent.get().resolve("firstline-it-" + ProcessHandle.current().pid());
+        Files.createDirectories(cgroup);
+        if (Files.exists(cgroup.resolve("memory.max"))) {
+            Files.writeString(cgroup.resolve("memory.max"), "32M");
+            if (Files.exists(cgroup.resolve("memory.swap.max"))) {
+                Files.writeString(cgroup.resolve("memory.swap.max"), "0");
+            }
+        } else {
+            Files.writeString(cgroup.resolve("memory.limit_in_bytes"), "32M");
+            try {
+                Files.writeString(cgroup.resolve("memory.swappiness"), "0");
+            } catch (IOException e) {
+                // not settable on every kernel; without swap it does not matter
+            }
+        }
+        // tail reading /dev/zero looks for a newline that never comes and buffers until the OOM killer ends it
+        Process hog = new ProcessBuilder("sh", "-c", "echo $$ > " + cgroup.resolve("cgroup.procs") + " && exec tail /dev/zero")
+                .redirectErrorStream(true).start();
+        started.add(hog);
+        assertTrue(hog.waitFor(60, TimeUnit.SECONDS), "the memory hog was not killed");
+        JsonNode oom = await().atMost(Duration.ofSeconds(10)).until(() -> ticket(auth, "oom_kill", "tail"), Optional::isPresent)
+                .orElseThrow();
+        assertTrue(oom.path("title").asText().contains("tail"), oom.toString());
+        assertEquals("critical", oom.path("severity").asText());
+    }
+
+    private static String field(String output, String label) {
+        return output.lines().filter(l -> l.startsWith(label)).findFirst()
+                .orElseThrow(() -> new AssertionError("no '" + label + "' in: " + output)).substring(label.length()).trim();
+    }
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        for (Process p : started) {
+            if (p.isAlive()) {
+                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+        try {
+            if (mnt != null && loop != null) {
+                sh("umount", "-l", mnt.toString());
+            }
+        } finally {
+            try {
+                if (loop != null) {
+                    sh("losetup", "-d", loop);
+                }
+            } finally {
+                if (cgroup != null && Files.isDirectory(cgroup)) {
+                    Files.delete(cgroup);
+                }
+            }
+        }
+        for (String name : List.of("console", "agent")) {
+            Path log = dir.resolve(name + ".log");
+            if (Files.exists(log)) {
+                System.out.println("---- " + name + " log ----\n" + Files.readString(log));
+            }
+        }
+    }
+}

@@ -3,6 +3,7 @@
 #
 # Runs, side by side for DURATION seconds on this machine:
 #   - the real console (console/target/firstline-console.jar serve) on loopback,
+#     and enrolls the agent with it through the real path (token create, enroll),
 #   - the agent through install/firstline-agent (the shipped JVM flags),
 #     streaming to it at a 10 s interval with every default collector,
 #   - Debian's prometheus-node-exporter on loopback, scraped every 10 s with curl;
@@ -13,6 +14,10 @@
 # sample.
 #
 #   bench/agent-footprint.sh [DURATION_SECONDS (default 660)] [OUT_DIR]
+#
+# AGENT_JAVA_OPTS adds JVM options to the agent, e.g. a JDK Flight Recording
+# to see where its CPU goes (a separate run: the recorder costs CPU itself):
+#   AGENT_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/agent.jfr,settings=profile" bench/agent-footprint.sh 600
 #
 # Needs: built jars (./mvnw -B -DskipTests package; or AGENT_JAR= and CONSOLE_JAR=
 # pointing at copies, so a rebuild during the run cannot touch them), python3, curl,
@@ -32,8 +37,12 @@ for f in "$console_jar" "$agent_jar" "$exporter"; do
     [ -e "$f" ] || { echo "missing $f (build with ./mvnw -B -DskipTests package)" >&2; exit 1; }
 done
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-agent_port=$(free_port); http_port=$(free_port); exporter_port=$(free_port)
+# PORT_BASE=N uses ports N, N+1, N+2 instead of free ones.
+free_port() {
+    if [ -n "${PORT_BASE:-}" ]; then echo $((PORT_BASE + $1)); return; fi
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+agent_port=$(free_port 0); http_port=$(free_port 1); exporter_port=$(free_port 2)
 
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
@@ -56,12 +65,23 @@ for _ in $(seq 1 60); do
     sleep 1
 done
 
+[ -s "$out/console-data/initial-admin-password" ] || { echo "console did not start; see $out/console.log" >&2; exit 1; }
+
+# Enroll the agent the way an admin does: a one-use token from the console's
+# CLI, handed over in a file, and the console's CA fingerprint pinned.
+created=$(java -jar "$console_jar" token create --site bench --ttl 1h --max-uses 1 --data "$out/console-data")
+echo "$created" | sed -n 's/^token: *//p' >"$out/token"
+fingerprint=$(echo "$created" | sed -n 's/^CA fingerprint: *//p')
+FIRSTLINE_AGENT_JAR=$agent_jar "$root/install/firstline-agent" enroll --console "127.0.0.1:$agent_port" \
+    --token-file "$out/token" --ca-fingerprint "$fingerprint" --state-dir "$out/agent-state" >"$out/enroll.log" 2>&1 \
+    || { echo "enrollment failed; see $out/enroll.log" >&2; exit 1; }
+
 "$exporter" --web.listen-address="127.0.0.1:$exporter_port" >"$out/node-exporter.log" 2>&1 &
 exporter_pid=$!
 pids+=($exporter_pid)
 
 FIRSTLINE_AGENT_JAR=$agent_jar \
-FIRSTLINE_JAVA_OPTS="-Dorg.slf4j.simpleLogger.log.io.firstline.agent.samples=debug" \
+FIRSTLINE_JAVA_OPTS="-Dorg.slf4j.simpleLogger.log.io.firstline.agent.samples=debug ${AGENT_JAVA_OPTS:-}" \
     "$root/install/firstline-agent" run --console "127.0.0.1:$agent_port" --state-dir "$out/agent-state" \
     --interval "${interval}s" >"$out/agent.log" 2>&1 &
 agent_pid=$!

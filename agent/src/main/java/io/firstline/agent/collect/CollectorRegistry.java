@@ -33,6 +33,9 @@ public final class CollectorRegistry {
             new Registration("mount_events", true, p -> new EventSourceCollector("mount_events", p)),
             new Registration("link_events", true, p -> new EventSourceCollector("link_events", p)));
 
+    /** The collectors that report the running agent's event sources; a one-shot collection has none to report. */
+    public static final Set<String> EVENT_SOURCES = Set.of("kernel_log", "mount_events", "link_events");
+
     private final List<Registration> registrations;
 
     public CollectorRegistry(List<Registration> registrations) {
@@ -83,9 +86,9 @@ public final class CollectorRegistry {
         return out;
     }
 
-    /** Every registration on the every-sample schedule, for a one-shot collection. */
+    /** Every registration on the every-sample schedule, for a one-shot collection, without the event sources' reports. */
     public static List<Registration> everyCycle(List<Registration> registrations) {
-        return registrations.stream().map(r -> r.every(Duration.ZERO)).toList();
+        return registrations.stream().filter(r -> !EVENT_SOURCES.contains(r.name())).map(r -> r.every(Duration.ZERO)).toList();
     }
 
     /** Whether {@code name} is a registered collector. */

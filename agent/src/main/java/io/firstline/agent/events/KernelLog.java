@@ -73,7 +73,7 @@ final class KernelLog implements AutoCloseable {
     private long lineWindowStart;
     private int linesInWindow;
     private double tokens = EVENT_BURST;
-    private long tokensAt;
+    private long tokensAt = Long.MIN_VALUE;
     private String lastKey = "";
     private long lastKeyAt = Long.MIN_VALUE;
 
@@ -87,7 +87,6 @@ final class KernelLog implements AutoCloseable {
         this.kernelOnly = kernelOnly;
         this.clock = clock;
         this.bootId = readBootId();
-        this.tokensAt = clock.millis();
     }
 
     /**
@@ -180,8 +179,10 @@ final class KernelLog implements AutoCloseable {
         }
         lastKey = key;
         lastKeyAt = nowMs;
-        tokens = Math.min(EVENT_BURST, tokens + (nowMs - tokensAt) * EVENTS_PER_SECOND / 1000.0);
-        tokensAt = nowMs;
+        if (tokensAt != Long.MIN_VALUE && nowMs > tokensAt) {
+            tokens = Math.min(EVENT_BURST, tokens + (nowMs - tokensAt) * EVENTS_PER_SECOND / 1000.0);
+        }
+        tokensAt = Math.max(nowMs, tokensAt);
         if (tokens < 1) {
             if (counters.dropped++ % 1000 == 0) {
                 log.warn("kernel log: more than {} events a second; dropping and counting them ({} so far)",
@@ -224,6 +225,7 @@ final class KernelLog implements AutoCloseable {
             return;
         }
         try {
+            Files.createDirectories(positionFile.getParent());
             Path tmp = positionFile.resolveSibling(positionFile.getFileName() + ".tmp");
             Files.writeString(tmp, bootId + " " + lastSeq + "\n", StandardCharsets.US_ASCII);
             Files.move(tmp, positionFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -49,8 +49,16 @@ public final class KernelPatterns {
         this.entries = List.copyOf(entries);
     }
 
-    /** The table shipped with the agent. */
+    /** The table shipped with the agent (read once). */
     public static KernelPatterns builtIn() {
+        return BuiltIn.TABLE;
+    }
+
+    private static final class BuiltIn {
+        static final KernelPatterns TABLE = readBuiltIn();
+    }
+
+    private static KernelPatterns readBuiltIn() {
         try (InputStream in = KernelPatterns.class.getResourceAsStream("kernel-patterns.txt")) {
             if (in == null) {
                 throw new IllegalStateException("kernel-patterns.txt missing from the agent jar");

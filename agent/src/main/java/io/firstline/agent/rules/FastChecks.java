@@ -19,7 +19,8 @@ import java.util.function.Predicate;
  *       windows are untouched.</li>
  *   <li>After {@value #LEARNING_PASSES} passes a collector that produced
  *       values, none of them watched, is dropped; one that produced nothing
- *       yet (rates need two readings, a source may start empty) stays.</li>
+ *       yet (rates need two readings, a source may start empty) stays, until
+ *       {@value #GIVE_UP_PASSES} passes without a single value.</li>
  *   <li>Cheap means measured: each collector's CPU time is tracked, and it
  *       is re-read as often as a budget of {@value #BUDGET_MICROS_PER_SECOND}
  *       µs of CPU per second (0.1 % of one core, shared by all watched
@@ -30,6 +31,8 @@ import java.util.function.Predicate;
  */
 final class FastChecks {
     static final int LEARNING_PASSES = 3;
+    /** A collector that has produced nothing at all after this many passes (no sensors here, unsupported) is dropped too. */
+    static final int GIVE_UP_PASSES = 40;
     static final long BUDGET_MICROS_PER_SECOND = 1_000;
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
@@ -89,6 +92,9 @@ final class FastChecks {
         }
         if (++passes == LEARNING_PASSES) {
             candidates.removeIf(c -> c.produced && !c.useful);
+        }
+        if (passes == GIVE_UP_PASSES) {
+            candidates.removeIf(c -> !c.produced);
         }
         return out;
     }

@@ -63,6 +63,19 @@ class FastChecksTest {
     }
 
     @Test
+    void aCollectorThatNeverProducesAnythingIsDroppedInTheEnd() {
+        StepClock clock = new StepClock();
+        FastChecks fast = new FastChecks(List.of(
+                new Registration("watched", true, p -> out -> out.value("w.metric", 1)),
+                new Registration("silent", true, p -> out -> { })), PROBE, clock, 250);
+        for (int i = 0; i < FastChecks.GIVE_UP_PASSES; i++) {
+            fast.read(m -> m.startsWith("w."));
+            clock.now = clock.now.plus(Duration.ofSeconds(5));
+        }
+        assertEquals(List.of("watched"), fast.collectors());
+    }
+
+    @Test
     void anExpensiveCollectorIsReReadLessOftenThanACheapOne() {
         StepClock clock = new StepClock();
         AtomicInteger cheap = new AtomicInteger();

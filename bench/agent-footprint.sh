@@ -100,8 +100,6 @@ while [ "$t" -le "$duration" ]; do
     sleep $(( interval - ( ($(date +%s) - start) % interval ) ))
     t=$(( $(date +%s) - start ))
 done
-agent_state=$(curl -fsS "http://127.0.0.1:$http_port/api/agents" || echo '[]')
-echo "$agent_state" >"$out/api-agents.json"
 
 python3 - "$out" "$clk" "$warmup" <<'PY'
 import sys, statistics, re

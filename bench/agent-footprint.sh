@@ -79,6 +79,10 @@ FIRSTLINE_AGENT_JAR=$agent_jar "$root/install/firstline-agent" enroll --console 
 "$exporter" --web.listen-address="127.0.0.1:$exporter_port" >"$out/node-exporter.log" 2>&1 &
 exporter_pid=$!
 pids+=($exporter_pid)
+for _ in $(seq 1 30); do
+    curl -fsS "http://127.0.0.1:$exporter_port/metrics" >/dev/null 2>&1 && break
+    sleep 1
+done
 
 FIRSTLINE_AGENT_JAR=$agent_jar \
 FIRSTLINE_JAVA_OPTS="-Dorg.slf4j.simpleLogger.log.io.firstline.agent.samples=debug ${AGENT_JAVA_OPTS:-}" \

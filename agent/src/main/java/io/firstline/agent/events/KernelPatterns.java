@@ -76,6 +76,9 @@ public final class KernelPatterns {
      */
     public static KernelPatterns load(Path file) {
         try {
+            if (!Files.isRegularFile(file) || Files.size(file) > 1024 * 1024) {
+                throw new IllegalArgumentException(file + ": the kernel pattern table must be a regular file of at most 1 MiB");
+            }
             return parse(file.toString(), Files.readString(file));
         } catch (IOException e) {
             throw new IllegalArgumentException(file + ": cannot read the kernel pattern table: " + e.getMessage());

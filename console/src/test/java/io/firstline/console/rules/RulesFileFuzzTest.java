@@ -47,6 +47,8 @@ class RulesFileFuzzTest {
             assertEquals(r.recoverFor(), onAgent.recoverFor(), r.id() + ": recover.for");
             assertEquals(r.staleAfter(), onAgent.staleAfter(), r.id() + ": stale_after");
             assertEquals(r.flap(), onAgent.flap(), r.id() + ": flap");
+            assertEquals(r.kind(), onAgent.kind(), r.id() + ": kind");
+            assertEquals(r.match(), onAgent.match(), r.id() + ": match");
         }
     }
 }

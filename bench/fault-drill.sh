@@ -8,8 +8,9 @@
 # Faults, RUNS times each, one at a time:
 #   readonly  a loop-mounted ext4 remounted read-only, then read-write
 #   link      a veth whose peer (in a network namespace of the drill) goes down, then up
-#   oom       a process killed by the OOM killer in a 32 MiB memory cgroup (v2, else v1)
-#   segfault  a process dying of a real SIGSEGV (a read of address 0)
+#   oom       a process (tail reading /dev/zero) killed by the OOM killer in a
+#             32 MiB memory cgroup (v2, else v1)
+#   segfault  a process (python3) dying of a real SIGSEGV (a read of address 0)
 # The fault time is taken just before the command that causes it (for oom
 # and segfault: when the process is started; it dies within milliseconds).
 #
@@ -115,6 +116,11 @@ java -jar "$agent_jar" enroll --console "127.0.0.1:$agent_port" --token-file "$o
     --ca-fingerprint "$fingerprint" --state-dir "$out/agent-state" >"$out/enroll.log" 2>&1
 
 # --- the faults' objects -------------------------------------------------
+# The processes that die get names of their own (the kernel names a process
+# after the file it executes), so other programs' crashes and OOM kills on
+# this machine are not mistaken for the drill's.
+ln -s "$(readlink -f "$(command -v tail)")" "$out/fldrill-oom"
+ln -s "$(python3 -c 'import os, sys; print(os.path.realpath(sys.executable))')" "$out/fldrill-segv"
 truncate -s 64M "$out/fs.img"
 mkfs.ext4 -q -F "$out/fs.img"
 loop=$(losetup -f --show "$out/fs.img")
@@ -244,20 +250,20 @@ def drill_link(i):
 
 def drill_oom(i):
     t0 = now()
-    p = subprocess.Popen(["sh", "-c", f"echo $$ > {cgroup}/cgroup.procs && exec tail /dev/zero"])
+    p = subprocess.Popen(["sh", "-c", f"echo $$ > {cgroup}/cgroup.procs && exec {out}/fldrill-oom /dev/zero"])
     p.wait(timeout=30)
     killed = now()
-    t1 = wait(lambda: open_ticket("oom_kill", "tail"))
-    f1 = wait(lambda: not open_ticket("oom_kill", "tail"))
+    t1 = wait(lambda: open_ticket("oom_kill", "fldrill-oom"))
+    f1 = wait(lambda: not open_ticket("oom_kill", "fldrill-oom"))
     return (t1 - t0 if t1 else None), (f1 - killed if f1 else None)
 
 def drill_segfault(i):
     t0 = now()
-    p = subprocess.Popen(["python3", "-c", "import ctypes; ctypes.string_at(0)"], stderr=subprocess.DEVNULL)
+    p = subprocess.Popen([f"{out}/fldrill-segv", "-c", "import ctypes; ctypes.string_at(0)"], stderr=subprocess.DEVNULL)
     p.wait(timeout=30)
     died = now()
-    t1 = wait(lambda: open_ticket("process_crashed", "python3"))
-    f1 = wait(lambda: not open_ticket("process_crashed", "python3"))
+    t1 = wait(lambda: open_ticket("process_crashed", "fldrill-segv"))
+    f1 = wait(lambda: not open_ticket("process_crashed", "fldrill-segv"))
     return (t1 - t0 if t1 else None), (f1 - died if f1 else None)
 
 drills = [("readonly", drill_readonly), ("link", drill_link), ("segfault", drill_segfault)]

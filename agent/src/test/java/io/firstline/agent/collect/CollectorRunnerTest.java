@@ -133,9 +133,10 @@ class CollectorRunnerTest {
     void registrySelectsDefaultsAndRejectsUnknownNames() {
         CollectorRegistry r = CollectorRegistry.builtIn();
         assertEquals(List.of("cpu", "memory", "filesystem", "disk", "network", "connectivity", "processes", "sensors", "power", "os",
-                "services", "time"), r.select(Set.of(), Set.of()).stream().map(Registration::name).toList());
+                "services", "time", "kernel_log", "mount_events", "link_events"), r.select(Set.of(), Set.of()).stream().map(Registration::name).toList());
         assertEquals(List.of("cpu", "memory", "disk"),
-                r.select(Set.of(), Set.of("filesystem", "network", "connectivity", "processes", "sensors", "power", "os", "services", "time"))
+                r.select(Set.of(), Set.of("filesystem", "network", "connectivity", "processes", "sensors", "power", "os", "services", "time",
+                        "kernel_log", "mount_events", "link_events"))
                         .stream().map(Registration::name).toList());
         assertEquals(java.time.Duration.ofSeconds(30), r.select(Set.of(), Set.of()).stream()
                 .filter(x -> x.name().equals("processes")).findFirst().orElseThrow().every());

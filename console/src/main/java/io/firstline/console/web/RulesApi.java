@@ -58,7 +58,14 @@ final class RulesApi implements ApiModule {
         m.put("runsOn", r.kind().runsOnAgent() ? "agent" : "console");
         m.put("metric", r.metric());
         m.put("resource", r.resource());
-        m.put("condition", r.comparison().symbol() + " " + r.threshold());
+        if (r.kind() == Rule.Kind.EVENT) {
+            // An event rule has no condition on a value: it fires on each matching event and clears when quiet.
+            m.put("condition", "on each " + r.metric() + " event");
+            m.put("match", r.match());
+            m.put("quiet", Durations.format(r.recoverFor()));
+        } else {
+            m.put("condition", r.comparison().symbol() + " " + r.threshold());
+        }
         m.put("for", Durations.format(r.forDuration()));
         m.put("recoverThreshold", r.recoverThreshold());
         m.put("recoverFor", Durations.format(r.recoverFor()));

@@ -1,6 +1,7 @@
 package io.firstline.agent.cli;
 
 import io.firstline.wire.Durations;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -35,9 +36,27 @@ public final class CliSupport {
         }
     }
 
+    /**
+     * The directory the user ran the command from. The archive's launcher
+     * ({@code bin/firstline-agent}) starts the JVM inside the archive, so that
+     * the class-data archive's relative class path matches, and passes the
+     * caller's directory in {@code FIRSTLINE_CALLER_DIR}; without it, the
+     * JVM's own working directory.
+     */
+    static Path callerDir() {
+        String dir = System.getenv("FIRSTLINE_CALLER_DIR");
+        return dir == null || dir.isEmpty() ? Path.of("").toAbsolutePath() : Path.of(dir);
+    }
+
+    /** A file name from the command line, relative names taken from {@link #callerDir()}. */
+    public static Path userPath(String name) {
+        return callerDir().resolve(name);
+    }
+
     public static int execute(Object command, String... args) {
         CommandLine cl = new CommandLine(command);
         cl.registerConverter(Duration.class, Durations::parse);
+        cl.registerConverter(Path.class, CliSupport::userPath);
         cl.setParameterExceptionHandler((ex, a) -> {
             CommandLine c = ex.getCommandLine();
             c.getErr().println(c.getCommandSpec().qualifiedName() + ": " + ex.getMessage()

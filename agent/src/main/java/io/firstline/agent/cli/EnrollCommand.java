@@ -78,7 +78,7 @@ public final class EnrollCommand implements Runnable {
                 InputStream in = System.in;
                 text = new String(in.readNBytes(4096), StandardCharsets.UTF_8);
             } else {
-                text = Files.readString(Path.of(tokenFile), StandardCharsets.UTF_8);
+                text = Files.readString(CliSupport.userPath(tokenFile), StandardCharsets.UTF_8);
             }
             String token = text.trim();
             if (token.isEmpty()) {

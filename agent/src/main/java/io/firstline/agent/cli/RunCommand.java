@@ -5,6 +5,7 @@ import io.firstline.agent.collect.CollectorRegistry;
 import io.firstline.agent.config.AgentConfig;
 import io.firstline.agent.enroll.NotEnrolledException;
 import io.firstline.agent.link.ConsoleAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -37,6 +38,11 @@ public final class RunCommand implements Runnable {
     @Override
     public void run() {
         List<ConsoleAddress> addresses = ConsoleAddress.parseList(consoles);
+        if (!Files.isDirectory(stateDir)) {
+            throw new CliSupport.UserError("state directory " + stateDir + " does not exist; run 'firstline-agent enroll"
+                    + " --console HOST:7443 --token-file FILE --ca-fingerprint SHA256 --state-dir " + stateDir + "' first",
+                    CliSupport.USAGE);
+        }
         AgentConfig cfg = collectors.load();
         AgentRuntime.Settings settings = new AgentRuntime.Settings(addresses, stateDir, interval,
                 CollectorRegistry.builtIn().select(cfg.enable(), cfg.disable(), cfg.intervals()));

@@ -96,6 +96,15 @@ class AgentCliTest {
     }
 
     @Test
+    void aMissingStateDirectoryIsBadInput(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        String missing = dir.resolve("no-such-dir").toString();
+        assertEquals(2, run("run", "--console", "127.0.0.1:1", "--state-dir", missing));
+        String e = err.toString(StandardCharsets.UTF_8).trim();
+        assertTrue(e.contains("state directory " + missing + " does not exist"), e);
+        assertEquals(1, e.lines().count(), e);
+    }
+
+    @Test
     void enrollTakesNoTokenOnTheCommandLineAndChecksTheFingerprint(@org.junit.jupiter.api.io.TempDir java.nio.file.Path state)
             throws Exception {
         assertEquals(2, run("enroll", "--console", "127.0.0.1:1", "--token", "secret", "--ca-fingerprint", "sha256:00"));

@@ -1,0 +1,125 @@
+#!/bin/sh
+# Builds agent/target/firstline-agent-linux-x64.tar.gz, the self-contained
+# agent (README "Install the agent"; docs/operations.md). Run by Maven in the
+# package phase, after the shaded jar exists:
+#
+#   build-bundle.sh JAVA_HOME TARGET_DIR REPO_DIR DEPENDENCY_LIST LOCAL_REPO
+#
+# JAVA_HOME is the JDK running Maven: its jdeps finds the modules the agent
+# uses, its jlink and jmods make the trimmed runtime. Nothing is downloaded.
+#
+# The archive, under one top-level directory firstline-agent/:
+#   bin/firstline-agent            the launcher (install/firstline-agent)
+#   runtime/                       jlink image: only the modules the agent needs
+#   lib/firstline-agent.jar        the agent and its libraries
+#   lib/firstline-agent.jsa        class-data archive from a training run, and
+#   lib/firstline-agent.jsa.cksum  its checksum (the launcher checks it)
+#   legal/THIRD-PARTY-NOTICES.txt  every bundled library, version and licence;
+#   legal/firstline-agent/...      the licence and notice files they ship;
+#   runtime/legal/...              the Java runtime's own notices
+set -eu
+
+java_home=$1
+target=$2
+repo=$3
+deps=$4
+local_repo=$5
+
+say() { echo "[firstline-agent bundle] $*"; }
+
+jar=$target/firstline-agent.jar
+work=$target/bundle
+stage=$work/firstline-agent
+archive=$target/firstline-agent-linux-x64.tar.gz
+[ -f "$jar" ] || { echo "build-bundle: $jar is missing (the shade step makes it)" >&2; exit 1; }
+if [ ! -d "$java_home/jmods" ]; then
+    echo "build-bundle: $java_home has no jmods/ directory; jlink needs it (Debian: openjdk-17-jdk-headless ships it)" >&2
+    exit 1
+fi
+rm -rf "$work" "$archive"
+mkdir -p "$stage/bin" "$stage/lib" "$stage/legal/firstline-agent"
+
+# 1. The modules the agent's classes refer to, plus the ones reached only
+#    through service lookup, which jdeps cannot see: jdk.crypto.ec provides
+#    the EC keys of enrollment and of mutual TLS.
+modules=$("$java_home/bin/jdeps" --ignore-missing-deps --print-module-deps --multi-release 17 "$jar")
+modules="$modules,jdk.crypto.ec"
+say "jlink runtime with $modules"
+"$java_home/bin/jlink" --add-modules "$modules" --strip-debug --no-man-pages --no-header-files \
+    --output "$stage/runtime"
+
+cp "$jar" "$stage/lib/firstline-agent.jar"
+cp "$repo/install/firstline-agent" "$stage/bin/firstline-agent"
+chmod 755 "$stage/bin/firstline-agent"
+
+# 2. Class-data sharing: a training run records the classes the agent loads,
+#    then the runtime parses them once into an archive the agent maps at
+#    start. Paths are relative to the archive's directory (the launcher starts
+#    the JVM there), so the archive stays valid wherever it is unpacked. The
+#    same collector, GC and heap flags as the launcher's.
+say "class-data archive from a training run (collect --once --json)"
+flags="-XX:+UseSerialGC -Xmx32m -XX:TieredStopAtLevel=1 -Djava.awt.headless=true"
+(
+    cd "$stage"
+    # shellcheck disable=SC2086
+    runtime/bin/java -Xshare:off -XX:DumpLoadedClassList="$work/classes.lst" $flags \
+        -cp lib/firstline-agent.jar io.firstline.agent.AgentMain collect --once --json >"$work/training.json" 2>"$work/training.log" \
+        || { cat "$work/training.log" >&2; exit 1; }
+    # shellcheck disable=SC2086
+    runtime/bin/java -Xshare:dump -XX:SharedClassListFile="$work/classes.lst" \
+        -XX:SharedArchiveFile=lib/firstline-agent.jsa $flags -cp lib/firstline-agent.jar >"$work/dump.log" 2>&1 \
+        || { cat "$work/dump.log" >&2; exit 1; }
+    cksum < lib/firstline-agent.jsa > lib/firstline-agent.jsa.cksum
+)
+say "$(wc -l < "$work/classes.lst") classes archived"
+
+# 3. Notices: each bundled library with its licence, from its Maven pom (or
+#    the parent pom that declares it), and the licence files the jars ship.
+pom_of() { # group artifact version -> path of the pom in the local repository
+    echo "$local_repo/$(echo "$1" | tr . /)/$2/$3/$2-$3.pom"
+}
+licence_of() { # group artifact version -> licence name(s), following parents
+    pom=$(pom_of "$1" "$2" "$3")
+    depth=0
+    while [ -f "$pom" ] && [ $depth -lt 6 ]; do
+        names=$(sed -n '/<licenses>/,/<\/licenses>/p' "$pom" | sed -n 's:.*<name>\(.*\)</name>.*:\1:p' | paste -sd ';' -)
+        if [ -n "$names" ]; then
+            echo "$names"
+            return
+        fi
+        parent=$(sed -n '/<parent>/,/<\/parent>/p' "$pom" | tr -d ' \t\n')
+        pg=$(echo "$parent" | sed -n 's:.*<groupId>\([^<]*\)</groupId>.*:\1:p')
+        pa=$(echo "$parent" | sed -n 's:.*<artifactId>\([^<]*\)</artifactId>.*:\1:p')
+        pv=$(echo "$parent" | sed -n 's:.*<version>\([^<]*\)</version>.*:\1:p')
+        [ -n "$pg" ] && [ -n "$pa" ] && [ -n "$pv" ] || break
+        pom=$(pom_of "$pg" "$pa" "$pv")
+        depth=$((depth + 1))
+    done
+    echo "see legal/firstline-agent/"
+}
+notices=$stage/legal/THIRD-PARTY-NOTICES.txt
+{
+    echo "Firstline agent: third-party software in this archive"
+    echo
+    echo "lib/firstline-agent.jar bundles these libraries (group:artifact version: licence)."
+    echo "Their own licence and notice files are in legal/firstline-agent/; the Java"
+    echo "runtime's (OpenJDK, GPLv2 with the Classpath Exception) are in runtime/legal/."
+    echo
+    # maven-dependency-plugin list: "   group:artifact:jar:version:scope[ -- module ...]"
+    grep -E '^ +[^ :]+:[^ :]+:jar:' "$deps" | sed 's/^ *//; s/ .*//' | sort -u | while IFS=: read -r g a _type v _scope; do
+        case "$g" in io.firstline) continue ;; esac
+        echo "$g:$a $v: $(licence_of "$g" "$a" "$v")"
+    done
+} > "$notices"
+(
+    cd "$stage/legal/firstline-agent"
+    entries=$("$java_home/bin/jar" tf "$stage/lib/firstline-agent.jar" | grep -iE '^META-INF/([^/]*/)*[^/]*(LICEN[CS]E|NOTICE)[^/]*$' | grep -v '/$' || true)
+    if [ -n "$entries" ]; then
+        # shellcheck disable=SC2086
+        "$java_home/bin/jar" xf "$stage/lib/firstline-agent.jar" $entries
+    fi
+)
+[ "$(grep -c ':' "$notices")" -gt 5 ] || { echo "build-bundle: no libraries found in $deps" >&2; exit 1; }
+
+tar -C "$work" -czf "$archive" firstline-agent
+say "$archive: $(du -k "$archive" | cut -f1) KiB ($(du -sk "$stage" | cut -f1) KiB unpacked)"

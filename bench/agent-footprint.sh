@@ -4,7 +4,8 @@
 # Runs, side by side for DURATION seconds on this machine:
 #   - the real console (console/target/firstline-console.jar serve) on loopback,
 #     and enrolls the agent with it through the real path (token create, enroll),
-#   - the agent through install/firstline-agent (the shipped JVM flags),
+#   - the agent from the unpacked agent archive (bin/firstline-agent: its own
+#     trimmed runtime, class-data archive and the shipped JVM flags),
 #     streaming to it at a 10 s interval with every default collector,
 #   - Debian's prometheus-node-exporter on loopback, scraped every 10 s with curl;
 # and every 10 s reads both processes' RSS and CPU time from /proc. At the end
@@ -19,9 +20,13 @@
 # to see where its CPU goes (a separate run: the recorder costs CPU itself):
 #   AGENT_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/agent.jfr,settings=profile" bench/agent-footprint.sh 600
 #
-# Needs: built jars (./mvnw -B -DskipTests package; or AGENT_JAR= and CONSOLE_JAR=
-# pointing at copies, so a rebuild during the run cannot touch them), python3, curl,
-# /usr/bin/prometheus-node-exporter. Uses only 127.0.0.1 and free ports.
+# It also reports the agent's start-up time: from starting bin/firstline-agent
+# run to its first sample in the log.
+#
+# Needs: the console jar and the agent archive (./mvnw -B -DskipTests package; or
+# CONSOLE_JAR= and AGENT_ARCHIVE= pointing at copies, so a rebuild during the run
+# cannot touch them), python3, curl, tar, /usr/bin/prometheus-node-exporter.
+# Uses only 127.0.0.1 and free ports.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -31,9 +36,9 @@ interval=10
 warmup=60
 mkdir -p "$out"
 console_jar=${CONSOLE_JAR:-$root/console/target/firstline-console.jar}
-agent_jar=${AGENT_JAR:-$root/agent/target/firstline-agent.jar}
+agent_archive=${AGENT_ARCHIVE:-$root/agent/target/firstline-agent-linux-x64.tar.gz}
 exporter=${NODE_EXPORTER:-/usr/bin/prometheus-node-exporter}
-for f in "$console_jar" "$agent_jar" "$exporter"; do
+for f in "$console_jar" "$agent_archive" "$exporter"; do
     [ -e "$f" ] || { echo "missing $f (build with ./mvnw -B -DskipTests package)" >&2; exit 1; }
 done
 
@@ -72,7 +77,10 @@ done
 created=$(java -jar "$console_jar" token create --site bench --ttl 1h --max-uses 1 --data "$out/console-data")
 echo "$created" | sed -n 's/^token: *//p' >"$out/token"
 fingerprint=$(echo "$created" | sed -n 's/^CA fingerprint: *//p')
-FIRSTLINE_AGENT_JAR=$agent_jar "$root/install/firstline-agent" enroll --console "127.0.0.1:$agent_port" \
+mkdir -p "$out/agent-bundle"
+tar -xzf "$agent_archive" -C "$out/agent-bundle"
+agent=$out/agent-bundle/firstline-agent/bin/firstline-agent
+"$agent" enroll --console "127.0.0.1:$agent_port" \
     --token-file "$out/token" --ca-fingerprint "$fingerprint" --state-dir "$out/agent-state" >"$out/enroll.log" 2>&1 \
     || { echo "enrollment failed; see $out/enroll.log" >&2; exit 1; }
 
@@ -84,9 +92,9 @@ for _ in $(seq 1 30); do
     sleep 1
 done
 
-FIRSTLINE_AGENT_JAR=$agent_jar \
+agent_started_ms=$(date +%s%3N)
 FIRSTLINE_JAVA_OPTS="-Dorg.slf4j.simpleLogger.log.io.firstline.agent.samples=debug ${AGENT_JAVA_OPTS:-}" \
-    "$root/install/firstline-agent" run --console "127.0.0.1:$agent_port" --state-dir "$out/agent-state" \
+    "$agent" run --console "127.0.0.1:$agent_port" --state-dir "$out/agent-state" \
     --interval "${interval}s" >"$out/agent.log" 2>&1 &
 agent_pid=$!
 pids+=($agent_pid)
@@ -105,9 +113,9 @@ while [ "$t" -le "$duration" ]; do
     t=$(( $(date +%s) - start ))
 done
 
-python3 - "$out" "$clk" "$warmup" <<'PY'
-import sys, statistics, re
-out, clk, warmup = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+python3 - "$out" "$clk" "$warmup" "$agent_started_ms" <<'PY'
+import sys, statistics, re, datetime
+out, clk, warmup, started_ms = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 rows = [list(map(int, l.split())) for l in open(f"{out}/procs.txt").read().splitlines()[1:] if l.strip()]
 def pct(xs, p):
     xs = sorted(xs); return xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))]
@@ -126,6 +134,9 @@ sizes, wire, runs = [], [], {}
 for line in open(f"{out}/agent.log"):
     m = re.search(r"sample bytes=(\d+) wire<=(\d+) new_series=(\d+) runs:(.*)", line.strip())
     if not m: continue
+    if not sizes:
+        first = datetime.datetime.fromisoformat(line.split()[0].replace("Z", "+00:00"))
+        print(f"start-up: {first.timestamp() * 1000 - started_ms:.0f} ms from starting bin/firstline-agent run to its first sample")
     sizes.append(int(m.group(1))); wire.append(int(m.group(2)))
     for part in m.group(4).split():
         k, v = part.split("="); runs.setdefault(k, []).append(int(v))

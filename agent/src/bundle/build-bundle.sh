@@ -41,9 +41,10 @@ mkdir -p "$stage/bin" "$stage/lib" "$stage/legal/firstline-agent"
 
 # 1. The modules the agent's classes refer to, plus the ones reached only
 #    through service lookup, which jdeps cannot see: jdk.crypto.ec provides
-#    the EC keys of enrollment and of mutual TLS.
+#    the EC keys of enrollment and of mutual TLS, jdk.random the generator
+#    behind the link's reconnect jitter.
 modules=$("$java_home/bin/jdeps" --ignore-missing-deps --print-module-deps --multi-release 17 "$jar")
-modules="$modules,jdk.crypto.ec"
+modules="$modules,jdk.crypto.ec,jdk.random"
 say "jlink runtime with $modules"
 "$java_home/bin/jlink" --add-modules "$modules" --strip-debug --no-man-pages --no-header-files \
     --output "$stage/runtime"

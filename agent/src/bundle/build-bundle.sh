@@ -55,23 +55,47 @@ chmod 755 "$stage/bin/firstline-agent"
 
 # 2. Class-data sharing: a training run records the classes the agent loads,
 #    then the runtime parses them once into an archive the agent maps at
-#    start. Paths are relative to the archive's directory (the launcher starts
-#    the JVM there), so the archive stays valid wherever it is unpacked. The
-#    same collector, GC and heap flags as the launcher's.
-say "class-data archive from a training run (collect --once --json)"
+#    start. The training is what an endpoint does all day: 'run', streaming
+#    over mutual TLS for a few seconds at a 1 s interval to a throwaway peer
+#    on loopback (TrainingPeer.java, run by the build JDK, never shipped).
+#    Classes only 'collect', 'enroll' or a renewal use stay out: they load
+#    from the jar when needed. Paths are relative to the archive's directory
+#    (the launcher starts the JVM there), so the archive stays valid wherever
+#    it is unpacked. The same collector, GC and heap flags as the launcher's.
+say "class-data archive from a training run (run, mutual TLS, ${training_seconds:=12} s)"
 flags="-XX:+UseSerialGC -Xmx32m -XX:TieredStopAtLevel=1 -Djava.awt.headless=true"
+"$java_home/bin/java" -cp "$jar" "$repo/agent/src/bundle/TrainingPeer.java" "$work/training-state" "$work/training-port" \
+    >"$work/training-peer.log" 2>&1 &
+peer=$!
+trap 'kill $peer 2>/dev/null || true' EXIT
+for _ in $(seq 1 120); do
+    [ -s "$work/training-port" ] && break
+    kill -0 $peer 2>/dev/null || { cat "$work/training-peer.log" >&2; exit 1; }
+    sleep 0.5
+done
+[ -s "$work/training-port" ] || { echo "build-bundle: the training peer did not start" >&2; exit 1; }
 (
     cd "$stage"
     # shellcheck disable=SC2086
     runtime/bin/java -Xshare:off -XX:DumpLoadedClassList="$work/classes.lst" $flags \
-        -cp lib/firstline-agent.jar io.firstline.agent.AgentMain collect --once --json >"$work/training.json" 2>"$work/training.log" \
-        || { cat "$work/training.log" >&2; exit 1; }
+        -cp lib/firstline-agent.jar io.firstline.agent.AgentMain run --console "127.0.0.1:$(cat "$work/training-port")" \
+        --state-dir "$work/training-state" --interval 1s >"$work/training.log" 2>&1 &
+    agent=$!
+    sleep "$training_seconds"
+    kill -0 $agent 2>/dev/null || { echo "build-bundle: the training run stopped early:" >&2; cat "$work/training.log" >&2; exit 1; }
+    kill $agent
+    wait $agent || true
+    grep -q 'sun/security/ssl/' "$work/classes.lst" \
+        || { echo "build-bundle: the training run made no TLS connection:" >&2; cat "$work/training.log" "$work/training-peer.log" >&2; exit 1; }
     # shellcheck disable=SC2086
     runtime/bin/java -Xshare:dump -XX:SharedClassListFile="$work/classes.lst" \
         -XX:SharedArchiveFile=lib/firstline-agent.jsa $flags -cp lib/firstline-agent.jar >"$work/dump.log" 2>&1 \
         || { cat "$work/dump.log" >&2; exit 1; }
     cksum < lib/firstline-agent.jsa > lib/firstline-agent.jsa.cksum
 )
+kill $peer 2>/dev/null || true
+wait $peer 2>/dev/null || true
+trap - EXIT
 say "$(wc -l < "$work/classes.lst") classes archived"
 
 # 3. Notices: each bundled library with its licence, from its Maven pom (or

@@ -102,14 +102,9 @@ class ConsoleKillIT {
         String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "token create did not finish");
         assertEquals(0, p.exitValue(), out);
-        new Enroller(Duration.ofSeconds(15)).enroll(new ConsoleAddress("127.0.0.1", agentPort), field(out, "token:"),
-                field(out, "CA fingerprint:"), AgentIdentity.loadOrCreate(stateDir), HostFactsReader.read(new HostProbe()),
-                AgentVersion.get(), stateDir);
-    }
-
-    private static String field(String output, String label) {
-        return output.lines().filter(l -> l.startsWith(label)).findFirst()
-                .orElseThrow(() -> new AssertionError("no '" + label + "' in: " + output)).substring(label.length()).trim();
+        new Enroller(Duration.ofSeconds(15)).enroll(new ConsoleAddress("127.0.0.1", agentPort),
+                TestSupport.printedField(out, "token:"), TestSupport.printedField(out, "CA fingerprint:"),
+                AgentIdentity.loadOrCreate(stateDir), HostFactsReader.read(new HostProbe()), AgentVersion.get(), stateDir);
     }
 
     @AfterEach

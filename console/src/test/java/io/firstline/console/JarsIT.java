@@ -86,19 +86,14 @@ class JarsIT {
         return out;
     }
 
-    private static String field(String output, String label) {
-        return output.lines().filter(l -> l.startsWith(label)).findFirst()
-                .orElseThrow(() -> new AssertionError("no '" + label + "' in: " + output)).substring(label.length()).trim();
-    }
-
     /** Enrolls the agent's state directory the way an admin does it: token from the console CLI, token file, pinned CA. */
     private void enrollAgent() throws Exception {
         String created = runToEnd("token", jar("firstline.consoleJar").toString(), "token", "create", "--site", "it", "--ttl", "1h",
                 "--max-uses", "1", "--data", dir.resolve("console-data").toString());
         Path tokenFile = dir.resolve("token");
-        Files.writeString(tokenFile, field(created, "token:") + "\n");
+        Files.writeString(tokenFile, TestSupport.printedField(created, "token:") + "\n");
         runToEnd("enroll", jar("firstline.agentJar").toString(), "enroll", "--console", "127.0.0.1:" + agentPort,
-                "--token-file", tokenFile.toString(), "--ca-fingerprint", field(created, "CA fingerprint:"),
+                "--token-file", tokenFile.toString(), "--ca-fingerprint", TestSupport.printedField(created, "CA fingerprint:"),
                 "--state-dir", dir.resolve("agent-state").toString());
     }
 

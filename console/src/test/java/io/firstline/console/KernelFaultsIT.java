@@ -134,9 +134,10 @@ class KernelFaultsIT {
                 "--max-uses", "1", "--data", dir.resolve("console-data").toString());
         assertTrue(token.waitFor(60, TimeUnit.SECONDS));
         String created = Files.readString(dir.resolve("token.log"));
-        Files.writeString(dir.resolve("token"), field(created, "token:") + "\n");
+        Files.writeString(dir.resolve("token"), TestSupport.printedField(created, "token:") + "\n");
         Process enroll = launch("enroll", jar("firstline.agentJar").toString(), "enroll", "--console", "127.0.0.1:" + agentPort,
-                "--token-file", dir.resolve("token").toString(), "--ca-fingerprint", field(created, "CA fingerprint:"),
+                "--token-file", dir.resolve("token").toString(),
+                "--ca-fingerprint", TestSupport.printedField(created, "CA fingerprint:"),
                 "--state-dir", dir.resolve("agent-state").toString());
         assertTrue(enroll.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, enroll.exitValue(), Files.readString(dir.resolve("enroll.log")));
@@ -176,11 +177,6 @@ class KernelFaultsIT {
                 .orElseThrow();
         assertTrue(oom.path("title").asText().contains("tail"), oom.toString());
         assertEquals("critical", oom.path("severity").asText());
-    }
-
-    private static String field(String output, String label) {
-        return output.lines().filter(l -> l.startsWith(label)).findFirst()
-                .orElseThrow(() -> new AssertionError("no '" + label + "' in: " + output)).substring(label.length()).trim();
     }
 
     @AfterEach

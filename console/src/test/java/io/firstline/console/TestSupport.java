@@ -142,6 +142,12 @@ public final class TestSupport {
         return io.firstline.agent.AgentRuntime.start(settings);
     }
 
+    /** The value after {@code label} on the line of a command's output that starts with it ("token: ..."). */
+    public static String printedField(String output, String label) {
+        return output.lines().filter(l -> l.startsWith(label)).findFirst()
+                .orElseThrow(() -> new AssertionError("no '" + label + "' in: " + output)).substring(label.length()).trim();
+    }
+
     public static int freePort() {
         try (ServerSocket s = new ServerSocket(0)) {
             s.setReuseAddress(true);

@@ -148,7 +148,9 @@ public final class KernelPatterns {
                 }
             }
             fields.put("line", cut(message));
-            String resource = e.resourceGroup().equals("-") ? "" : fields.getOrDefault(e.resourceGroup(), "");
+            // A resource names a ticket; the console refuses markup characters in it, so a process called "<x>" is "(x)".
+            String resource = e.resourceGroup().equals("-") ? "" : fields.getOrDefault(e.resourceGroup(), "")
+                    .replace('<', '(').replace('>', ')');
             return Optional.of(new KernelEvent(e.type(), resource, fields));
         }
         return Optional.empty();

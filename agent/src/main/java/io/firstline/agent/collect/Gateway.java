@@ -47,7 +47,7 @@ final class Gateway {
         for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
             String[] f = line.trim().split("\\s+");
             if (f.length > 3 && f[1].equals("00000000") && !f[2].equals("00000000")) {
-                long hex = Long.parseLong(f[2], 16);
+                long hex = ProcFormat.hex(f[2], "/proc/net/route");
                 return Optional.of(String.format(Locale.ROOT, "%d.%d.%d.%d",
                         hex & 0xff, (hex >> 8) & 0xff, (hex >> 16) & 0xff, (hex >> 24) & 0xff));
             }
@@ -60,7 +60,7 @@ final class Gateway {
         for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
             String[] f = line.trim().split("\\s+");
             if (f.length > 3 && f[0].equals(ip)) {
-                return (Integer.decode(f[2]) & ATF_COM) != 0 && !f[3].equals("00:00:00:00:00:00");
+                return (ProcFormat.hex(f[2], "/proc/net/arp") & ATF_COM) != 0 && !f[3].equals("00:00:00:00:00:00");
             }
         }
         return false;

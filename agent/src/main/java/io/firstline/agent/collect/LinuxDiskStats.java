@@ -16,6 +16,7 @@ final class LinuxDiskStats {
     static final Path DISKSTATS = Path.of("/proc/diskstats");
     static final Path SYS_BLOCK = Path.of("/sys/block");
     private static final long SECTOR = 512;
+    private static final String FILE = "/proc/diskstats";
 
     /** One device's counters: bytes and operations so far, I/Os in flight, ms spent doing I/O. */
     record Device(String name, long readBytes, long writeBytes, long reads, long writes, long inFlight, long busyMillis) {
@@ -49,9 +50,13 @@ final class LinuxDiskStats {
             if (!disks.contains(name) || DiskCollector.isPseudo(name)) {
                 continue;
             }
-            out.add(new Device(name, Long.parseLong(f[5]) * SECTOR, Long.parseLong(f[9]) * SECTOR,
-                    Long.parseLong(f[3]), Long.parseLong(f[7]), Long.parseLong(f[11]), Long.parseLong(f[12])));
+            out.add(new Device(name, ProcFormat.times(counter(f[5]), SECTOR, FILE), ProcFormat.times(counter(f[9]), SECTOR, FILE),
+                    counter(f[3]), counter(f[7]), counter(f[11]), counter(f[12])));
         }
         return out;
+    }
+
+    private static long counter(String field) {
+        return ProcFormat.counter(field, FILE);
     }
 }

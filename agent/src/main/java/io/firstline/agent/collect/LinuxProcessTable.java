@@ -90,10 +90,15 @@ final class LinuxProcessTable implements ProcessTable {
         if (f.length < 22) {
             return null;
         }
-        int pid = Integer.parseInt(text.substring(0, open).trim());
-        long cpu = Long.parseLong(f[14 - 3]) + Long.parseLong(f[15 - 3]);
-        return new Proc(pid, text.substring(open + 1, close), f[0].equals("Z"), cpu,
-                Integer.parseInt(f[20 - 3]), Long.parseLong(f[24 - 3]) * pageSize);
+        String file = "/proc/PID/stat";
+        try {
+            int pid = ProcFormat.smallCounter(text.substring(0, open).trim(), file);
+            long cpu = ProcFormat.plus(ProcFormat.counter(f[14 - 3], file), ProcFormat.counter(f[15 - 3], file), file);
+            return new Proc(pid, text.substring(open + 1, close), f[0].equals("Z"), cpu,
+                    ProcFormat.smallCounter(f[20 - 3], file), ProcFormat.times(ProcFormat.counter(f[24 - 3], file), pageSize, file));
+        } catch (IllegalStateException notAStatLine) {
+            return null;
+        }
     }
 
     /** Sum of the columns of the aggregate "cpu" line of {@code /proc/stat}, in clock ticks. */
@@ -107,7 +112,7 @@ final class LinuxProcessTable implements ProcessTable {
         long total = 0;
         // user nice system idle iowait irq softirq steal; guest columns are already inside user and nice.
         for (int i = 0; i < Math.min(8, f.length); i++) {
-            total += Long.parseLong(f[i]);
+            total = ProcFormat.plus(total, ProcFormat.counter(f[i], "/proc/stat"), "/proc/stat");
         }
         return total;
     }

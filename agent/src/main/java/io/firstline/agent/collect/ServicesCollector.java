@@ -67,7 +67,8 @@ final class ServicesCollector implements Collector {
     /**
      * Unit names from {@code systemctl list-units --state=failed --no-legend
      * --plain}: one unit per line, the name first. Older systemd versions put
-     * a "●" marker before the name even with {@code --plain}.
+     * a "●" marker before the name even with {@code --plain}. The name ends
+     * at the first white space, a tab as well as a space.
      */
     static List<String> parseFailedUnits(String text) {
         List<String> units = new ArrayList<>();
@@ -79,8 +80,7 @@ final class ServicesCollector implements Collector {
             if (l.isEmpty()) {
                 continue;
             }
-            int space = l.indexOf(' ');
-            units.add(space < 0 ? l : l.substring(0, space));
+            units.add(l.split("\\s+", 2)[0]);
         }
         return units;
     }

@@ -52,7 +52,7 @@ record TcpCounters(long established, long attemptFails, long segmentsSent, long 
     private static long field(String[] names, String[] values, String name) {
         for (int i = 0; i < names.length && i < values.length; i++) {
             if (names[i].equals(name)) {
-                return Long.parseLong(values[i]);
+                return ProcFormat.counter(values[i], "/proc/net/snmp");
             }
         }
         throw new IllegalStateException("no " + name + " in /proc/net/snmp");

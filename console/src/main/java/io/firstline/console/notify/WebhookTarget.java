@@ -21,6 +21,10 @@ public record WebhookTarget(String name, URI url, Format format, String routingK
         if (!"http".equals(url.getScheme()) && !"https".equals(url.getScheme())) {
             throw new IllegalArgumentException("target " + name + ": url must be http or https: " + url);
         }
+        if (url.getHost() == null) {
+            // e.g. "http:hook" or "http://a..b/": java.net.URI accepts them, but there is nothing to connect to
+            throw new IllegalArgumentException("target " + name + ": url has no host name: " + url);
+        }
         Objects.requireNonNull(format, "format");
         routingKey = routingKey == null ? "" : routingKey;
         if (format == Format.PAGERDUTY && routingKey.isEmpty()) {

@@ -73,7 +73,15 @@ class AgentLinkContractTest {
     /** Connects with {@code c}'s certificate, says Hello and reads the Welcome and the rule set; null if refused. */
     private LinkClient open(AgentCredentials c) {
         try {
-            LinkClient link = LinkClient.connect(console.agentPort(), c.ca(), c.key(), c.certificate());
+            return open(c, LinkClient.context(c.ca(), c.key(), c.certificate()));
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private LinkClient open(AgentCredentials c, javax.net.ssl.SSLContext tls) {
+        try {
+            LinkClient link = LinkClient.connect(console.agentPort(), tls);
             link.send(hello(c.agentId()));
             Envelope welcome = link.read();
             if (welcome == null || !welcome.hasWelcome()) {
@@ -160,5 +168,36 @@ class AgentLinkContractTest {
         try (LinkClient again = open(renewed)) {
             assertTrue(again != null, "the new one carries on");
         }
+    }
+
+    @Test
+    void aResumedTlsSessionDoesNotOutliveTheCertificateItWasMadeWith() throws Exception {
+        AgentCredentials old = enroll("agent-s");
+        javax.net.ssl.SSLContext oldTls = LinkClient.context(old.ca(), old.key(), old.certificate());
+        try (LinkClient first = open(old, oldTls)) {
+            assertTrue(first != null);
+        }
+        AgentCredentials renewed = enroller.renew(address, old, dir.resolve("agent-s"));
+        try (LinkClient fresh = open(renewed)) {
+            assertTrue(fresh != null, "the new certificate ends the overlap");
+        }
+        try (LinkClient resumed = LinkClient.connect(console.agentPort(), oldTls)) {
+            resumed.send(hello("agent-s"));
+            assertEquals(Refuse.Reason.CERTIFICATE_REFUSED, resumed.readUntilClosed().getRefuse().getReason(),
+                    "a resumed TLS session of the old certificate is refused at Hello");
+        }
+        javax.net.ssl.SSLContext newTls = LinkClient.context(renewed.ca(), renewed.key(), renewed.certificate());
+        try (LinkClient beforeRevocation = open(renewed, newTls)) {
+            assertTrue(beforeRevocation != null);
+        }
+        console.enrollment().revokeAgent("agent-s", "test");
+        try (LinkClient resumed = LinkClient.connect(console.agentPort(), newTls)) {
+            resumed.send(hello("agent-s"));
+            assertEquals(Refuse.Reason.CERTIFICATE_REFUSED, resumed.readUntilClosed().getRefuse().getReason(),
+                    "nor is a revoked agent's");
+        }
+        Enroller.EnrollmentException renewal = org.junit.jupiter.api.Assertions.assertThrows(Enroller.EnrollmentException.class,
+                () -> enroller.renew(address, old, dir.resolve("agent-s-again")));
+        assertTrue(renewal.getMessage().length() > 0);
     }
 }

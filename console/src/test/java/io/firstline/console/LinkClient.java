@@ -36,6 +36,22 @@ final class LinkClient implements AutoCloseable {
 
     /** Connects and completes the TLS handshake (the server may still reject the certificate right after). */
     static LinkClient connect(int port, X509Certificate ca, PrivateKey key, X509Certificate cert) throws Exception {
+        return connect(port, context(ca, key, cert));
+    }
+
+    /** Connects with a given TLS context: a second connection on the same context may resume the first one's session. */
+    static LinkClient connect(int port, SSLContext ctx) throws Exception {
+        SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket();
+        s.setEnabledProtocols(Tls.PROTOCOLS.toArray(String[]::new));
+        s.setTcpNoDelay(true);
+        s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+        s.setSoTimeout(10_000);
+        s.startHandshake();
+        return new LinkClient(s);
+    }
+
+    /** A client TLS context trusting {@code ca} and presenting {@code cert} (none when {@code key} is null). */
+    static SSLContext context(X509Certificate ca, PrivateKey key, X509Certificate cert) throws Exception {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         trust.setCertificateEntry("ca", ca);
@@ -47,13 +63,7 @@ final class LinkClient implements AutoCloseable {
         }
         SSLContext ctx = SSLContext.getInstance("TLS");
         ctx.init(keys, tmf.getTrustManagers(), null);
-        SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket();
-        s.setEnabledProtocols(Tls.PROTOCOLS.toArray(String[]::new));
-        s.setTcpNoDelay(true);
-        s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
-        s.setSoTimeout(10_000);
-        s.startHandshake();
-        return new LinkClient(s);
+        return ctx;
     }
 
     /** Presents its certificate whatever issuers the server asks for, as a hostile client would. */

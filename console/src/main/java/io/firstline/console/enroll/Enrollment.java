@@ -180,6 +180,10 @@ public final class Enrollment implements AgentTrust.Revocations {
         if (!csr.agentId.equals(agentId)) {
             throw new Refused("a renewal must keep the agent id " + agentId);
         }
+        if (isRevoked(agentId, ConsoleCa.serialOf(peer))) {
+            // The handshake refuses such a certificate, but not on a resumed TLS session.
+            throw new Refused("the certificate of agent " + agentId + " is revoked or was replaced by a renewal");
+        }
         X509Certificate cert = ca.issueAgent(agentId, csr.key);
         long now = clock.millis();
         try {

@@ -3,6 +3,7 @@ package io.firstline.console.ingest;
 import io.firstline.console.config.ConsoleConfig;
 import io.firstline.console.fleet.FleetState;
 import io.firstline.console.enroll.Enrollment;
+import io.firstline.console.pki.ConsoleCa;
 import io.firstline.proto.Ack;
 import io.firstline.proto.EnrollResponse;
 import io.firstline.proto.Envelope;
@@ -292,6 +293,12 @@ final class AgentSession extends SimpleChannelInboundHandler<Envelope> {
             if (!Tls.commonName(peer.get()).equals(h.getAgentId())) {
                 refuse(ctx, Refuse.Reason.IDENTITY_MISMATCH, WireRejection.IDENTITY_MISMATCH,
                         "Hello says agent " + h.getAgentId() + " but the certificate is for " + Tls.commonName(peer.get()));
+                return;
+            }
+            // Checked at the handshake too, but a resumed TLS session skips that check.
+            if (enrollment != null && enrollment.isRevoked(h.getAgentId(), ConsoleCa.serialOf(peer.get()))) {
+                refuse(ctx, Refuse.Reason.CERTIFICATE_REFUSED, WireRejection.REVOKED_CERTIFICATE,
+                        "the certificate of agent " + h.getAgentId() + " is revoked or was replaced by a renewal");
                 return;
             }
         }

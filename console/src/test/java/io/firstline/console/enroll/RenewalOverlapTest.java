@@ -52,6 +52,9 @@ class RenewalOverlapTest {
             assertFalse(enrollment.isRevoked("agent-x", firstSerial), "within the overlap");
             clock.advance(Duration.ofMinutes(2));
             assertTrue(enrollment.isRevoked("agent-x", firstSerial), "after the overlap, new certificate used or not");
+            org.junit.jupiter.api.Assertions.assertThrows(Enrollment.Refused.class, () -> enrollment.renew(RenewRequest.newBuilder()
+                    .setCsr(ByteString.copyFrom(KeyAndRequest.create("agent-x").csr())).build(), first, "test"),
+                    "a refused certificate cannot renew, even on a resumed TLS session that skipped the handshake check");
             assertFalse(enrollment.isRevoked("agent-x", ConsoleCa.serialOf(second)));
 
             // Renewed again before the new certificate was used: the one never used is dropped, the one in use overlaps.

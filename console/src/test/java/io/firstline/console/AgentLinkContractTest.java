@@ -118,7 +118,11 @@ class AgentLinkContractTest {
                     raise(6, "disk_almost_full", "/", "fs.used_ratio", Double.NaN),
                     raise(7, "cpu_saturated", "", "cpu.usage_ratio", 0.99).toBuilder()
                             .setFaultRaised(raise(7, "cpu_saturated", "", "cpu.usage_ratio", 0.99).getFaultRaised().toBuilder()
-                                    .setRaisedMs(-5)).build());
+                                    .setRaisedMs(-5)).build(),
+                    raise(8, "cpu_saturated", "", "cpu.usage_ratio", 0.99).toBuilder()
+                            .setFaultRaised(raise(8, "cpu_saturated", "", "cpu.usage_ratio", 0.99).getFaultRaised().toBuilder()
+                                    .putAllDetails(java.util.stream.IntStream.range(0, 100).boxed()
+                                            .collect(java.util.stream.Collectors.toMap(i -> "k" + i, i -> "v")))).build());
             for (Envelope e : refused) {
                 link.send(e);
                 assertEquals(e.getSequence(), link.read().getAck().getSequence(), "acknowledged, so the agent does not resend it");
@@ -126,16 +130,16 @@ class AgentLinkContractTest {
             assertEquals(List.of(), tickets(), "none of them opened a ticket");
             assertEquals(1.0, counter("firstline.ingest.refused", "unknown_rule"));
             assertEquals(1.0, counter("firstline.ingest.refused", "console_rule"));
-            assertEquals(4.0, counter("firstline.ingest.refused", "invalid_field"));
+            assertEquals(5.0, counter("firstline.ingest.refused", "invalid_field"));
             assertEquals(1.0, counter("firstline.ingest.refused", "not_the_rules_series"));
             assertEquals(0.0, console.metrics().registry().get("firstline.ingest.faults").counter().count());
 
-            link.send(raise(8, "disk_almost_full", "/", "fs.used_ratio", 0.95));
-            assertEquals(8, link.read().getAck().getSequence(), "the connection stayed open");
+            link.send(raise(9, "disk_almost_full", "/", "fs.used_ratio", 0.95));
+            assertEquals(9, link.read().getAck().getSequence(), "the connection stayed open");
             List<Ticket> open = tickets();
             assertEquals(1, open.size());
             assertEquals("disk_almost_full", open.get(0).ruleId());
-            assertEquals(8, console.fleet().committedThrough("agent-f"), "refused events are settled like any other");
+            assertEquals(9, console.fleet().committedThrough("agent-f"), "refused events are settled like any other");
         }
     }
 

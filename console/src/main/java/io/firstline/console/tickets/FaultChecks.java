@@ -16,13 +16,18 @@ import java.util.function.Predicate;
  * rule's glob matches, and every field within bounds (rule id and texts at
  * most {@value #MAX_TEXT} characters, resource at most {@value #MAX_RESOURCE}
  * and without {@code <} or {@code >}, no control characters, finite
- * numbers, times from 1970 to 9999). Anything else is
+ * numbers, times from 1970 to 9999, at most {@value #MAX_DETAILS} details of
+ * at most {@value #MAX_DETAIL_VALUE} characters each and
+ * {@value #MAX_DETAILS_TOTAL} in all). Anything else is
  * refused: acknowledged so that the agent does not resend it, never applied,
  * counted by reason.
  */
 final class FaultChecks {
     static final int MAX_RESOURCE = 256;
     static final int MAX_TEXT = 128;
+    static final int MAX_DETAILS = 32;
+    static final int MAX_DETAIL_VALUE = 8192;
+    static final int MAX_DETAILS_TOTAL = 32_768;
     /** Agent times must be between the Unix epoch and the year 10000. */
     static final long MAX_TIME_MS = 253_402_300_800_000L;
 
@@ -38,7 +43,7 @@ final class FaultChecks {
             FaultRaised r = event.getFaultRaised();
             Commit fields = fields(r.getFault(), r.getMetric(), r.getRuleSetVersion());
             if (fields != Commit.APPLIED || !Double.isFinite(r.getValue()) || !Double.isFinite(r.getThreshold())
-                    || !time(r.getSinceMs()) || !time(r.getRaisedMs())) {
+                    || !time(r.getSinceMs()) || !time(r.getRaisedMs()) || !details(r.getDetailsMap())) {
                 return Commit.INVALID_FIELD;
             }
             return rule(r.getFault(), sent.current(r.getFault().getRuleId()), consoleRule, r.getMetric());
@@ -65,6 +70,22 @@ final class FaultChecks {
         boolean ok = text(f.getRuleId(), MAX_TEXT) && !f.getRuleId().isEmpty() && text(f.getResource(), MAX_RESOURCE)
                 && f.getResource().chars().noneMatch(ch -> ch == '<' || ch == '>') && text(text, MAX_TEXT) && text(version, MAX_TEXT);
         return ok ? Commit.APPLIED : Commit.INVALID_FIELD;
+    }
+
+    /** An event's fields: a few short keys, values no longer than a kernel message, no control characters but tabs. */
+    static boolean details(java.util.Map<String, String> details) {
+        if (details.size() > MAX_DETAILS) {
+            return false;
+        }
+        long total = 0;
+        for (var e : details.entrySet()) {
+            total += e.getValue().length();
+            if (!text(e.getKey(), MAX_TEXT) || e.getValue().length() > MAX_DETAIL_VALUE
+                    || e.getValue().chars().anyMatch(ch -> Character.isISOControl(ch) && ch != '\t')) {
+                return false;
+            }
+        }
+        return total <= MAX_DETAILS_TOTAL;
     }
 
     /** At most {@code max} characters, none of them a control character. */

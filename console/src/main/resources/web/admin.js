@@ -1,4 +1,4 @@
-// Admin page: users (add, role, reset password, disable), enrollment tokens, rules, maintenance windows, audit log.
+// Admin page: users (add, role, reset password, disable), enrollment tokens, API tokens, rules, maintenance windows, audit log.
 "use strict";
 
 (() => {
@@ -169,10 +169,16 @@
       .then(r => { showToken(r); refresh(); }, tokenFail);
   });
 
+  async function loadApiTokens() {
+    const tokens = await api("/api/api-tokens");
+    FL.apiTokenTable(document.getElementById("api-tokens"), tokens, { revokePrefix: "/api/api-tokens/", showOwner: true,
+      onDone: refresh, onFail: e => { document.getElementById("api-token-error").textContent = e.message; } });
+  }
+
   function refresh() {
     document.getElementById("user-error").textContent = "";
     document.getElementById("mw-error").textContent = "";
-    return Promise.all([loadUsers(), loadAudit(), loadRules(), loadWindows(), loadTokens().catch(tokenFail)]).catch(fail);
+    return Promise.all([loadUsers(), loadAudit(), loadRules(), loadWindows(), loadTokens().catch(tokenFail), loadApiTokens()]).catch(fail);
   }
 
   document.getElementById("new-window").addEventListener("submit", e => {

@@ -105,5 +105,26 @@ const FL = (() => {
 
   const time = iso => iso ? new Date(iso).toLocaleString() : "–";
 
-  return { el, clear, api, post, start, pct, bytes, ago, duration, time, me: () => me };
+  /**
+   * Fills a table with API tokens (never their secrets): name, owner when
+   * showOwner, state, created, last used, expires, and a Revoke button for
+   * active ones that DELETEs revokePrefix + id after a confirmation.
+   */
+  function apiTokenTable(table, tokens, { revokePrefix, showOwner, onDone, onFail }) {
+    clear(table);
+    const heads = ["Name"].concat(showOwner ? ["User"] : [], ["State", "Created", "Last used", "Expires", ""]);
+    table.append(el("tr", {}, ...heads.map(h => el("th", {}, h))));
+    for (const t of tokens) {
+      const revoke = t.state === "active" ? el("button", { "data-api-token": t.id, onclick: () => {
+        if (!confirm("Revoke API token \u201c" + t.name + "\u201d" + (showOwner ? " of " + t.username : "") + "? Scripts using it stop working.")) return;
+        api(revokePrefix + t.id, { method: "DELETE" }).then(onDone, onFail);
+      } }, "Revoke") : null;
+      table.append(el("tr", {}, el("td", {}, t.name), showOwner ? el("td", {}, t.username) : null, el("td", {}, t.state),
+        el("td", {}, time(t.createdAt)), el("td", {}, t.lastUsedAt ? time(t.lastUsedAt) : "never"),
+        el("td", {}, t.expiresAt ? time(t.expiresAt) : "never"), el("td", {}, revoke)));
+    }
+    if (tokens.length === 0) table.append(el("tr", {}, el("td", { colspan: heads.length, class: "muted" }, "No API tokens.")));
+  }
+
+  return { el, clear, api, post, start, pct, bytes, ago, duration, time, apiTokenTable, me: () => me };
 })();

@@ -7,12 +7,17 @@ document.getElementById("login").addEventListener("submit", async e => {
   const r = await fetch("/login", {
     method: "POST", credentials: "same-origin",
     headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ username: document.getElementById("username").value, password: document.getElementById("password").value }),
+    body: JSON.stringify({
+      username: document.getElementById("username").value,
+      password: document.getElementById("password").value,
+      next: new URLSearchParams(location.search).get("next") || "",
+    }),
   });
   if (r.ok) {
-    const next = new URLSearchParams(location.search).get("next");
-    // Only same-site paths: never follow ?next= to another origin.
-    location.href = next && next.startsWith("/") && !next.startsWith("//") ? next : "/fleet";
+    // The console decides where to go: ?next= only when it names one of its pages,
+    // the account page while the password is one-time.
+    const body = await r.json();
+    location.href = body.redirect;
     return;
   }
   let message = "HTTP " + r.status;

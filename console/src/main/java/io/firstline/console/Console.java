@@ -132,7 +132,7 @@ public final class Console implements AutoCloseable {
                 () -> HttpServer.bind(config.httpListen().bind(), config.httpListen().port(),
                         new ConsoleRoutes(fleet, metrics, () -> ready, enrollment, id -> agentServer.connections().disconnect(id),
                                 new ConsoleConfig.Listen(config.agentListen().bind(), agentServer.port()))
-                                .withTickets(faults.tickets, faults.windows, faults.rules, clock),
+                                .withTickets(faults.tickets, faults.windows, faults.rules, clock, accounts),
                         web, boss, httpWorkers));
         // Revocations made elsewhere (the CLI, another node) end live connections within a sweep.
         boss.next().scheduleAtFixedRate(this::sweepRevoked, 15, 15, TimeUnit.SECONDS);

@@ -87,6 +87,29 @@ public final class TestSupport {
         return bearer(console.accounts().createApiToken("admin", "test"));
     }
 
+    /**
+     * Creates a user whose password is not one-time (as if they had changed
+     * it already) and returns it, for tests that sign in as that user.
+     */
+    public static String user(Console console, String name, io.firstline.console.auth.Role role) {
+        console.accounts().createUser(name, role).orElseThrow();
+        String password = "chosen-" + name + "-password";
+        console.accounts().setPassword(name, password);
+        return password;
+    }
+
+    /** The first start's admin password, made not one-time, for tests that sign in as admin. */
+    public static String adminPassword(Console console, java.nio.file.Path dataDir) {
+        try {
+            String password = Files.readString(dataDir.resolve(io.firstline.console.auth.Accounts.INITIAL_PASSWORD_FILE)).trim()
+                    .split(" ")[1];
+            console.accounts().setPassword("admin", password);
+            return password;
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     /** Signs in with user name and password; fails the test if the console refuses. */
     public static Auth login(String base, String user, String password) {
         try {

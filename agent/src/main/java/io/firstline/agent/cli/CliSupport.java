@@ -53,9 +53,34 @@ public final class CliSupport {
         return callerDir().resolve(name);
     }
 
+    /** A duration option's value; picocli puts the option's name before the message. */
+    static Duration duration(String text) {
+        try {
+            return Durations.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.TypeConversionException(e.getMessage());
+        }
+    }
+
+    /** Converts a port option (picocli names the option in the error): a whole number from 0 to 65535. */
+    public static final class PortConverter implements CommandLine.ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String text) {
+            try {
+                int port = Integer.parseInt(text.trim());
+                if (port >= 0 && port <= 65535) {
+                    return port;
+                }
+            } catch (NumberFormatException e) {
+                // answered below
+            }
+            throw new CommandLine.TypeConversionException("must be a port number from 0 to 65535, got '" + text + "'");
+        }
+    }
+
     public static int execute(Object command, String... args) {
         CommandLine cl = new CommandLine(command);
-        cl.registerConverter(Duration.class, Durations::parse);
+        cl.registerConverter(Duration.class, CliSupport::duration);
         cl.registerConverter(Path.class, CliSupport::userPath);
         cl.setParameterExceptionHandler((ex, a) -> {
             CommandLine c = ex.getCommandLine();

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -91,7 +92,8 @@ public final class Accounts {
         sessions.createSession(id, user.id(), csrf, now, now.plus(SESSION_LIFETIME));
         sessions.deleteExpired(now);
         audit.record(user.username(), "login", user.username(), "ok", remote);
-        return new LoginResult.Ok(new NewSession(id, new Principal(user.id(), user.username(), user.role(), csrf, false)));
+        return new LoginResult.Ok(new NewSession(id, new Principal(user.id(), user.username(), user.role(), csrf, false,
+                u.get().mustChangePassword())));
     }
 
     public void logout(String sessionId, Principal who, String remote) {
@@ -104,15 +106,53 @@ public final class Accounts {
     }
 
     public Optional<Principal> apiToken(String token) {
-        return sessions.apiToken(token);
+        return sessions.apiToken(token, clock.instant());
     }
 
-    /** Creates an API token for {@code username}; returns the secret, shown once. */
+    /** A new API token: its id and its secret, which is shown once. */
+    public record NewApiToken(long id, String secret, String name, Instant createdAt, Instant expiresAt) {
+    }
+
+    /** Creates an API token for {@code username} that never expires; returns the secret, shown once. */
     public String createApiToken(String username, String name) {
+        return createApiToken(username, name, null).secret();
+    }
+
+    /** Creates an API token for {@code username}, valid for {@code lifetime} (null: until revoked). */
+    public NewApiToken createApiToken(String username, String name, Duration lifetime) {
         User u = users.find(username).orElseThrow(() -> new IllegalArgumentException("no user " + username));
         String token = "flt_" + Secrets.token(32);
-        sessions.createApiToken(token, u.id(), name, clock.instant());
-        return token;
+        Instant now = clock.instant();
+        Instant expires = lifetime == null ? null : now.plus(lifetime);
+        long id = sessions.createApiToken(token, u.id(), name, now, expires);
+        return new NewApiToken(id, token, name, now, expires);
+    }
+
+    /**
+     * Revokes {@code username}'s tokens called {@code name} and makes a new
+     * one: the demo's token, replaced at every start so an old copy stops working.
+     */
+    public String replaceApiToken(String username, String name) {
+        User u = users.find(username).orElseThrow(() -> new IllegalArgumentException("no user " + username));
+        sessions.revokeApiTokens(u.id(), name, clock.instant());
+        return createApiToken(username, name);
+    }
+
+    /** The newest tokens of one user, or of everyone when {@code username} is empty (the admin view). */
+    public List<ApiToken> apiTokens(String username, int limit) {
+        if (username.isEmpty()) {
+            return sessions.apiTokens(0, limit);
+        }
+        return users.find(username).map(u -> sessions.apiTokens(u.id(), limit)).orElse(List.of());
+    }
+
+    /**
+     * Revokes one token: of {@code owner} only, or any when {@code owner} is
+     * empty (an admin). False if there is no such unrevoked token.
+     */
+    public boolean revokeApiToken(long id, String owner) {
+        long userId = owner.isEmpty() ? 0 : users.find(owner).map(User::id).orElse(-1L);
+        return userId >= 0 && sessions.revokeApiToken(id, userId, clock.instant());
     }
 
     /** Checks a user name: lower-case letters, digits, dot, dash, underscore; up to 64. */
@@ -148,15 +188,34 @@ public final class Accounts {
             audit.record(username, "password.change", username, "refused", remote);
             return false;
         }
-        users.setPassword(username, passwords.hash(replacement));
+        users.setPassword(username, passwords.hash(replacement), false);
         audit.record(username, "password.change", username, "ok", remote);
         return true;
     }
 
-    /** Gives a user a new random password (ending their sessions); empty if there is no such user. */
+    /**
+     * An admin's reset: gives a user a new one-time password (changed at
+     * their first browser sign-in), ends their sessions and revokes their API
+     * tokens. Empty if there is no such user.
+     */
     public Optional<String> resetPassword(String username) {
+        Optional<User> u = users.find(username);
+        if (u.isEmpty()) {
+            return Optional.empty();
+        }
         String password = Secrets.password(16);
-        return users.setPassword(username, passwords.hash(password)) ? Optional.of(password) : Optional.empty();
+        users.setPassword(username, passwords.hash(password), true);
+        sessions.revokeApiTokens(u.get().id(), null, clock.instant());
+        return Optional.of(password);
+    }
+
+    /**
+     * Sets a password that is not one-time (the demo's printed login, which
+     * is for immediate use); ends the user's sessions, keeps their tokens.
+     * False if there is no such user.
+     */
+    public boolean setPassword(String username, String password) {
+        return users.setPassword(username, passwords.hash(password), false);
     }
 
     /**

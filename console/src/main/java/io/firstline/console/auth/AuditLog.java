@@ -25,11 +25,23 @@ public final class AuditLog {
         this.clock = clock;
     }
 
+    /**
+     * Records one event. Every field is cut to {@link #MAX_FIELD} characters
+     * (the API refuses longer input before it gets here; this is the backstop
+     * that keeps a hostile string from reaching the log whole).
+     */
     public void record(String actor, String action, String target, String outcome, String remote) {
-        String detail = Json.MAPPER.createObjectNode().put("outcome", outcome).put("remote", remote).toString();
+        String detail = Json.MAPPER.createObjectNode().put("outcome", clip(outcome)).put("remote", clip(remote)).toString();
         store.write(c -> Sql.insert(c,
                 "INSERT INTO audit_log (at_ms, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)",
-                clock.millis(), actor, action, target, detail));
+                clock.millis(), clip(actor), clip(action), clip(target), detail));
+    }
+
+    /** The longest actor, action, subject or outcome stored: 1 KiB of characters. */
+    public static final int MAX_FIELD = 1024;
+
+    static String clip(String s) {
+        return s == null ? "" : s.length() <= MAX_FIELD ? s : s.substring(0, MAX_FIELD - 1) + "…";
     }
 
     /** The newest {@code limit} events, newest first. */

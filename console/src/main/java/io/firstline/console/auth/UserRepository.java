@@ -13,7 +13,7 @@ public final class UserRepository {
     private static final String COLUMNS = "id, username, role, disabled, created_at_ms";
 
     /** A user and the stored hash of their password, for logins only. */
-    record WithHash(User user, String passwordHash) {
+    record WithHash(User user, String passwordHash, boolean mustChangePassword) {
     }
 
     private final Store store;
@@ -40,17 +40,18 @@ public final class UserRepository {
     }
 
     Optional<WithHash> findWithHash(String username) {
-        return store.read(c -> Sql.one(c, "SELECT " + COLUMNS + ", password_hash FROM users WHERE username = ?",
-                rs -> new WithHash(map(rs), rs.getString("password_hash")), username));
+        return store.read(c -> Sql.one(c, "SELECT " + COLUMNS + ", password_hash, must_change_password FROM users WHERE username = ?",
+                rs -> new WithHash(map(rs), rs.getString("password_hash"), rs.getInt("must_change_password") != 0), username));
     }
 
-    /** Creates a user; false if the name is taken. */
+    /** Creates a user whose password is one-time (must be changed at the first browser sign-in); false if the name is taken. */
     public boolean create(String username, Role role, String passwordHash, Instant now) {
         return store.write(c -> {
             if (Sql.one(c, "SELECT id FROM users WHERE username = ?", rs -> rs.getLong(1), username).isPresent()) {
                 return false;
             }
-            Sql.insert(c, "INSERT INTO users (username, role, password_hash, disabled, created_at_ms) VALUES (?, ?, ?, 0, ?)",
+            Sql.insert(c, "INSERT INTO users (username, role, password_hash, disabled, created_at_ms, must_change_password)"
+                            + " VALUES (?, ?, ?, 0, ?, 1)",
                     username, role.label(), passwordHash, now.toEpochMilli());
             return true;
         });
@@ -60,10 +61,11 @@ public final class UserRepository {
         return store.write(c -> Sql.update(c, "UPDATE users SET role = ? WHERE username = ?", role.label(), username) == 1);
     }
 
-    /** Sets a new password hash and ends the user's sessions. */
-    public boolean setPassword(String username, String passwordHash) {
+    /** Sets a new password hash, one-time or not, and ends the user's sessions. */
+    public boolean setPassword(String username, String passwordHash, boolean oneTime) {
         return store.write(c -> {
-            int n = Sql.update(c, "UPDATE users SET password_hash = ? WHERE username = ?", passwordHash, username);
+            int n = Sql.update(c, "UPDATE users SET password_hash = ?, must_change_password = ? WHERE username = ?",
+                    passwordHash, oneTime, username);
             Sql.update(c, "DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE username = ?)", username);
             return n == 1;
         });

@@ -15,6 +15,7 @@ import io.firstline.agent.collect.CollectorRegistry;
 import io.firstline.agent.link.ConsoleAddress;
 import io.firstline.console.Console;
 import io.firstline.console.auth.Accounts;
+import io.firstline.console.auth.Secrets;
 import io.firstline.console.config.ConsoleConfig;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -34,10 +35,10 @@ import picocli.CommandLine.Option;
         description = "Run a console on loopback with one real local agent, until Ctrl-C.")
 public final class DemoCommand implements Runnable {
 
-    @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "8080", description = "HTTP port (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--http-port", paramLabel = "PORT", converter = CliSupport.PortConverter.class, defaultValue = "8080", description = "HTTP port (default: ${DEFAULT-VALUE}).")
     int httpPort;
 
-    @Option(names = "--agent-port", paramLabel = "PORT", defaultValue = "7443", description = "Agent-link port (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--agent-port", paramLabel = "PORT", converter = CliSupport.PortConverter.class, defaultValue = "7443", description = "Agent-link port (default: ${DEFAULT-VALUE}).")
     int agentPort;
 
     @Option(names = "--data", paramLabel = "DIR", description = "Data directory (default: a new temporary directory).")
@@ -97,14 +98,19 @@ public final class DemoCommand implements Runnable {
 
     /**
      * Writes the demo admin's login and a fresh API token for scripts (mode
-     * 0600): the first start's one-time password, or on a reused data
-     * directory a fresh one. Returns the password.
+     * 0600) and returns the password: the first start's password, or on a
+     * reused data directory a fresh one. The printed login is for immediate
+     * use, so it is not one-time (no forced change). The token replaces the
+     * previous demo start's, which stops working.
      */
-    static String demoLogin(Console console, Path dir) {
-        String password = console.initialAdminPassword().or(() -> console.accounts().resetPassword("admin"))
-                .orElseThrow(() -> new UserError("the data directory " + dir + " has no user 'admin'; use a fresh --data"));
+    public static String demoLogin(Console console, Path dir) {
+        Accounts accounts = console.accounts();
+        String password = console.initialAdminPassword().orElseGet(() -> Secrets.password(16));
+        if (!accounts.setPassword("admin", password)) {
+            throw new UserError("the data directory " + dir + " has no user 'admin'; use a fresh --data");
+        }
         Accounts.writeSecret(dir.resolve(ADMIN_LOGIN), "admin " + password + "\n");
-        Accounts.writeSecret(dir.resolve(API_TOKEN), console.accounts().createApiToken("admin", "demo") + "\n");
+        Accounts.writeSecret(dir.resolve(API_TOKEN), accounts.replaceApiToken("admin", "demo") + "\n");
         return password;
     }
 

@@ -19,10 +19,10 @@ public final class ServeCommand implements Runnable {
     @Option(names = "--data", paramLabel = "DIR", description = "Data directory (overrides the file's dataDir).")
     Path data;
 
-    @Option(names = "--http-port", paramLabel = "PORT", description = "HTTP port (overrides the file; default 8080).")
+    @Option(names = "--http-port", paramLabel = "PORT", converter = CliSupport.PortConverter.class, description = "HTTP port (overrides the file; default 8080).")
     Integer httpPort;
 
-    @Option(names = "--agent-port", paramLabel = "PORT", description = "Agent-link port (overrides the file; default 7443).")
+    @Option(names = "--agent-port", paramLabel = "PORT", converter = CliSupport.PortConverter.class, description = "Agent-link port (overrides the file; default 7443).")
     Integer agentPort;
 
     @Override

@@ -2,10 +2,13 @@ package io.firstline.console.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.firstline.wire.Durations;
@@ -18,7 +21,8 @@ import java.util.stream.Collectors;
 
 /**
  * Reads the console's YAML configuration. Every problem is reported as a
- * {@link ConfigException} naming the file, the line and the option.
+ * {@link ConfigException} naming the file, the line, the option and what it
+ * allows; never a Java type.
  *
  * <pre>
  * dataDir: /var/lib/firstline-console
@@ -84,41 +88,99 @@ public final class ConfigLoader {
             String known = e.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.joining(", "));
             throw new ConfigException(where(name, e.getLocation()) + "unknown option '" + path(e) + "' (known here: " + known + ")");
         } catch (JsonMappingException e) {
-            throw new ConfigException(where(name, e.getLocation()) + "bad value for '" + path(e) + "': " + e.getOriginalMessage());
+            throw new ConfigException(where(name, e.getLocation()) + "option '" + path(e) + "' " + expected(e));
         } catch (JsonProcessingException e) {
             throw new ConfigException(where(name, e.getLocation()) + "not valid YAML: " + e.getOriginalMessage().replaceAll("\\s+", " "));
         }
         if (raw == null) {
             raw = new Raw();
         }
+        Options o = new Options(name, text);
         ConsoleConfig d = ConsoleConfig.defaults(Path.of(raw.dataDir != null ? raw.dataDir : "/var/lib/firstline-console"));
         RawListen a = raw.agent == null ? new RawListen() : raw.agent;
         RawListen h = raw.http == null ? new RawListen() : raw.http;
-        if (h.maxFrameBytes != null || h.handshakeTimeout != null) {
-            throw new ConfigException(name + ": options 'http.maxFrameBytes' and 'http.handshakeTimeout' belong under 'agent'");
+        if (h.maxFrameBytes != null) {
+            throw o.fail("http.maxFrameBytes", "belongs under 'agent' (agent.maxFrameBytes)");
         }
-        try {
-            return new ConsoleConfig(d.dataDir(),
-                    new ConsoleConfig.Listen(a.bind != null ? a.bind : d.agentListen().bind(), a.port != null ? a.port : d.agentListen().port()),
-                    new ConsoleConfig.Listen(h.bind != null ? h.bind : d.httpListen().bind(), h.port != null ? h.port : d.httpListen().port()),
-                    duration(name, "sampleInterval", raw.sampleInterval, d.sampleInterval()),
-                    raw.offlineAfterIntervals != null ? raw.offlineAfterIntervals : d.offlineAfterIntervals(),
-                    a.maxFrameBytes != null ? a.maxFrameBytes : d.maxFrameBytes(),
-                    duration(name, "agent.handshakeTimeout", a.handshakeTimeout, d.handshakeTimeout()));
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(name + ": " + e.getMessage());
+        if (h.handshakeTimeout != null) {
+            throw o.fail("http.handshakeTimeout", "belongs under 'agent' (agent.handshakeTimeout)");
+        }
+        return new ConsoleConfig(d.dataDir(),
+                new ConsoleConfig.Listen(a.bind != null ? a.bind : d.agentListen().bind(),
+                        o.number("agent.port", a.port, d.agentListen().port(), 0, 65535)),
+                new ConsoleConfig.Listen(h.bind != null ? h.bind : d.httpListen().bind(),
+                        o.number("http.port", h.port, d.httpListen().port(), 0, 65535)),
+                o.duration("sampleInterval", raw.sampleInterval, d.sampleInterval(), Duration.ofSeconds(1), Duration.ofHours(1)),
+                o.number("offlineAfterIntervals", raw.offlineAfterIntervals, d.offlineAfterIntervals(), 2, 100),
+                o.number("agent.maxFrameBytes", a.maxFrameBytes, d.maxFrameBytes(), 1024, 64 << 20),
+                o.duration("agent.handshakeTimeout", a.handshakeTimeout, d.handshakeTimeout(), Duration.ofMillis(1), Duration.ofMinutes(10)));
+    }
+
+    /** What a value of the wrong type should have been, in words (never a Java type name). */
+    private static String expected(JsonMappingException e) {
+        Class<?> t = e instanceof MismatchedInputException m ? m.getTargetType() : null;
+        if (t == Integer.class || t == int.class) {
+            return "must be a whole number";
+        }
+        if (t == String.class) {
+            return "must be a single value (text)";
+        }
+        if (t == RawListen.class) {
+            return "must be a section of options (bind, port, maxFrameBytes, handshakeTimeout)";
+        }
+        if (t == Raw.class) {
+            return "the file must be a map of options (dataDir, agent, http, sampleInterval, offlineAfterIntervals)";
+        }
+        return "has the wrong type";
+    }
+
+    /** Range checks that name the option and its line in the file. */
+    private record Options(String file, String text) {
+        int number(String option, Integer value, int fallback, int min, int max) {
+            if (value == null) {
+                return fallback;
+            }
+            if (value < min || value > max) {
+                throw fail(option, "must be from " + min + " to " + max + ", got " + value);
+            }
+            return value;
+        }
+
+        Duration duration(String option, String value, Duration fallback, Duration min, Duration max) {
+            if (value == null) {
+                return fallback;
+            }
+            Duration d;
+            try {
+                d = Durations.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw fail(option, "must be a duration such as 500ms, 10s, 5m, 24h or 7d, got '" + value + "'");
+            }
+            if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+                throw fail(option, "must be from " + Durations.format(min) + " to " + Durations.format(max) + ", got " + value);
+            }
+            return d;
+        }
+
+        ConfigException fail(String option, String problem) {
+            int line = lineOf(text, option);
+            return new ConfigException(file + ": " + (line > 0 ? "line " + line + ": " : "") + "option '" + option + "' " + problem);
         }
     }
 
-    private static Duration duration(String file, String option, String text, Duration fallback) {
-        if (text == null) {
-            return fallback;
+    /** The line of a dotted option (e.g. {@code http.port}) in the YAML text, or 0 if it is not there. */
+    static int lineOf(String text, String option) {
+        String pointer = "/" + option.replace('.', '/');
+        try (JsonParser p = YAML.getFactory().createParser(text)) {
+            for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+                if (t == JsonToken.FIELD_NAME && p.getParsingContext().pathAsPointer().toString().equals(pointer)) {
+                    return p.currentTokenLocation().getLineNr();
+                }
+            }
+        } catch (IOException e) {
+            return 0;
         }
-        try {
-            return Durations.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(file + ": option '" + option + "': " + e.getMessage());
-        }
+        return 0;
     }
 
     private static String where(String name, JsonLocation loc) {

@@ -1,5 +1,6 @@
 package io.firstline.console.config;
 
+import io.firstline.wire.Durations;
 import io.firstline.wire.WireProtocol;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,7 +35,7 @@ public record ConsoleConfig(Path dataDir, Listen agentListen, Listen httpListen,
         Objects.requireNonNull(agentListen, "agentListen");
         Objects.requireNonNull(httpListen, "httpListen");
         if (sampleInterval.compareTo(Duration.ofSeconds(1)) < 0 || sampleInterval.compareTo(Duration.ofHours(1)) > 0) {
-            throw new IllegalArgumentException("sampleInterval must be between 1s and 1h, got " + sampleInterval);
+            throw new IllegalArgumentException("the sample interval must be from 1s to 1h, got " + Durations.format(sampleInterval));
         }
         if (offlineAfterIntervals < 2 || offlineAfterIntervals > 100) {
             throw new IllegalArgumentException("offlineAfterIntervals must be between 2 and 100, got " + offlineAfterIntervals);
@@ -43,7 +44,7 @@ public record ConsoleConfig(Path dataDir, Listen agentListen, Listen httpListen,
             throw new IllegalArgumentException("maxFrameBytes must be between 1024 and 67108864, got " + maxFrameBytes);
         }
         if (handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
-            throw new IllegalArgumentException("handshakeTimeout must be positive, got " + handshakeTimeout);
+            throw new IllegalArgumentException("the handshake timeout must be positive, got " + Durations.format(handshakeTimeout));
         }
     }
 

@@ -76,7 +76,7 @@ public final class NotifyConfig {
             });
             try {
                 WebhookTarget t = new WebhookTarget(h.path("name").asText(), URI.create(h.path("url").asText()),
-                        WebhookTarget.Format.valueOf(h.path("format").asText("generic").toUpperCase(Locale.ROOT)),
+                        format(h.path("format").asText("generic")),
                         h.path("routing_key").asText(""));
                 if (!names.add(t.name())) {
                     throw new IllegalArgumentException("name '" + t.name() + "' is used twice");
@@ -87,5 +87,17 @@ public final class NotifyConfig {
             }
         }
         return out;
+    }
+
+    /** The format named in the file; the error lists the allowed names, not the enum's class. */
+    private static WebhookTarget.Format format(String text) {
+        for (WebhookTarget.Format f : WebhookTarget.Format.values()) {
+            if (f.name().equalsIgnoreCase(text)) {
+                return f;
+            }
+        }
+        throw new IllegalArgumentException("format must be one of " + java.util.Arrays.stream(WebhookTarget.Format.values())
+                .map(f -> f.name().toLowerCase(Locale.ROOT)).collect(java.util.stream.Collectors.joining(", "))
+                + ", got '" + text + "'");
     }
 }

@@ -14,7 +14,14 @@ public enum TicketState {
         return this == OPEN || this == ACKNOWLEDGED;
     }
 
+    /** The state with this label; the error names the allowed labels. */
     public static TicketState parse(String s) {
-        return valueOf(s.toUpperCase(Locale.ROOT));
+        for (TicketState v : values()) {
+            if (v.label().equalsIgnoreCase(s)) {
+                return v;
+            }
+        }
+        throw new IllegalArgumentException("state must be open, acknowledged, resolved or closed, got '"
+                + (s.length() > 64 ? s.substring(0, 64) + "…" : s) + "'");
     }
 }

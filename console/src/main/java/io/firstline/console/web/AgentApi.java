@@ -32,7 +32,7 @@ final class AgentApi implements ApiModule {
                 m.put("enrollment", enrollment.revoked(id).map(revoked -> revoked ? "revoked" : "enrolled").orElse("unknown"));
                 m.put("spoolDropped", fleet.spoolDropped(id));
                 return ApiHandler.json(OK, Json.write(m));
-            }).orElseGet(() -> ApiHandler.json(NOT_FOUND, Json.write(Map.of("error", "no agent with id " + Json.quote(id))))));
+            }).orElseGet(() -> ApiHandler.error(NOT_FOUND, "no agent with id " + Json.quote(Fields.clip(id)))));
         });
     }
 

@@ -66,15 +66,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             log.error("error serving {} {}", req.method(), req.uri(), e);
             res = json(HttpResponseStatus.INTERNAL_SERVER_ERROR, error("internal error; see the console log"));
         }
-        res.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
-        res.headers().set("X-Content-Type-Options", "nosniff");
-        boolean keepAlive = HttpUtil.isKeepAlive(req);
-        HttpUtil.setKeepAlive(res, keepAlive);
-        if (keepAlive) {
-            ctx.writeAndFlush(res, ctx.voidPromise());
-        } else {
-            ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
-        }
+        send(ctx, res, HttpUtil.isKeepAlive(req));
     }
 
     private FullHttpResponse route(FullHttpRequest req) {
@@ -96,6 +88,31 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private static String error(String message) {
         return Json.write(Map.of("error", message));
+    }
+
+    /**
+     * {@code {"error": message}} with {@code status}: the shape of every error
+     * the console answers ({@link SecurityHeaders}, first in the pipeline,
+     * adds the security headers to all of them).
+     */
+    static FullHttpResponse error(HttpResponseStatus status, String message) {
+        return json(status, error(message));
+    }
+
+    /**
+     * Sends {@code res} (with {@code Cache-Control: no-store} unless it says
+     * otherwise) and closes the connection afterwards unless {@code keepAlive}.
+     */
+    static void send(ChannelHandlerContext ctx, FullHttpResponse res, boolean keepAlive) {
+        if (!res.headers().contains(HttpHeaderNames.CACHE_CONTROL)) {
+            res.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+        }
+        HttpUtil.setKeepAlive(res, keepAlive);
+        if (keepAlive) {
+            ctx.writeAndFlush(res, ctx.voidPromise());
+        } else {
+            ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+        }
     }
 
     static FullHttpResponse json(HttpResponseStatus status, String body) {

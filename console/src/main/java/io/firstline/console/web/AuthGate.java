@@ -1,25 +1,20 @@
 package io.firstline.console.web;
 
 import static io.netty.handler.codec.http.HttpResponseStatus.FORBIDDEN;
-import static io.netty.handler.codec.http.HttpResponseStatus.FOUND;
 import static io.netty.handler.codec.http.HttpResponseStatus.UNAUTHORIZED;
 
 import io.firstline.console.auth.Accounts;
 import io.firstline.console.auth.Principal;
 import io.firstline.console.auth.Secrets;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.cookie.Cookie;
 import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
@@ -40,8 +35,10 @@ import org.slf4j.LoggerFactory;
  * and {@code /live/...} answer 401 without one, pages redirect to the login.
  * A state-changing request (not GET or HEAD) made with a session must come
  * from this console's origin and carry the session's CSRF token in
- * {@value #CSRF_HEADER}; a viewer may change nothing but sign out and
- * change their own password. Every
+ * {@value #CSRF_HEADER}; a viewer may change nothing but their own session
+ * and password, and revoke their own API tokens. A browser session signed in with a one-time
+ * password may only read {@code /api/me}, change the password and sign out
+ * (pages send it to the account page); API tokens are not held back. Every
  * state-changing request that passes is written to the audit log with the
  * status it got.
  *
@@ -57,8 +54,8 @@ final class AuthGate extends ChannelDuplexHandler {
     /** Set on every request that goes on: who is signed in (empty for anonymous); never taken from the client. */
     static final String ACTOR_HEADER = "X-Firstline-Actor";
     private static final Set<String> OPEN = Set.of("/healthz", "/metrics", "/login", "/favicon.ico", OpenApi.PATH);
-    /** The only changes a viewer may make: to their own session and password. */
-    private static final Set<String> VIEWER_MAY = Set.of("/logout", "/api/me/password");
+    /** Where a session with a one-time password may go: the account page and what it needs. */
+    private static final Set<String> ONE_TIME_MAY = Set.of("/logout", "/api/me", "/api/me/password", "/account", "/login");
 
     private final Accounts accounts;
     private String pendingAudit;
@@ -88,13 +85,18 @@ final class AuthGate extends ChannelDuplexHandler {
             refusal = path.startsWith("/api") || path.startsWith("/live/") ? unauthorized() : redirectToLogin(req.uri());
         } else if (changes && !p.viaApiToken()) {
             if (!Origins.sameOrigin(req)) {
-                refusal = ApiHandler.json(FORBIDDEN, "{\"error\":\"cross-origin request refused\"}");
+                refusal = ApiHandler.error(FORBIDDEN, "cross-origin request refused");
             } else if (p.authenticated() && !Secrets.same(p.csrfToken(), req.headers().get(CSRF_HEADER))) {
-                refusal = ApiHandler.json(FORBIDDEN, "{\"error\":\"missing or wrong CSRF token\"}");
+                refusal = ApiHandler.error(FORBIDDEN, "missing or wrong CSRF token");
             }
         }
-        if (refusal == null && changes && p.authenticated() && !p.role().canChange() && !VIEWER_MAY.contains(path)) {
-            refusal = ApiHandler.json(FORBIDDEN, "{\"error\":\"viewers cannot change anything\"}");
+        if (refusal == null && changes && p.authenticated() && !p.role().canChange() && !viewerMay(path)) {
+            refusal = ApiHandler.error(FORBIDDEN, "viewers cannot change anything");
+        }
+        if (refusal == null && p.mustChangePassword() && !ONE_TIME_MAY.contains(path)) {
+            refusal = path.startsWith("/api") || path.startsWith("/live/") || changes
+                    ? ApiHandler.error(FORBIDDEN, "change your one-time password first: POST /api/me/password on the account page")
+                    : WebHandler.redirect(LoginRoutes.ACCOUNT);
         }
         if (changes && p.authenticated()) {
             pendingAudit = req.method() + " " + path;
@@ -103,12 +105,7 @@ final class AuthGate extends ChannelDuplexHandler {
         if (refusal != null) {
             boolean keepAlive = HttpUtil.isKeepAlive(req);
             req.release();
-            HttpUtil.setKeepAlive(refusal, keepAlive);
-            if (keepAlive) {
-                ctx.writeAndFlush(refusal);
-            } else {
-                ctx.writeAndFlush(refusal).addListener(ChannelFutureListener.CLOSE);
-            }
+            ApiHandler.send(ctx, refusal, keepAlive);
             return;
         }
         req.headers().remove(ACTOR_HEADER);
@@ -156,6 +153,11 @@ final class AuthGate extends ChannelDuplexHandler {
         ctx.write(msg, promise);
     }
 
+    /** A viewer's own session and password, and revoking their own API tokens (an admin made them). */
+    private static boolean viewerMay(String path) {
+        return path.equals("/logout") || path.equals("/api/me/password") || path.startsWith("/api/me/api-tokens/");
+    }
+
     static String remote(ChannelHandlerContext ctx) {
         return ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "";
     }
@@ -167,9 +169,6 @@ final class AuthGate extends ChannelDuplexHandler {
     }
 
     private static FullHttpResponse redirectToLogin(String uri) {
-        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, FOUND, Unpooled.EMPTY_BUFFER);
-        r.headers().set(HttpHeaderNames.LOCATION, "/login?next=" + URLEncoder.encode(uri, StandardCharsets.UTF_8));
-        r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
-        return r;
+        return WebHandler.redirect("/login?next=" + URLEncoder.encode(uri, StandardCharsets.UTF_8));
     }
 }

@@ -1,5 +1,6 @@
 package io.firstline.console.web;
 
+import io.firstline.console.auth.Accounts;
 import io.firstline.console.config.ConsoleConfig;
 import io.firstline.console.enroll.Enrollment;
 import io.firstline.console.fleet.FleetState;
@@ -11,6 +12,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /** Serves the HTTP routes from the live fleet state and the metrics registry. */
 public final class ConsoleRoutes implements ApiHandler.Routes {
@@ -45,10 +47,17 @@ public final class ConsoleRoutes implements ApiHandler.Routes {
         this.modules = List.copyOf(modules);
     }
 
-    /** These routes plus the ticket, maintenance-window and rules API. */
-    public ConsoleRoutes withTickets(TicketService tickets, MaintenanceWindows windows, RulesService rules, Clock clock) {
+    /**
+     * These routes plus the ticket, maintenance-window and rules API.
+     * {@code accounts} tells which users exist (an assignee must).
+     */
+    public ConsoleRoutes withTickets(TicketService tickets, MaintenanceWindows windows, RulesService rules, Clock clock,
+                                     Accounts accounts) {
         List<ApiModule> all = new java.util.ArrayList<>(modules);
-        all.add(new TicketApi(tickets, windows, clock,
+        Predicate<String> agentKnown = id -> id.length() <= Fields.NAME
+                && (fleet.get(id).isPresent() || enrollment.revoked(id).isPresent());
+        Predicate<String> userExists = name -> name.length() <= Fields.NAME && accounts.users().find(name).isPresent();
+        all.add(new TicketApi(tickets, windows, clock, agentKnown, userExists,
                 agent -> fleet.summary(agent).map(a -> a.online() ? "online" : "offline").orElse("unknown")));
         all.add(new RulesApi(rules));
         return new ConsoleRoutes(fleet, metrics, ready, enrollment, all);

@@ -1,19 +1,12 @@
 package io.firstline.console.web;
 
-import static io.netty.handler.codec.http.HttpResponseStatus.BAD_REQUEST;
 import static io.netty.handler.codec.http.HttpResponseStatus.CREATED;
-import static io.netty.handler.codec.http.HttpResponseStatus.NOT_FOUND;
 import static io.netty.handler.codec.http.HttpResponseStatus.NO_CONTENT;
 import static io.netty.handler.codec.http.HttpResponseStatus.OK;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.firstline.console.enroll.Enrollment;
 import io.firstline.console.enroll.TokenInfo;
-import io.firstline.wire.Durations;
-import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -21,11 +14,11 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * The enrollment part of the HTTP API, for the web console's admin pages:
- * {@code POST/GET /api/tokens}, {@code DELETE /api/tokens/{id}} and
- * {@code POST /api/agents/{id}/revoke}, for admins only. A new token's answer carries its secret (the
- * only time it is shown), the CA fingerprint and the agent link's address,
- * which the admin page turns into the agent install command.
+ * The enrollment part of the HTTP API, for the web console's admin pages,
+ * admins only: {@code POST/GET /api/tokens}, {@code DELETE /api/tokens/{id}}
+ * and {@code POST /api/agents/{id}/revoke}. A new token's answer carries its
+ * secret (the only time it is shown), the CA fingerprint and the agent
+ * link's address, which the admin page turns into the agent install command.
  */
 final class EnrollmentApi implements ApiModule {
     private final Enrollment enrollment;
@@ -50,54 +43,43 @@ final class EnrollmentApi implements ApiModule {
 
     @Override
     public void register(Router r) {
-        r.get("/api/tokens", Router.Access.ADMIN, ex -> ex.respond(
-                ApiHandler.json(OK, Json.write(enrollment.tokens().stream().map(this::tokenJson).toList()))));
-        r.post("/api/tokens", Router.Access.ADMIN, ex -> ex.respond(create(ex.request)));
+        r.get("/api/tokens", Router.Access.ADMIN, ex -> ex.respond(OK, enrollment.tokens().stream().map(this::tokenJson).toList()));
+        r.post("/api/tokens", Router.Access.ADMIN, this::create);
         r.delete("/api/tokens/{id}", Router.Access.ADMIN, ex -> {
-            String id = ex.param("id");
-            ex.respond(enrollment.revokeToken(id, actor(ex.request)) ? ApiHandler.json(NO_CONTENT, "")
-                    : ApiHandler.json(NOT_FOUND, error("no active token " + Json.quote(id))));
+            String id = Fields.checkLength("id", ex.param("id"), Fields.NAME);
+            if (!enrollment.revokeToken(id, ex.actor())) {
+                throw ApiError.notFound("no active token " + Json.quote(id));
+            }
+            ex.respond(ApiHandler.json(NO_CONTENT, ""));
         });
         r.post("/api/agents/{id}/revoke", Router.Access.ADMIN, ex -> {
-            String id = ex.param("id");
-            if (!enrollment.revokeAgent(id, actor(ex.request))) {
-                ex.respond(ApiHandler.json(NOT_FOUND, error("no enrolled, unrevoked agent " + Json.quote(id))));
-                return;
+            String id = Fields.checkLength("id", ex.param("id"), Fields.NAME);
+            if (!enrollment.revokeAgent(id, ex.actor())) {
+                throw ApiError.notFound("no enrolled, unrevoked agent " + Json.quote(id));
             }
             disconnect.accept(id);
-            ex.respond(ApiHandler.json(OK, Json.write(Map.of("id", id, "enrollment", "revoked"))));
+            ex.respond(OK, Map.of("id", id, "enrollment", "revoked"));
         });
     }
 
-    private FullHttpResponse create(FullHttpRequest req) {
-        JsonNode body;
+    /** {"site": required, "ttl": "24h" (1m-365d), "maxUses": 1}. */
+    private void create(Exchange ex) {
+        JsonNode body = ex.json();
+        String site = Fields.requiredLine(body, "site", Fields.NAME);
+        Duration ttl = Fields.duration(body, "ttl", Duration.ofHours(24), Duration.ofMinutes(1), Enrollment.MAX_TTL);
+        int maxUses = Fields.integer(body, "maxUses", 1, 1, Enrollment.MAX_USES);
+        TokenInfo t;
         try {
-            body = Json.MAPPER.readTree(req.content().toString(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            return ApiHandler.json(BAD_REQUEST, error("the body must be JSON: {\"site\": ..., \"ttl\": \"24h\", \"maxUses\": 1}"));
-        }
-        if (body == null || !body.path("site").isTextual()) {
-            return ApiHandler.json(BAD_REQUEST, error("'site' is required"));
-        }
-        try {
-            Duration ttl = Durations.parse(body.path("ttl").asText("24h"));
-            int maxUses = body.path("maxUses").asInt(1);
-            TokenInfo t = enrollment.createToken(body.path("site").asText(), ttl, maxUses, actor(req));
-            Map<String, Object> m = tokenJson(t);
-            m.put("token", t.secret());
-            m.put("caFingerprint", enrollment.caFingerprint());
-            m.put("agentHost", agentHost);
-            m.put("agentPort", agentPort);
-            return ApiHandler.json(CREATED, Json.write(m));
+            t = enrollment.createToken(site, ttl, maxUses, ex.actor());
         } catch (IllegalArgumentException e) {
-            return ApiHandler.json(BAD_REQUEST, error(e.getMessage()));
+            throw ApiError.badRequest("'site' " + e.getMessage().replaceFirst("^site ", ""));
         }
-    }
-
-    /** Who made the request, as {@link AuthGate} set it; "api" when nobody is signed in (tests without the gate). */
-    private static String actor(FullHttpRequest req) {
-        String who = req.headers().get(AuthGate.ACTOR_HEADER);
-        return who == null || who.isBlank() ? "api" : who;
+        Map<String, Object> m = tokenJson(t);
+        m.put("token", t.secret());
+        m.put("caFingerprint", enrollment.caFingerprint());
+        m.put("agentHost", agentHost);
+        m.put("agentPort", agentPort);
+        ex.respond(CREATED, m);
     }
 
     private Map<String, Object> tokenJson(TokenInfo t) {
@@ -112,9 +94,5 @@ final class EnrollmentApi implements ApiModule {
         m.put("revokedAt", t.revokedAt());
         m.put("createdBy", t.createdBy());
         return m;
-    }
-
-    private static String error(String message) {
-        return Json.write(Map.of("error", message));
     }
 }

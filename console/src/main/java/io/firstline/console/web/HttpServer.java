@@ -7,16 +7,13 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import java.net.InetSocketAddress;
 import java.util.List;
 
 /** The console's HTTP server: the web console, the API, metrics and health. */
 public final class HttpServer implements AutoCloseable {
-    static final int MAX_REQUEST_BYTES = 64 * 1024;
-
     private final Channel channel;
     private final Router router;
 
@@ -38,11 +35,12 @@ public final class HttpServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel c) {
-                        c.pipeline().addLast("codec", new HttpServerCodec());
-                        c.pipeline().addLast("keepAlive", new HttpServerKeepAliveHandler());
-                        c.pipeline().addLast("aggregate", new HttpObjectAggregator(MAX_REQUEST_BYTES));
+                        c.pipeline().addLast("codec", new HttpServerCodec(new HttpDecoderConfig()
+                                .setMaxInitialLineLength(RequestGuard.MAX_LINE)
+                                .setMaxHeaderSize(RequestGuard.MAX_HEADERS)));
                         web.addTo(c.pipeline());
                         c.pipeline().addLast("api", new ApiHandler(routes));
+                        c.pipeline().addLast("errors", web.errors());
                     }
                 })
                 .bind(host, port)

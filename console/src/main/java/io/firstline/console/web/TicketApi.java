@@ -1,9 +1,7 @@
 package io.firstline.console.web;
 
-import static io.netty.handler.codec.http.HttpResponseStatus.BAD_REQUEST;
 import static io.netty.handler.codec.http.HttpResponseStatus.CONFLICT;
 import static io.netty.handler.codec.http.HttpResponseStatus.CREATED;
-import static io.netty.handler.codec.http.HttpResponseStatus.NOT_FOUND;
 import static io.netty.handler.codec.http.HttpResponseStatus.OK;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,14 +11,16 @@ import io.firstline.console.tickets.MaintenanceWindows;
 import io.firstline.console.tickets.Ticket;
 import io.firstline.console.tickets.TicketNotFoundException;
 import io.firstline.console.tickets.TicketService;
+import io.firstline.console.tickets.TicketState;
+import io.firstline.rules.Severity;
 import io.firstline.wire.Durations;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * The ticket API:
@@ -36,22 +36,35 @@ import java.util.function.Function;
  *                                   "startsAt": ISO (default now), "reason": "..."}
  * POST /api/maintenance-windows/{id}/end
  * </pre>
- * An action the ticket's state does not allow answers 409 with the reason.
+ * A ticket id that is not a number answers 400, an unknown one 404. An
+ * action the ticket's state does not allow answers 409 with the reason. The
+ * assignee must be an existing user; a window's agent must be enrolled or
+ * connected, and a window lasts at most {@link #MAX_WINDOW} and starts
+ * within {@link #MAX_WINDOW_LEAD} from now. Text limits: {@link Fields}.
  */
 final class TicketApi implements ApiModule {
-    private static final String TICKETS = "/api/tickets";
-    private static final String WINDOWS = "/api/maintenance-windows";
+    static final Duration MAX_WINDOW = Duration.ofDays(31);
+    static final Duration MAX_WINDOW_LEAD = Duration.ofDays(365);
 
     private final TicketService tickets;
     private final MaintenanceWindows windows;
     private final Clock clock;
+    private final Predicate<String> agentKnown;
+    private final Predicate<String> userExists;
     private final Function<String, String> hostStatus;
 
-    /** @param hostStatus an agent id to "online", "offline" or "unknown" (shown with each ticket) */
-    TicketApi(TicketService tickets, MaintenanceWindows windows, Clock clock, Function<String, String> hostStatus) {
+    /**
+     * @param agentKnown whether an agent id is enrolled or connected (a window's agent must be)
+     * @param userExists whether a user name exists (an assignee must)
+     * @param hostStatus an agent id to "online", "offline" or "unknown" (shown with each ticket)
+     */
+    TicketApi(TicketService tickets, MaintenanceWindows windows, Clock clock, Predicate<String> agentKnown,
+              Predicate<String> userExists, Function<String, String> hostStatus) {
         this.tickets = tickets;
         this.windows = windows;
         this.clock = clock;
+        this.agentKnown = agentKnown;
+        this.userExists = userExists;
         this.hostStatus = hostStatus;
     }
 
@@ -61,107 +74,137 @@ final class TicketApi implements ApiModule {
         return json;
     }
 
-    /** The ticket actions, each {@code POST /api/tickets/{id}/ACTION}; "acknowledge" is a synonym of "ack". */
-    static final java.util.List<String> ACTIONS = java.util.List.of("ack", "acknowledge", "assign", "comment", "escalate",
-            "resolve", "reopen");
+    /** A ticket action: what it does with the ticket, the actor and the body. */
+    @FunctionalInterface
+    private interface Action {
+        Ticket apply(long id, String actor, JsonNode body);
+    }
 
     @Override
     public void register(Router r) {
-        r.get(TICKETS, Router.Access.SIGNED_IN, ex -> ex.respond(answer(() -> {
+        r.get("/api/tickets", Router.Access.SIGNED_IN, guarded(ex -> {
             TicketSla sla = new TicketSla(tickets.policy(), tickets.slaStarts());
-            return ApiHandler.json(OK, Json.write(tickets.list(query(ex.decoder())).stream()
-                    .map(t -> withHost(sla.add(TicketJson.summary(t), t), t)).toList()));
-        })));
-        r.get(TICKETS + "/{id}", Router.Access.SIGNED_IN, ex -> ex.respond(answer(() -> {
-            long id = Requests.id(ex.param("id"));
+            ex.respond(OK, tickets.list(query(ex)).stream().map(t -> withHost(sla.add(TicketJson.summary(t), t), t)).toList());
+        }));
+        r.get("/api/tickets/{id}", Router.Access.SIGNED_IN, guarded(ex -> {
+            long id = ex.idParam("id");
             Ticket t = tickets.get(id).orElseThrow(() -> new TicketNotFoundException(id));
             TicketSla sla = new TicketSla(tickets.policy(), tickets.slaStarts());
-            return ApiHandler.json(OK, Json.write(withHost(sla.add(TicketJson.detail(t, tickets.timeline(id)), t), t)));
-        })));
-        for (String action : ACTIONS) {
-            r.post(TICKETS + "/{id}/" + action, Router.Access.SIGNED_IN, ex -> ex.respond(answer(() -> {
-                long id = Requests.id(ex.param("id"));
-                Ticket t = action(id, action, Requests.actor(ex.request), Requests.body(ex.request));
-                return ApiHandler.json(OK, Json.write(withHost(TicketJson.detail(t, tickets.timeline(id)), t)));
-            })));
-        }
-        r.get(WINDOWS, Router.Access.SIGNED_IN, ex -> ex.respond(answer(() -> {
-            boolean all = Requests.param(ex.decoder(), "all").equals("true");
-            return ApiHandler.json(OK, Json.write(windows.list(all).stream().map(TicketJson::window).toList()));
-        })));
-        r.post(WINDOWS, Router.Access.SIGNED_IN, ex -> ex.respond(answer(() -> ApiHandler.json(CREATED,
-                Json.write(TicketJson.window(create(Requests.actor(ex.request), Requests.body(ex.request))))))));
-        r.post(WINDOWS + "/{id}/end", Router.Access.SIGNED_IN, ex -> ex.respond(answer(() ->
-                ApiHandler.json(OK, Json.write(TicketJson.window(windows.end(Requests.id(ex.param("id")))))))));
+            ex.respond(OK, withHost(sla.add(TicketJson.detail(t, tickets.timeline(id)), t), t));
+        }));
+        action(r, "ack", (id, actor, body) -> tickets.acknowledge(id, actor));
+        action(r, "acknowledge", (id, actor, body) -> tickets.acknowledge(id, actor));
+        action(r, "assign", (id, actor, body) -> tickets.assign(id, actor, assignee(body)));
+        action(r, "comment", (id, actor, body) -> tickets.comment(id, actor, Fields.text(body, "text", Fields.LONG)));
+        action(r, "escalate", (id, actor, body) -> tickets.escalate(id, actor, Fields.line(body, "reason", Fields.SHORT)));
+        action(r, "resolve", (id, actor, body) -> tickets.resolve(id, actor, Fields.text(body, "note", Fields.LONG)));
+        action(r, "reopen", (id, actor, body) -> tickets.reopen(id, actor, Fields.line(body, "reason", Fields.SHORT)));
+        r.get("/api/maintenance-windows", Router.Access.SIGNED_IN, guarded(ex -> {
+            boolean all = ex.queryParam("all", "false").equals("true");
+            ex.respond(OK, windows.list(all).stream().map(TicketJson::window).toList());
+        }));
+        r.post("/api/maintenance-windows", Router.Access.SIGNED_IN, guarded(ex ->
+                ex.respond(CREATED, TicketJson.window(create(ex.actor(), ex.json())))));
+        r.post("/api/maintenance-windows/{id}/end", Router.Access.SIGNED_IN, guarded(ex ->
+                ex.respond(OK, TicketJson.window(windows.end(ex.idParam("id"))))));
     }
 
-    /** Runs one request, turning the ticket layer's refusals into 404 (unknown id), 409 (wrong state) and 400. */
-    private static FullHttpResponse answer(java.util.function.Supplier<FullHttpResponse> work) {
-        try {
-            return work.get();
-        } catch (TicketNotFoundException | java.util.NoSuchElementException e) {
-            throw new ApiError(NOT_FOUND, e.getMessage());
-        } catch (IllegalTransitionException e) {
-            throw new ApiError(CONFLICT, e.getMessage());
-        } catch (IllegalArgumentException e) {
-            throw new ApiError(BAD_REQUEST, e.getMessage());
-        }
+    private void action(Router r, String name, Action action) {
+        r.post("/api/tickets/{id}/" + name, Router.Access.SIGNED_IN, guarded(ex -> {
+            long id = ex.idParam("id");
+            Ticket t = action.apply(id, ex.actor(), ex.json());
+            ex.respond(OK, withHost(TicketJson.detail(t, tickets.timeline(id)), t));
+        }));
     }
 
-    private static TicketService.Query query(QueryStringDecoder q) {
-        String limit = Requests.param(q, "limit");
-        int n;
-        try {
-            n = limit.isEmpty() ? 500 : Integer.parseInt(limit);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("limit must be a number");
-        }
-        try {
-            return new TicketService.Query(Requests.param(q, "state"), Requests.param(q, "severity"), Requests.param(q, "agent"),
-                    Requests.param(q, "rule"), Requests.param(q, "site"), Requests.param(q, "text"), n);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("bad filter: " + e.getMessage()
-                    + " (state: all, open, acknowledged, resolved, closed; severity: info, warning, critical)");
-        }
-    }
-
-    private Ticket action(long id, String action, String actor, JsonNode body) {
-        return switch (action) {
-            case "ack", "acknowledge" -> tickets.acknowledge(id, actor);
-            case "assign" -> tickets.assign(id, actor, Requests.text(body, "assignee"));
-            case "comment" -> tickets.comment(id, actor, Requests.text(body, "text"));
-            case "escalate" -> tickets.escalate(id, actor, Requests.text(body, "reason"));
-            case "resolve" -> tickets.resolve(id, actor, Requests.text(body, "note"));
-            case "reopen" -> tickets.reopen(id, actor, Requests.text(body, "reason"));
-            default -> throw new ApiError(NOT_FOUND, "no action " + Json.quote(action)
-                    + " (ack, assign, comment, escalate, resolve, reopen)");
+    /** The ticket service's refusals as API errors: 404 unknown, 409 not allowed now, 400 bad input. */
+    private static Router.Handler guarded(Router.Handler h) {
+        return ex -> {
+            try {
+                h.handle(ex);
+            } catch (TicketNotFoundException e) {
+                throw ApiError.notFound(e.getMessage());
+            } catch (IllegalTransitionException e) {
+                throw new ApiError(CONFLICT, e.getMessage());
+            } catch (IllegalArgumentException e) {
+                throw ApiError.badRequest(e.getMessage());
+            }
         };
     }
 
+    private String assignee(JsonNode body) {
+        String who = Fields.requiredLine(body, "assignee", Fields.SHORT);
+        if (!userExists.test(who)) {
+            throw ApiError.badRequest("'assignee' must be an existing user name, got " + Json.quote(Fields.clip(who)));
+        }
+        return who;
+    }
+
+    private static TicketService.Query query(Exchange ex) {
+        String state = ex.queryParam("state", "");
+        if (!state.isEmpty() && !state.equals("all")) {
+            try {
+                TicketState.parse(state);
+            } catch (IllegalArgumentException e) {
+                throw ApiError.badRequest("query parameter 'state' must be all, open, acknowledged, resolved or closed, got "
+                        + Json.quote(Fields.clip(state)));
+            }
+        }
+        String severity = ex.queryParam("severity", "");
+        if (!severity.isEmpty()) {
+            try {
+                Severity.parse(severity);
+            } catch (IllegalArgumentException e) {
+                throw ApiError.badRequest("query parameter 'severity' must be info, warning or critical, got "
+                        + Json.quote(Fields.clip(severity)));
+            }
+        }
+        int limit = ex.intQueryParam("limit", 500, 1, 5000);
+        return new TicketService.Query(state, severity, ex.queryParam("agent", ""), ex.queryParam("rule", ""),
+                ex.queryParam("site", ""), ex.queryParam("text", ""), limit);
+    }
+
     private MaintenanceWindow create(String actor, JsonNode body) {
-        Instant start = instant(body, "startsAt", clock.instant());
+        Instant now = clock.instant();
+        MaintenanceWindow.Scope scope;
+        String scopeText = Fields.requiredLine(body, "scope", Fields.NAME);
+        try {
+            scope = MaintenanceWindow.Scope.parse(scopeText);
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest("'scope' must be agent, site or tag, got " + Json.quote(scopeText));
+        }
+        String value = Fields.requiredLine(body, "value", scope == MaintenanceWindow.Scope.AGENT ? Fields.NAME : Fields.SHORT);
+        if (scope == MaintenanceWindow.Scope.AGENT && !agentKnown.test(value)) {
+            throw ApiError.badRequest("'value' must be the id of an enrolled agent, got " + Json.quote(value));
+        }
+        Instant start = instant(body, "startsAt", now);
+        if (start.isAfter(now.plus(MAX_WINDOW_LEAD))) {
+            throw ApiError.badRequest("'startsAt' must be within " + Durations.format(MAX_WINDOW_LEAD) + " from now");
+        }
         Instant end;
-        if (!Requests.text(body, "duration").isEmpty()) {
-            end = start.plus(Durations.parse(Requests.text(body, "duration")));
+        if (body.hasNonNull("duration")) {
+            end = start.plus(Fields.duration(body, "duration", MAX_WINDOW, Duration.ofMinutes(1), MAX_WINDOW));
         } else {
             end = instant(body, "endsAt", null);
             if (end == null) {
-                throw new IllegalArgumentException("give \"duration\" (e.g. 2h) or \"endsAt\"");
+                throw ApiError.badRequest("give 'duration' (e.g. 2h, at most " + Durations.format(MAX_WINDOW) + ") or 'endsAt'");
+            }
+            if (!end.isAfter(start) || Duration.between(start, end).compareTo(MAX_WINDOW) > 0) {
+                throw ApiError.badRequest("'endsAt' must be after 'startsAt' and at most " + Durations.format(MAX_WINDOW) + " later");
             }
         }
-        return windows.create(MaintenanceWindow.Scope.parse(Requests.text(body, "scope")), Requests.text(body, "value"),
-                start, end, Requests.text(body, "reason"), actor);
+        return windows.create(scope, value, start, end, Fields.line(body, "reason", Fields.SHORT), actor);
     }
 
     private static Instant instant(JsonNode body, String field, Instant fallback) {
-        String v = Requests.text(body, field);
+        String v = Fields.line(body, field, Fields.NAME);
         if (v.isEmpty()) {
             return fallback;
         }
         try {
             return Instant.parse(v);
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(field + " must be an ISO-8601 instant such as 2026-11-29T10:00:00Z");
+            throw ApiError.badRequest("'" + field + "' must be an ISO-8601 instant such as 2026-11-29T10:00:00Z");
         }
     }
 

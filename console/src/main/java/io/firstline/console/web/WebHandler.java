@@ -1,6 +1,5 @@
 package io.firstline.console.web;
 
-import static io.netty.handler.codec.http.HttpResponseStatus.BAD_REQUEST;
 import static io.netty.handler.codec.http.HttpResponseStatus.FORBIDDEN;
 import static io.netty.handler.codec.http.HttpResponseStatus.FOUND;
 import static io.netty.handler.codec.http.HttpResponseStatus.INTERNAL_SERVER_ERROR;
@@ -16,7 +15,6 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpVersion;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -26,8 +24,11 @@ import org.slf4j.LoggerFactory;
  * Serves every route of the {@link Router}: pages, login, the live feed and
  * the whole {@code /api}; static files first. A path the router knows with
  * another method answers 405 with {@code Allow}; any other request goes on to
- * {@link ApiHandler} ({@code /healthz}, {@code /metrics}, 404). Runs after {@link AuthGate}, which has already refused
- * anonymous callers, viewers' changes and requests without a CSRF token.
+ * {@link ApiHandler} ({@code /healthz}, {@code /metrics}, 404). Runs after
+ * {@link AuthGate}, which has already refused anonymous callers, viewers'
+ * changes and requests without a CSRF token. A client mistake
+ * ({@link ApiError}) answers its status with the message; anything else is a
+ * bug in the console: 500, logged with its stack trace.
  */
 @Sharable
 final class WebHandler extends ChannelInboundHandlerAdapter {
@@ -55,12 +56,12 @@ final class WebHandler extends ChannelInboundHandlerAdapter {
                 ex.respond(file.get());
                 return;
             }
-            Optional<Router.Match> m = router.match(req.method(), ex.path);
+            Optional<Router.Match> m = router.match(req.method(), ex.rawPath);
             if (m.isEmpty()) {
-                Set<String> allowed = router.methods(ex.path);
+                Set<String> allowed = router.methods(ex.rawPath);
                 if (!allowed.isEmpty()) {
-                    FullHttpResponse r = ApiHandler.json(METHOD_NOT_ALLOWED, Json.write(Map.of("error",
-                            req.method() + " is not supported here; allowed: " + String.join(", ", allowed))));
+                    FullHttpResponse r = ApiHandler.error(METHOD_NOT_ALLOWED,
+                            Fields.clip(req.method().name()) + " is not supported here; allowed: " + String.join(", ", allowed));
                     r.headers().set(HttpHeaderNames.ALLOW, String.join(", ", allowed));
                     ex.respond(r);
                     return;
@@ -75,11 +76,9 @@ final class WebHandler extends ChannelInboundHandlerAdapter {
             ex.params(m.get().params());
             m.get().route().handler().handle(ex);
         } catch (ApiError e) {
-            ex.respond(ApiHandler.json(e.status, Json.write(Map.of("error", e.getMessage()))));
-        } catch (Exchange.BadRequest e) {
-            ex.respond(ApiHandler.json(BAD_REQUEST, Json.write(Map.of("error", e.getMessage()))));
+            ex.respond(ApiHandler.error(e.status, e.getMessage()));
         } catch (Exception e) {
-            log.error("error serving {} {}", req.method(), req.uri(), e);
+            log.error("error serving {} {}", req.method(), ex.rawPath, e);
             ex.respond(ApiHandler.json(INTERNAL_SERVER_ERROR, "{\"error\":\"internal error; see the console log\"}"));
         } finally {
             req.release();

@@ -57,6 +57,20 @@ class ConsoleCliTest {
     }
 
     @Test
+    void anOutOfRangePortOrBadDurationNamesTheOptionAndTheAllowedValuesNotAJavaType() {
+        assertEquals(2, run("demo", "--http-port", "70000"));
+        assertTrue(errText().contains("--http-port") && errText().contains("must be a port number from 0 to 65535, got '70000'"),
+                errText());
+        err.reset();
+        assertEquals(2, run("serve", "--agent-port", "-1"));
+        assertTrue(errText().contains("--agent-port") && errText().contains("from 0 to 65535"), errText());
+        err.reset();
+        assertEquals(2, run("demo", "--interval", "soon"));
+        assertTrue(errText().contains("--interval") && errText().contains("'soon' is not a duration"), errText());
+        assertTrue(!errText().contains("java.") && !errText().contains("Exception"), errText());
+    }
+
+    @Test
     void badConfigNamesFileAndLine() throws IOException {
         Path cfg = dir.resolve("console.yaml");
         Files.writeString(cfg, "http:\n  prot: 1\n");

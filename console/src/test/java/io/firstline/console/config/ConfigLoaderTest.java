@@ -53,11 +53,31 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void everyErrorNamesTheOptionItsLineAndTheAllowedValuesButNoJavaType() {
+        String[][] cases = {
+                {"http:\n  port: eighty\n", "c.yaml: line 2: option 'http.port' must be a whole number"},
+                {"http:\n  bind: 0.0.0.0\n  port: 99999\n", "c.yaml: line 3: option 'http.port' must be from 0 to 65535, got 99999"},
+                {"dataDir: /x\nsampleInterval: soon\n",
+                        "c.yaml: line 2: option 'sampleInterval' must be a duration such as 500ms, 10s, 5m, 24h or 7d, got 'soon'"},
+                {"sampleInterval: 2h\n", "c.yaml: line 1: option 'sampleInterval' must be from 1s to 1h, got 2h"},
+                {"agent:\n  handshakeTimeout: 0s\n", "c.yaml: line 2: option 'agent.handshakeTimeout' must be from 1ms to 10m, got 0s"},
+                {"offlineAfterIntervals: [1]\n", "c.yaml: line 1: option 'offlineAfterIntervals' must be a whole number"},
+                {"agent:\n  maxFrameBytes: 10\n", "c.yaml: line 2: option 'agent.maxFrameBytes' must be from 1024 to 67108864, got 10"},
+                {"http:\n  maxFrameBytes: 2048\n", "c.yaml: line 2: option 'http.maxFrameBytes' belongs under 'agent'"},
+        };
+        for (String[] c : cases) {
+            String m = assertThrows(ConfigLoader.ConfigException.class, () -> ConfigLoader.parse("c.yaml", c[0])).getMessage();
+            assertTrue(m.startsWith(c[1]), m);
+            assertTrue(!m.matches("(?s).*(java\\.|Cannot deserialize|PT[0-9]).*"), m);
+        }
+    }
+
+    @Test
     void badValuesAreNamed() {
         assertTrue(assertThrows(ConfigLoader.ConfigException.class, () -> ConfigLoader.parse("c.yaml", "sampleInterval: soon\n"))
                 .getMessage().contains("'sampleInterval'"));
         assertTrue(assertThrows(ConfigLoader.ConfigException.class, () -> ConfigLoader.parse("c.yaml", "http:\n  port: 99999\n"))
-                .getMessage().contains("port must be 0-65535"));
+                .getMessage().contains("option 'http.port' must be from 0 to 65535"));
         assertTrue(assertThrows(ConfigLoader.ConfigException.class, () -> ConfigLoader.parse("c.yaml", "http:\n  port: eighty\n"))
                 .getMessage().contains("line 2"));
         assertTrue(assertThrows(ConfigLoader.ConfigException.class, () -> ConfigLoader.parse("c.yaml", "agent:\n  port: 1\n bad: [\n"))

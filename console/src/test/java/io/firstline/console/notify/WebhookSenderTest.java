@@ -181,6 +181,11 @@ class WebhookSenderTest {
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> NotifyConfig.parse("n.yaml", "webhooks:\n  - name: pager\n    url: http://x/\n    format: pagerduty\n"));
         assertTrue(e.getMessage().contains("routing_key"), e.getMessage());
+        // A bad format names the allowed ones, not the enum's Java class (issue 9 item 10).
+        IllegalArgumentException bad = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> NotifyConfig.parse("n.yaml", "webhooks:\n  - name: x\n    url: http://x/\n    format: slack\n"));
+        assertTrue(bad.getMessage().startsWith("n.yaml: webhooks[0]: format must be one of generic, pagerduty, got 'slack'")
+                && !bad.getMessage().contains("io.firstline"), bad.getMessage());
         assertEquals(List.of(), NotifyConfig.load(dir));
     }
 

@@ -68,12 +68,17 @@ final class Browser implements AutoCloseable {
     }
 
     void signIn(String base, String user, String password) {
+        signIn(base, user, password, "/fleet");
+    }
+
+    /** Signs in and waits until the console has sent the browser to {@code landing}. */
+    void signIn(String base, String user, String password, String landing) {
         driver.manage().deleteAllCookies();
         driver.get(base + "/login");
         driver.findElement(By.id("username")).sendKeys(user);
         driver.findElement(By.id("password")).sendKeys(password);
         driver.findElement(By.id("submit")).click();
-        await(30, d -> d.getCurrentUrl().endsWith("/fleet") ? true : null);
+        await(30, d -> d.getCurrentUrl().endsWith(landing) ? true : null);
     }
 
     /** Console messages since the last call that report a Content-Security-Policy violation. */

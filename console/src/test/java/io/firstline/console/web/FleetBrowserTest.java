@@ -47,7 +47,7 @@ class FleetBrowserTest {
                 .withHttpListen(new ConsoleConfig.Listen("127.0.0.1", 0))
                 .withSampleInterval(Duration.ofSeconds(1)));
         base = "http://127.0.0.1:" + console.httpPort();
-        adminPassword = Files.readString(dir.resolve("console").resolve(Accounts.INITIAL_PASSWORD_FILE)).trim().split(" ")[1];
+        adminPassword = TestSupport.adminPassword(console, dir.resolve("console"));
         browser = Browser.start(1400, 900);
     }
 
@@ -203,10 +203,12 @@ class FleetBrowserTest {
         assertTrue(console.enrollment().tokens().stream().anyMatch(t -> t.id().equals(tokenId) && t.revokedAt() != null));
         browser.await(10, d -> d.findElement(By.id("audit")).getText().contains("DELETE /api/tokens/" + tokenId) ? true : null);
 
-        // The new engineer signs in with the one-time password and replaces it on their account page.
-        browser.signIn(base, "newbie", password);
+        // The new engineer signs in with the one-time password: the console sends them to their
+        // account page, which says why, and every other page leads back there until they replace it.
+        browser.signIn(base, "newbie", password, "/account");
+        browser.await(10, d -> d.findElement(By.id("one-time")).isDisplayed() ? true : null);
         assertTrue(browser.driver.findElement(By.cssSelector("header .who")).getText().contains("newbie (engineer)"));
-        browser.driver.findElement(By.cssSelector("header .who a.user")).click();
+        browser.driver.get(base + "/tickets");
         browser.await(10, d -> d.getCurrentUrl().endsWith("/account") ? true : null);
         browser.driver.findElement(By.id("pw-current")).sendKeys("not-my-password");
         browser.driver.findElement(By.id("pw-new")).sendKeys("a-better-password");
@@ -217,12 +219,23 @@ class FleetBrowserTest {
         browser.driver.findElement(By.id("pw-submit")).click();
         browser.await(10, d -> d.getCurrentUrl().contains("/login") ? true : null);
         browser.signIn(base, "newbie", "a-better-password");
+
+        // Their own API tokens: made on the account page, listed with their state, revoked after a confirmation.
+        browser.driver.get(base + "/account");
+        browser.await(10, d -> d.findElement(By.id("api-tokens")).getText().contains("No API tokens.") ? true : null);
+        browser.driver.findElement(By.id("token-name")).clear();
+        browser.driver.findElement(By.id("token-name")).sendKeys("nightly");
+        browser.driver.findElement(By.id("token-submit")).click();
+        browser.await(10, d -> d.findElement(By.id("api-tokens")).getText().contains("nightly active") ? true : null);
+        assertTrue(browser.driver.findElement(By.id("secret")).getText().startsWith("API token (shown once): flt_"));
+        browser.driver.findElement(By.cssSelector("#api-tokens button[data-api-token]")).click();
+        browser.driver.switchTo().alert().accept();
+        browser.await(10, d -> d.findElement(By.id("api-tokens")).getText().contains("nightly revoked") ? true : null);
     }
 
     @Test
     void aViewerSeesTheFleetButTheServerRefusesTheirChanges() {
-        String password = console.accounts().createUser("viewer-" + System.nanoTime() % 100000, Role.VIEWER)
-                .orElseThrow();
+        String password = TestSupport.user(console, "viewer-" + System.nanoTime() % 100000, Role.VIEWER);
         String name = console.accounts().users().list().stream().filter(u -> u.role() == Role.VIEWER)
                 .reduce((a, b) -> b).orElseThrow().username();
         browser.signIn(base, name, password);

@@ -230,6 +230,7 @@ class OpenApiContractTest {
         get("/api/tickets", "/api/tickets?state=bogus", 400);
         get("/api/tickets/{id}", "/api/tickets/" + ticket, 200);
         get("/api/tickets/{id}", "/api/tickets/999999", 404);
+        get("/api/tickets/{id}", "/api/tickets/abc", 400);
         String t = "/api/tickets/" + ticket;
         post("/api/tickets/{id}/ack", t + "/ack", "{}", 200);
         post("/api/tickets/{id}/acknowledge", t + "/acknowledge", "{}", 409);
@@ -264,6 +265,16 @@ class OpenApiContractTest {
         // accounts
         get("/api/me", "/api/me", 200);
         post("/api/me/api-tokens", "/api/me/api-tokens", "{\"name\":\"contract test\"}", 201);
+        JsonNode mine = post("/api/me/api-tokens", "/api/me/api-tokens", "{\"name\":\"expiring\",\"expiresIn\":\"30d\"}", 201).json();
+        post("/api/me/api-tokens", "/api/me/api-tokens", "{\"expiresIn\":\"forever\"}", 400);
+        get("/api/me/api-tokens", "/api/me/api-tokens", 200);
+        get("/api/api-tokens", "/api/api-tokens", 200);
+        call("DELETE", "/api/me/api-tokens/{id}", "/api/me/api-tokens/" + mine.path("id").asLong(), admin, null, 204);
+        call("DELETE", "/api/me/api-tokens/{id}", "/api/me/api-tokens/" + mine.path("id").asLong(), admin, null, 404);
+        call("DELETE", "/api/me/api-tokens/{id}", "/api/me/api-tokens/abc", admin, null, 400);
+        JsonNode other = post("/api/me/api-tokens", "/api/me/api-tokens", "{\"name\":\"other\"}", 201).json();
+        call("DELETE", "/api/api-tokens/{id}", "/api/api-tokens/" + other.path("id").asLong(), admin, null, 204);
+        call("DELETE", "/api/api-tokens/{id}", "/api/api-tokens/999999", admin, null, 404);
         post("/api/me/password", "/api/me/password", "{\"current\":\"wrong\",\"password\":\"a much longer secret 123\"}", 403);
         post("/api/users", "/api/users", "{\"username\":\"erin\",\"role\":\"engineer\"}", 201);
         post("/api/users", "/api/users", "{\"username\":\"erin\",\"role\":\"engineer\"}", 409);

@@ -111,8 +111,8 @@ class TicketDeskBrowserTest {
 
     @Test
     void aFaultShowsUpLiveAndIsWorkedThroughInTheBrowserButNotByAViewer() throws Exception {
-        String engineerPassword = console.accounts().createUser("erin", Role.ENGINEER).orElseThrow();
-        String viewerPassword = console.accounts().createUser("victor", Role.VIEWER).orElseThrow();
+        String engineerPassword = TestSupport.user(console, "erin", Role.ENGINEER);
+        String viewerPassword = TestSupport.user(console, "victor", Role.VIEWER);
 
         // The desk is open before the fault happens.
         browser.signIn(base, "erin", engineerPassword);

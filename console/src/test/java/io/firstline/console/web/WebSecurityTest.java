@@ -40,8 +40,8 @@ class WebSecurityTest {
                 .withAgentListen(new ConsoleConfig.Listen("127.0.0.1", 0))
                 .withHttpListen(new ConsoleConfig.Listen("127.0.0.1", 0)));
         base = "http://127.0.0.1:" + console.httpPort();
-        adminPassword = Files.readString(dir.resolve(Accounts.INITIAL_PASSWORD_FILE)).trim().split(" ")[1];
-        viewerPassword = console.accounts().createUser("vera", Role.VIEWER).orElseThrow();
+        adminPassword = TestSupport.adminPassword(console, dir);
+        viewerPassword = TestSupport.user(console, "vera", Role.VIEWER);
     }
 
     @AfterAll
@@ -164,7 +164,7 @@ class WebSecurityTest {
 
     @Test
     void onlyAnAdminListsCreatesAndRevokesEnrollmentTokensAndTheSecretIsShownOnce() {
-        String engineerPassword = console.accounts().createUser("enid", Role.ENGINEER).orElseThrow();
+        String engineerPassword = TestSupport.user(console, "enid", Role.ENGINEER);
         TestSupport.Auth engineer = TestSupport.login(base, "enid", engineerPassword);
         TestSupport.Auth viewer = TestSupport.login(base, "vera", viewerPassword);
         TestSupport.Auth admin = TestSupport.login(base, "admin", adminPassword);

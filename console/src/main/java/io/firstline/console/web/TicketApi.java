@@ -122,7 +122,7 @@ final class TicketApi implements ApiModule {
         return ex -> {
             try {
                 h.handle(ex);
-            } catch (TicketNotFoundException e) {
+            } catch (TicketNotFoundException | java.util.NoSuchElementException e) {
                 throw ApiError.notFound(e.getMessage());
             } catch (IllegalTransitionException e) {
                 throw new ApiError(CONFLICT, e.getMessage());

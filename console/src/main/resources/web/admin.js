@@ -37,7 +37,7 @@
         post("/api/users/" + encodeURIComponent(u.username) + "/role", { role: role.value }).then(refresh, fail);
       });
       const reset = el("button", { "data-reset": u.username, onclick: confirmed("Reset the password of " + u.username
-        + "? Their current password stops working and they get a new one-time password.",
+        + "? Their current password stops working, their API tokens are revoked, and they get a new one-time password.",
         () => post("/api/users/" + encodeURIComponent(u.username) + "/password-reset")
           .then(r => { showSecret("New one-time password for " + r.username + ": " + r.password); refresh(); }, fail)) }, "Reset password");
       const path = "/api/users/" + encodeURIComponent(u.username) + (u.disabled ? "/enable" : "/disable");

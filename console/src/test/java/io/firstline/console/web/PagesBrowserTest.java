@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.firstline.console.Console;
 import io.firstline.console.TestSupport;
-import io.firstline.console.auth.Accounts;
 import io.firstline.console.auth.Role;
 import io.firstline.console.config.ConsoleConfig;
 import io.firstline.console.fleet.FleetState;
@@ -21,7 +20,6 @@ import io.firstline.proto.InventoryItem;
 import io.firstline.proto.Sample;
 import io.firstline.proto.SeriesDef;
 import io.firstline.proto.TextValue;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -63,7 +61,7 @@ class PagesBrowserTest {
                 .withHttpListen(new ConsoleConfig.Listen("127.0.0.1", 0))
                 .withSampleInterval(Duration.ofSeconds(1)));
         base = "http://127.0.0.1:" + console.httpPort();
-        adminPassword = Files.readString(dir.resolve("console").resolve(Accounts.INITIAL_PASSWORD_FILE)).trim().split(" ")[1];
+        adminPassword = TestSupport.adminPassword(console, dir.resolve("console"));
         browser = Browser.start(1400, 900);
         browser.signIn(base, "admin", adminPassword);
     }

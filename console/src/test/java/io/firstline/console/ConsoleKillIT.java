@@ -84,9 +84,10 @@ class ConsoleKillIT {
         started.add(p);
         await().atMost(Duration.ofSeconds(60)).until(() -> get(base + "/healthz").status() == 200);
         if (auth == null) {
-            // Sign in as the admin the first start made; the session is in the store and outlives kill -9.
+            // Sign in as the admin the first start made and replace the one-time password, as the console
+            // requires before anything else; the new session is in the store and outlives kill -9.
             String[] login = Files.readString(data.resolve("initial-admin-password")).trim().split(" ");
-            auth = TestSupport.login(base, login[0], login[1]);
+            auth = TestSupport.loginChangingOneTimePassword(base, login[0], login[1], "kill-test-password");
         }
         return p;
     }

@@ -69,12 +69,15 @@ class JarsIT {
 
     private TestSupport.Auth auth;
 
-    /** Signs in as the admin that the first start created, with the one-time password from its 0600 file. */
+    /**
+     * Signs in as the admin that the first start created, with the one-time
+     * password from its 0600 file, which the console has us replace first.
+     */
     private TestSupport.Auth signIn() throws IOException {
         Path file = dir.resolve("console-data/initial-admin-password");
         assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
         String[] login = Files.readString(file).trim().split(" ");
-        return TestSupport.login(base, login[0], login[1]);
+        return TestSupport.loginChangingOneTimePassword(base, login[0], login[1], "jars-test-password");
     }
 
     /** Runs a jar to completion and returns its output; fails the test on a non-zero exit. */

@@ -110,6 +110,29 @@ public final class TestSupport {
         }
     }
 
+    /**
+     * Signs in with a one-time password, replaces it with {@code chosen} as
+     * the console requires before anything else, and signs in again: a
+     * session that may do what the user's role allows.
+     */
+    public static Auth loginChangingOneTimePassword(String base, String user, String oneTime, String chosen) {
+        Auth first = login(base, user, oneTime);
+        Response changed = post(base + "/api/me/password", first,
+                "{\"current\":" + quote(oneTime) + ",\"password\":" + quote(chosen) + "}");
+        if (changed.status() != 200) {
+            throw new AssertionError("changing the one-time password of " + user + " answered " + changed.status() + ": " + changed.body());
+        }
+        return login(base, user, chosen);
+    }
+
+    private static String quote(String s) {
+        try {
+            return JSON.writeValueAsString(s);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     /** Signs in with user name and password; fails the test if the console refuses. */
     public static Auth login(String base, String user, String password) {
         try {

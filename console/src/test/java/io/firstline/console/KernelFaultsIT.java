@@ -129,7 +129,7 @@ class KernelFaultsIT {
         launch("console", jar("firstline.consoleJar").toString(), "serve", "--config", dir.resolve("console.yaml").toString());
         await().atMost(Duration.ofSeconds(60)).until(() -> get(base + "/healthz").status() == 200);
         String[] login = Files.readString(dir.resolve("console-data/initial-admin-password")).trim().split(" ");
-        TestSupport.Auth auth = TestSupport.login(base, login[0], login[1]);
+        TestSupport.Auth auth = TestSupport.loginChangingOneTimePassword(base, login[0], login[1], "kernel-faults-password");
         Process token = launch("token", jar("firstline.consoleJar").toString(), "token", "create", "--site", "it", "--ttl", "1h",
                 "--max-uses", "1", "--data", dir.resolve("console-data").toString());
         assertTrue(token.waitFor(60, TimeUnit.SECONDS));

@@ -3,11 +3,10 @@ package io.firstline.console.web;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.firstline.console.Console;
-import io.firstline.console.auth.Accounts;
+import io.firstline.console.TestSupport;
 import io.firstline.console.config.ConsoleConfig;
 import io.firstline.console.fleet.FleetState;
 import io.firstline.console.fleet.SimulatedAgents;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,7 +43,7 @@ class FleetPageBenchmark {
                 .withHttpListen(new ConsoleConfig.Listen("127.0.0.1", 0)));
              Browser browser = Browser.start(1400, 900)) {
             String base = "http://127.0.0.1:" + console.httpPort();
-            String password = Files.readString(dir.resolve(Accounts.INITIAL_PASSWORD_FILE)).trim().split(" ")[1];
+            String password = TestSupport.adminPassword(console, dir);
             FleetState fleet = console.fleet();
             SplittableRandom random = new SplittableRandom(7);
             List<FleetState.Session> sessions = new ArrayList<>();

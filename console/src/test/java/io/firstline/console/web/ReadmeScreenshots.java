@@ -1,19 +1,18 @@
 package io.firstline.console.web;
 
 import io.firstline.console.Console;
-import io.firstline.console.auth.Accounts;
+import io.firstline.console.TestSupport;
 import io.firstline.console.config.ConsoleConfig;
 import io.firstline.console.fleet.FleetState;
 import io.firstline.console.fleet.SimulatedAgents;
+import io.firstline.console.tickets.FaultEvent;
+import io.firstline.console.tickets.FaultKey;
 import io.firstline.proto.Sample;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.SplittableRandom;
-import io.firstline.console.tickets.FaultEvent;
-import io.firstline.console.tickets.FaultKey;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -39,7 +38,7 @@ class ReadmeScreenshots {
                 .withSampleInterval(Duration.ofSeconds(5)));
              Browser browser = Browser.start(1400, 820)) {
             String base = "http://127.0.0.1:" + console.httpPort();
-            String password = Files.readString(dir.resolve(Accounts.INITIAL_PASSWORD_FILE)).trim().split(" ")[1];
+            String password = TestSupport.adminPassword(console, dir);
             FleetState fleet = console.fleet();
             SplittableRandom random = new SplittableRandom(3);
             long now = System.currentTimeMillis();

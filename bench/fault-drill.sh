@@ -190,9 +190,21 @@ out, runs, http_port, data, mnt, veth, ns, peer, cgroup, prom, hook_port = sys.a
 runs = int(runs)
 base = f"http://127.0.0.1:{http_port}"
 user, password = open(f"{data}/initial-admin-password").read().split()
-req = urllib.request.Request(base + "/login", data=json.dumps({"username": user, "password": password}).encode(),
-                             headers={"Content-Type": "application/json"})
-cookie = urllib.request.urlopen(req, timeout=10).headers["Set-Cookie"].split(";")[0]
+
+def login(pw):
+    req = urllib.request.Request(base + "/login", data=json.dumps({"username": user, "password": pw}).encode(),
+                                 headers={"Content-Type": "application/json"})
+    r = urllib.request.urlopen(req, timeout=30)
+    return r.headers["Set-Cookie"].split(";")[0], json.load(r)["csrfToken"]
+
+# The first start's password is one-time: replace it, as the console requires, and sign in again.
+cookie, csrf = login(password)
+chosen = password + "-drill"
+urllib.request.urlopen(urllib.request.Request(base + "/api/me/password",
+                                              data=json.dumps({"current": password, "password": chosen}).encode(),
+                                              headers={"Content-Type": "application/json", "Cookie": cookie,
+                                                       "X-CSRF-Token": csrf}), timeout=30)
+cookie, _ = login(chosen)
 
 def now():
     return time.monotonic()

@@ -108,7 +108,7 @@ class AgentArchiveIT {
         Process agent = start("agent", List.of(launcher, "run", "--console", "127.0.0.1:" + agentPort, "--state-dir", "agent-state"));
         Path login = dir.resolve("console-data/initial-admin-password");
         String[] userPassword = Files.readString(login).trim().split(" ");
-        TestSupport.Auth auth = TestSupport.login(base, userPassword[0], userPassword[1]);
+        TestSupport.Auth auth = TestSupport.loginChangingOneTimePassword(base, userPassword[0], userPassword[1], "archive-test-password");
         String id = Files.readString(dir.resolve("agent-state/agent-id")).trim();
         await().atMost(Duration.ofSeconds(90)).until(() -> {
             TestSupport.Response r = get(base + "/api/agents/" + id, auth);

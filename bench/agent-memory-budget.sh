@@ -37,8 +37,7 @@ echo "== Native Memory Tracking (committed)"
     | sed -E 's/^-? *([A-Za-z ]+) \(reserved=[0-9]+KB, committed=([0-9]+)KB\).*/\2 KiB  \1/; s/^Total: reserved=[0-9]+KB, committed=([0-9]+)KB.*/\1 KiB  Total/'
 
 echo "== Metaspace and classes"
-"$jcmd" "$pid" VM.metaspace | grep -E '^ *(Non-Class|Class|Both):|Number of (classes|loaders)|^ *[0-9]+ loaders' | head -12 || true
-"$jcmd" "$pid" VM.classloader_stats | tail -n +2 | awk 'NF >= 6 {n += $(NF-4)} END {print n " classes loaded by class loaders other than the boot loader"}' || true
+"$jcmd" "$pid" VM.metaspace | grep -E 'Total Usage|^ *Both: .*committed' | head -2 || true
 
 echo "== Java heap by owner (live objects after a full GC), KiB"
 "$jcmd" "$pid" GC.class_histogram | awk '$1 ~ /^[0-9]+:$/ {

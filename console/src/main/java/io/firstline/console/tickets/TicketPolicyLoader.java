@@ -56,7 +56,8 @@ public final class TicketPolicyLoader {
         try {
             root = YAML.readTree(text);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(name + ": line " + e.getLocation().getLineNr() + ": not valid YAML");
+            String line = e.getLocation() == null ? "" : "line " + e.getLocation().getLineNr() + ": ";
+            throw new IllegalArgumentException(name + ": " + line + "not valid YAML");
         }
         TicketPolicy p = TicketPolicy.defaults();
         if (root == null || root.isNull()) {
@@ -70,6 +71,9 @@ public final class TicketPolicyLoader {
             p = p.withCloseAfter(duration(name, "close_after", root.get("close_after")));
         }
         JsonNode sla = root.path("sla");
+        if (root.has("sla") && !sla.isObject()) {
+            throw new IllegalArgumentException(name + ": sla must be a mapping of severities");
+        }
         for (Iterator<String> it = sla.fieldNames(); it.hasNext(); ) {
             String sev = it.next();
             Severity severity;
@@ -83,6 +87,9 @@ public final class TicketPolicyLoader {
             known(name, at + ".", s, Set.of("ack", "resolve", "escalate"));
             List<TicketPolicy.EscalationStep> steps = new ArrayList<>();
             JsonNode esc = s.path("escalate");
+            if (s.has("escalate") && !esc.isArray()) {
+                throw new IllegalArgumentException(name + ": " + at + ".escalate must be a list of steps");
+            }
             Duration last = Duration.ZERO;
             for (int i = 0; i < esc.size(); i++) {
                 JsonNode e = esc.get(i);

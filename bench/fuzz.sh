@@ -101,7 +101,7 @@ while IFS=$'\t' read -r module class method corpus; do
     rc=$?
     elapsed=$(( $(date +%s) - start ))
     # The last libFuzzer status line: "#RUNS DONE cov: N ft: N corp: N/Nb ... exec/s: N ...".
-    status=$(grep -E '^#[0-9]+[[:space:]]+(DONE|NEW|REDUCE|pulse|INITED)' "$log" | tail -1)
+    status=$(grep -aE '^#[0-9]+[[:space:]]+(DONE|NEW|REDUCE|pulse|INITED)' "$log" | tail -1)
     runs=$(sed -nE 's/^#([0-9]+).*/\1/p' <<<"$status")
     cov=$(sed -nE 's/.* cov: ([0-9]+).*/\1/p' <<<"$status")
     ft=$(sed -nE 's/.* ft: ([0-9]+).*/\1/p' <<<"$status")
@@ -110,7 +110,7 @@ while IFS=$'\t' read -r module class method corpus; do
     fuzzed=$(sed -nE 's/^Done [0-9]+ runs in ([0-9]+) second.*/\1 s/p' "$log" | tail -1)
     after=$(find "$corpus" -maxdepth 1 -type f -name 'crash-*' 2>/dev/null | sort)
     found=$(comm -13 <(echo "$before") <(echo "$after") | sed '/^$/d')
-    leaks=$(grep -c 'LEAK: ' "$log")
+    leaks=$(grep -ac 'LEAK: ' "$log")
     if [ "$rc" = 0 ] && [ -z "$found" ] && [ "$leaks" = 0 ]; then
         result="no finding"
     else
@@ -121,7 +121,7 @@ while IFS=$'\t' read -r module class method corpus; do
         [ "$rc" = 124 ] && result="$result; the Maven run timed out"
         [ "$rc" != 0 ] && [ -z "$found" ] && [ "$leaks" = 0 ] && [ "$rc" != 124 ] && result="$result: build or test failure, see the log"
         # What was thrown, printable and short enough for a table cell.
-        exception=$(grep -m1 -oE 'FuzzTestFindingException: .*|^== Java Exception: .*' "$log" \
+        exception=$(grep -a -m1 -oE 'FuzzTestFindingException: .*|^== Java Exception: .*' "$log" \
             | sed -E 's/^FuzzTestFindingException: //; s/^== Java Exception: //' | tr -cd '[:print:]' | tr '|' '/' | cut -c1-160)
         [ -n "$exception" ] && result="$result ($exception)"
     fi

@@ -23,12 +23,20 @@ import io.firstline.agent.link.LinkSecurity;
 import io.firstline.agent.rules.AgentRules;
 import io.firstline.agent.spool.DiskSpool;
 import io.firstline.files.PrivateFiles;
+import io.firstline.agent.voice.LocalServer;
+import io.firstline.agent.voice.LocalSocket;
+import io.firstline.agent.voice.RecentEvents;
+import io.firstline.agent.encode.SnapshotTables;
+import io.firstline.agent.voice.StatusCache;
+import io.firstline.agent.voice.UserVoice;
 import io.firstline.proto.Envelope;
 import io.firstline.proto.HostFacts;
 import io.firstline.proto.Hello;
 import io.firstline.proto.Inventory;
 import io.firstline.proto.RuleSet;
 import io.firstline.proto.Sample;
+import io.firstline.proto.SnapshotTable;
+import io.firstline.proto.TicketStatus;
 import io.firstline.proto.Welcome;
 import io.firstline.wire.WireProtocol;
 import java.nio.file.Path;
@@ -38,6 +46,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -92,6 +101,13 @@ public final class AgentRuntime implements AutoCloseable {
     private final BootRecord bootRecord;
     private final InventoryReader inventory;
     private final Duration inventoryInterval;
+    private final List<Registration> registrations;
+    private final HostProbe probe;
+    private final Clock clock;
+    private final RecentEvents recentEvents;
+    private final UserVoice voice;
+    private CollectorRunner reportRunner;
+    private LocalServer local;
     private String inventoryDigest = "";
     private ScheduledFuture<?> schedule;
     private Duration interval;
@@ -110,6 +126,10 @@ public final class AgentRuntime implements AutoCloseable {
                 s.consoles().stream().map(c -> new CollectEnvironment.Endpoint(c.host(), c.port())).toList(), linkClock(),
                 bootRecord, eventSources));
         this.runner = new CollectorRunner(s.collectors(), probe, clock);
+        this.registrations = s.collectors();
+        this.probe = probe;
+        this.clock = clock;
+        this.recentEvents = new RecentEvents(clock);
         this.inventory = new InventoryReader(probe, AgentVersion.get());
         this.inventoryInterval = config.inventoryInterval();
         SeriesDictionary dictionary = new SeriesDictionary();
@@ -140,9 +160,17 @@ public final class AgentRuntime implements AutoCloseable {
                     public void ruleSet(RuleSet set) {
                         rules.install(set);
                     }
+
+                    @Override
+                    public void ticketStatus(TicketStatus status) {
+                        voice.statusFromConsole(status);
+                    }
                 }, RandomGenerator.getDefault());
-        this.rules = new AgentRules(clock, collectThread, link::send, s.collectors(), probe, this::clockOffsetMillis,
-                this::currentInterval);
+        this.rules = new AgentRules(clock, collectThread, m -> {
+            recentEvents.record(m); // what a user's report shows of the last hour, kernel events' faults included
+            link.send(m);
+        }, s.collectors(), probe, this::clockOffsetMillis, this::currentInterval);
+        this.voice = new UserVoice(new VoiceAgent(), recentEvents, StatusCache.open(s.stateDir()), clock);
         this.events = eventSources;
         rules.fedByWatchers(eventSources.watchedMetrics());
         relay.rules = rules;
@@ -178,9 +206,19 @@ public final class AgentRuntime implements AutoCloseable {
         return start(settings, AgentConfig.defaults());
     }
 
-    /** Starts collecting and connecting, with DNS names to check and the inventory schedule from {@code config}. */
+    /**
+     * Starts collecting and connecting, with DNS names to check and the
+     * inventory schedule from {@code config}, and the local socket for
+     * {@code report} and {@code status} at {@code STATE_DIR/agent.sock}.
+     */
     public static AgentRuntime start(Settings settings, AgentConfig config) {
+        return start(settings, config, LocalServer.Settings.at(LocalSocket.forStateDir(settings.stateDir())));
+    }
+
+    /** As {@link #start(Settings, AgentConfig)}, with the local socket where and as {@code local} says. */
+    public static AgentRuntime start(Settings settings, AgentConfig config, LocalServer.Settings local) {
         AgentRuntime r = new AgentRuntime(settings, config, Clock.systemUTC());
+        r.listenLocally(local);
         r.link.start();
         r.renewal.start();
         synchronized (r) {
@@ -311,6 +349,72 @@ public final class AgentRuntime implements AutoCloseable {
         }
     }
 
+    private void listenLocally(LocalServer.Settings settings) {
+        try {
+            local = LocalServer.start(settings, voice);
+        } catch (RuntimeException e) {
+            // Monitoring goes on without it; only report and status are affected.
+            log.error("no local socket, so 'firstline-agent report' and 'status' will not reach this agent: {}", e.getMessage());
+        }
+    }
+
+    /** The local socket's path, if it is listening. */
+    public java.util.Optional<java.nio.file.Path> localSocket() {
+        return local == null ? java.util.Optional.empty() : java.util.Optional.of(local.socket());
+    }
+
+    /** What the user's voice needs from this agent. */
+    private final class VoiceAgent implements UserVoice.Agent {
+        @Override
+        public String agentId() {
+            return agentId;
+        }
+
+        @Override
+        public String hostname() {
+            return facts.getHostname();
+        }
+
+        /** Collects twice a second apart (rates need a base) with collectors of its own, on the collect thread. */
+        @Override
+        public CompletableFuture<List<SnapshotTable>> snapshot() {
+            CompletableFuture<List<SnapshotTable>> f = new CompletableFuture<>();
+            try {
+                collectThread.execute(() -> {
+                    try {
+                        if (reportRunner == null) {
+                            reportRunner = new CollectorRunner(io.firstline.agent.collect.CollectorRegistry.everyCycle(registrations),
+                                    probe, clock);
+                        }
+                        reportRunner.collect();
+                        collectThread.schedule(() -> {
+                            try {
+                                f.complete(SnapshotTables.of(facts, reportRunner.collect(), java.time.ZoneId.systemDefault()));
+                            } catch (RuntimeException e) {
+                                f.completeExceptionally(e);
+                            }
+                        }, 1, TimeUnit.SECONDS);
+                    } catch (RuntimeException e) {
+                        f.completeExceptionally(e);
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                f.completeExceptionally(stopping);
+            }
+            return f;
+        }
+
+        @Override
+        public void send(Envelope.Builder message) {
+            link.send(message);
+        }
+
+        @Override
+        public boolean connected() {
+            return link.isConnected();
+        }
+    }
+
     /** The agent's fault rules (what it holds raised, for tests and status). */
     public AgentRules rules() {
         return rules;
@@ -318,6 +422,9 @@ public final class AgentRuntime implements AutoCloseable {
 
     @Override
     public void close() {
+        if (local != null) {
+            local.close();
+        }
         events.close();
         rules.close();
         collectThread.shutdownNow();

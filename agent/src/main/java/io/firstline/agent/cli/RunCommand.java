@@ -5,8 +5,13 @@ import io.firstline.agent.collect.CollectorRegistry;
 import io.firstline.agent.config.AgentConfig;
 import io.firstline.agent.enroll.NotEnrolledException;
 import io.firstline.agent.link.ConsoleAddress;
+import io.firstline.agent.voice.LocalServer;
+import io.firstline.agent.voice.LocalSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.EnumSet;
+import java.util.Set;
 import java.time.Duration;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -32,6 +37,16 @@ public final class RunCommand implements Runnable {
 
 
 
+    @Option(names = "--local-socket", paramLabel = "PATH",
+            description = "Unix socket for 'report' and 'status' (default: STATE_DIR/agent.sock; the installed unit uses "
+                    + io.firstline.agent.voice.LocalSocket.INSTALLED + ").")
+    Path localSocket;
+
+    @Option(names = "--local-socket-mode", paramLabel = "MODE", defaultValue = "0666",
+            description = "Who may connect to the local socket, as an octal file mode (default: ${DEFAULT-VALUE}, every local user;"
+                    + " 0660 limits it to the agent's group).")
+    String localSocketMode;
+
     @Mixin
     CollectorOptions collectors;
 
@@ -48,10 +63,33 @@ public final class RunCommand implements Runnable {
                 CollectorRegistry.builtIn().select(cfg.enable(), cfg.disable(), cfg.intervals()));
         AgentRuntime agent;
         try {
-            agent = AgentRuntime.start(settings, cfg);
+            LocalServer.Settings local = LocalServer.Settings.at(localSocket != null ? localSocket : LocalSocket.forStateDir(stateDir))
+                    .withMode(mode(localSocketMode));
+            agent = AgentRuntime.start(settings, cfg, local);
         } catch (NotEnrolledException | IllegalStateException e) {
             throw new CliSupport.UserError(e.getMessage());
         }
         CliSupport.awaitShutdown(agent);
+    }
+
+    /** An octal mode such as 0666 or 660 as permissions (read and write bits only matter for a socket). */
+    static Set<PosixFilePermission> mode(String octal) {
+        int m;
+        try {
+            m = Integer.parseInt(octal, 8);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--local-socket-mode must be an octal mode such as 0666 or 0660, got '" + octal + "'");
+        }
+        if (m < 0 || m > 0777) {
+            throw new IllegalArgumentException("--local-socket-mode must be between 0000 and 0777, got '" + octal + "'");
+        }
+        PosixFilePermission[] bits = PosixFilePermission.values(); // OWNER_READ ... OTHERS_EXECUTE, high bit first
+        Set<PosixFilePermission> out = EnumSet.noneOf(PosixFilePermission.class);
+        for (int i = 0; i < 9; i++) {
+            if ((m & (0400 >> i)) != 0) {
+                out.add(bits[i]);
+            }
+        }
+        return out;
     }
 }

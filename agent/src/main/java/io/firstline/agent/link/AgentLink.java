@@ -48,6 +48,10 @@ public final class AgentLink implements AutoCloseable {
         /** The console pushed the fault rules this agent runs (at connect and when they change). */
         default void ruleSet(io.firstline.proto.RuleSet set) {
         }
+
+        /** The console sent this machine's ticket status (after the Welcome and when a ticket changes). */
+        default void ticketStatus(io.firstline.proto.TicketStatus status) {
+        }
     }
 
     /** How the link reaches the console, and what it says first. */
@@ -224,6 +228,10 @@ public final class AgentLink implements AutoCloseable {
 
     void onRuleSet(io.firstline.proto.RuleSet set) {
         listener.ruleSet(set);
+    }
+
+    void onTicketStatus(io.firstline.proto.TicketStatus status) {
+        listener.ticketStatus(status);
     }
 
     void onClockOffset(long millis) {

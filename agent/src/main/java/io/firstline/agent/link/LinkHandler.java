@@ -41,6 +41,7 @@ final class LinkHandler extends SimpleChannelInboundHandler<Envelope> {
             case ACK -> link.onAck(ctx.channel(), msg.getAck());
             case HEARTBEAT -> heartbeat(msg.getHeartbeat());
             case RULE_SET -> link.onRuleSet(msg.getRuleSet());
+            case TICKET_STATUS -> link.onTicketStatus(msg.getTicketStatus());
             case REFUSE -> {
                 // Logged by the link with the console's address, like every failed attempt.
                 closeReason = "the console refused this agent: " + msg.getRefuse().getReason() + " " + msg.getRefuse().getMessage();

@@ -18,6 +18,7 @@ import io.firstline.console.tickets.TicketPolicy;
 import io.firstline.console.tickets.TicketPolicyLoader;
 import io.firstline.console.tickets.TicketService;
 import io.firstline.console.tickets.TicketSweeper;
+import io.firstline.console.tickets.VoiceIntake;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Clock;
@@ -41,6 +42,7 @@ final class FaultDetection implements AutoCloseable {
     final TicketService tickets;
     final MaintenanceWindows windows;
     private final FaultIntake intake;
+    final VoiceIntake voice;
     private final ScheduledExecutorService timers;
     private final ScheduledExecutorService notifier;
 
@@ -50,6 +52,7 @@ final class FaultDetection implements AutoCloseable {
         this.tickets = tickets;
         this.windows = windows;
         this.intake = intake;
+        this.voice = new VoiceIntake(tickets);
         this.timers = timers;
         this.notifier = notifier;
     }
@@ -101,6 +104,7 @@ final class FaultDetection implements AutoCloseable {
         timers.shutdownNow();
         notifier.shutdownNow();
         intake.close();
+        voice.close();
         try {
             timers.awaitTermination(5, TimeUnit.SECONDS);
             notifier.awaitTermination(5, TimeUnit.SECONDS);

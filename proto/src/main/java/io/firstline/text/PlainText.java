@@ -137,6 +137,20 @@ public final class PlainText {
         return i;
     }
 
+    /**
+     * The first words of {@code text} on one line, at most {@code max}
+     * characters (cut at a word boundary where one is near, with "…"): what a
+     * ticket's title shows of a user's report.
+     */
+    public static String firstWords(String text, int max) {
+        String line = oneLine(text).replaceAll("\\s+", " ");
+        if (line.length() <= max) {
+            return line;
+        }
+        int space = line.lastIndexOf(' ', max - 1);
+        return (space > max / 4 ? line.substring(0, space) : line.substring(0, max - 1)) + "…";
+    }
+
     /** Result of {@link #cut}: the kept text and whether anything was cut off. */
     public record Cut(String text, boolean cut) {
     }

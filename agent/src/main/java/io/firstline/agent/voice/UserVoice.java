@@ -137,12 +137,7 @@ public final class UserVoice implements LocalHandler {
 
     /** The first words of a report, up to 80 characters, on one line: what a ticket's title shows. */
     public static String title(String text) {
-        String line = PlainText.oneLine(text).replaceAll("\\s+", " ");
-        if (line.length() <= 80) {
-            return line;
-        }
-        int space = line.lastIndexOf(' ', 79);
-        return (space > 20 ? line.substring(0, space) : line.substring(0, 79)) + "…";
+        return PlainText.firstWords(text, 80);
     }
 
     private LocalStatus status(Peer peer) {

@@ -32,12 +32,19 @@ final class AgentServerInitializer extends ChannelInitializer<Channel> {
     private final Executor enrollExecutor;
     private final LiveConnections live;
     private final FaultPort faults;
+    private final VoicePort voice;
     private final HandshakeLimiter handshakes = new HandshakeLimiter(HandshakeLimiter.DEFAULT_MAX);
 
     AgentServerInitializer(ConsoleConfig config, FleetState fleet, IngestMetrics metrics, String consoleId, SslContext tls,
                            Enrollment enrollment, Executor enrollExecutor, LiveConnections live, FaultPort faults) {
+        this(config, fleet, metrics, consoleId, tls, enrollment, enrollExecutor, live, faults, VoicePort.NONE);
+    }
+
+    AgentServerInitializer(ConsoleConfig config, FleetState fleet, IngestMetrics metrics, String consoleId, SslContext tls,
+                           Enrollment enrollment, Executor enrollExecutor, LiveConnections live, FaultPort faults, VoicePort voice) {
         this.live = live;
         this.faults = faults;
+        this.voice = voice;
         this.config = config;
         this.fleet = fleet;
         this.metrics = metrics;
@@ -78,6 +85,6 @@ final class AgentServerInitializer extends ChannelInitializer<Channel> {
         // An agent sends a sample or heartbeat every interval; silence for the offline period ends the connection.
         ch.pipeline().addLast("idle", new IdleStateHandler(config.offlineAfter().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
         ch.pipeline().addLast("session", new AgentSession(config, fleet, metrics, consoleId, tls != null, enrollment, enrollExecutor,
-                live, faults));
+                live, faults, voice));
     }
 }

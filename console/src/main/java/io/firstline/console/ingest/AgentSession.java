@@ -54,6 +54,7 @@ final class AgentSession extends SimpleChannelInboundHandler<Envelope> {
     private final IngestMetrics metrics;
     private final String consoleId;
     private final FaultPort faults;
+    private final VoicePort voice;
     private final boolean requireCertificate;
     private final Enrollment enrollment;
     private final Executor enrollExecutor;
@@ -92,8 +93,14 @@ final class AgentSession extends SimpleChannelInboundHandler<Envelope> {
 
     AgentSession(ConsoleConfig config, FleetState fleet, IngestMetrics metrics, String consoleId, boolean requireCertificate,
                  Enrollment enrollment, Executor enrollExecutor, LiveConnections live, FaultPort faults) {
+        this(config, fleet, metrics, consoleId, requireCertificate, enrollment, enrollExecutor, live, faults, VoicePort.NONE);
+    }
+
+    AgentSession(ConsoleConfig config, FleetState fleet, IngestMetrics metrics, String consoleId, boolean requireCertificate,
+                 Enrollment enrollment, Executor enrollExecutor, LiveConnections live, FaultPort faults, VoicePort voice) {
         this.live = live;
         this.faults = faults;
+        this.voice = voice;
         this.config = config;
         this.fleet = fleet;
         this.metrics = metrics;
@@ -101,7 +108,7 @@ final class AgentSession extends SimpleChannelInboundHandler<Envelope> {
         this.requireCertificate = requireCertificate;
         this.enrollment = enrollment;
         this.enrollExecutor = enrollExecutor;
-        this.kinds = new SequencedKinds(metrics, faults);
+        this.kinds = new SequencedKinds(metrics, faults, voice);
     }
 
     @Override
@@ -322,6 +329,7 @@ final class AgentSession extends SimpleChannelInboundHandler<Envelope> {
                 .setConsoleId(consoleId)).build(), ctx.voidPromise());
         faults.ruleSet(h).ifPresent(rules -> ctx.writeAndFlush(rules, ctx.voidPromise()));
         faults.connected(agentId, h, ctx.channel());
+        voice.connected(agentId, ctx.channel());
         log.info("agent {} ({}) connected from {}", h.getAgentId(), h.getHost().getHostname(), ctx.channel().remoteAddress());
     }
 
@@ -411,6 +419,7 @@ final class AgentSession extends SimpleChannelInboundHandler<Envelope> {
         if (session != null) {
             session.closed();
             faults.disconnected(agentId, ctx.channel());
+            voice.disconnected(agentId, ctx.channel());
             live.remove(agentId, ctx.channel());
         }
         ctx.fireChannelInactive();

@@ -22,6 +22,7 @@ public final class IngestMetrics {
     final Counter duplicates;
     final Counter inventories;
     final Counter faults;
+    final Counter userReports;
     final Counter bytes;
     final Timer latency;
     final Counter spoolDropped;
@@ -36,6 +37,7 @@ public final class IngestMetrics {
                 .description("Sequenced messages dropped because they were already committed").register(registry);
         inventories = Counter.builder("firstline.ingest.inventories").description("Inventories received and applied").register(registry);
         faults = Counter.builder("firstline.ingest.faults").description("Fault events received and applied (not duplicates, not refused)").register(registry);
+        userReports = Counter.builder("firstline.ingest.user.reports").description("User reports received and committed").register(registry);
         bytes = Counter.builder("firstline.ingest.received").baseUnit("bytes").description("Bytes received on the agent link").register(registry);
         spoolDropped = Counter.builder("firstline.agent.spool.dropped")
                 .description("Messages agents reported dropped from their disk spool because it was full").register(registry);

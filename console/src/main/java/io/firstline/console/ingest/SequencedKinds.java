@@ -33,7 +33,7 @@ final class SequencedKinds {
     /** Console-to-agent bodies: an agent sending one is a protocol error. */
     static final Set<Envelope.BodyCase> CONSOLE_ONLY = Collections.unmodifiableSet(java.util.EnumSet.of(
             Envelope.BodyCase.WELCOME, Envelope.BodyCase.REFUSE, Envelope.BodyCase.ACK, Envelope.BodyCase.RULE_SET,
-            Envelope.BodyCase.ENROLL_RESPONSE));
+            Envelope.BodyCase.ENROLL_RESPONSE, Envelope.BodyCase.TICKET_STATUS));
 
     /** Commits one message of a kind; the future completes once it is durable. */
     @FunctionalInterface
@@ -48,6 +48,10 @@ final class SequencedKinds {
     private final Map<Envelope.BodyCase, Kind> kinds = new EnumMap<>(Envelope.BodyCase.class);
 
     SequencedKinds(IngestMetrics metrics, FaultPort faults) {
+        this(metrics, faults, VoicePort.NONE);
+    }
+
+    SequencedKinds(IngestMetrics metrics, FaultPort faults, VoicePort voice) {
         kinds.put(Envelope.BodyCase.SAMPLE, new Kind(metrics.samples, (s, agent, epoch, seq, msg) -> {
             s.applySample(epoch, msg.getSample());
             return CompletableFuture.completedFuture(Commit.APPLIED);
@@ -59,6 +63,8 @@ final class SequencedKinds {
         Kind fault = new Kind(metrics.faults, (s, agent, epoch, seq, msg) -> faults.apply(agent, epoch, seq, msg));
         kinds.put(Envelope.BodyCase.FAULT_RAISED, fault);
         kinds.put(Envelope.BodyCase.FAULT_CLEARED, fault);
+        kinds.put(Envelope.BodyCase.USER_REPORT, new Kind(metrics.userReports,
+                (s, agent, epoch, seq, msg) -> voice.report(agent, epoch, seq, msg.getUserReport())));
     }
 
     Optional<Kind> of(Envelope.BodyCase body) {

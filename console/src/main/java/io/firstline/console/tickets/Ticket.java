@@ -7,15 +7,20 @@ import java.util.List;
 /**
  * A ticket as stored. {@code faultKey} is agent/rule/resource; at most one
  * live (open or acknowledged) ticket exists per key. Nullable: assignee,
- * previousTicketId, ackedAt, resolvedAt, closedAt.
+ * previousTicketId, ackedAt, resolvedAt, closedAt. {@code source} is where it
+ * came from: {@value #FAULT} or {@value #USER} (a report from the endpoint's user).
  */
 public record Ticket(long id, String faultKey, String agentId, String ruleId, String resource, String site,
                      String hostname, Severity severity, TicketState state, String title, String description,
                      String userText, List<String> kbArticles, int escalationLevel, String assignee, int recurrences,
                      Long previousTicketId, boolean faultActive, boolean muted, Instant openedAt, Instant ackedAt,
-                     Instant resolvedAt, Instant closedAt, Instant updatedAt) {
+                     Instant resolvedAt, Instant closedAt, Instant updatedAt, String source) {
+    public static final String FAULT = "fault";
+    public static final String USER = "user";
+
     public Ticket {
         kbArticles = List.copyOf(kbArticles);
+        java.util.Objects.requireNonNull(source, "source");
     }
 
     /** A copy with the lifecycle fields replaced (the identity and texts never change). */
@@ -23,7 +28,7 @@ public record Ticket(long id, String faultKey, String agentId, String ruleId, St
                        boolean newMuted, Instant acked, Instant resolved, Instant closed, Instant now) {
         return new Ticket(id, faultKey, agentId, ruleId, resource, site, hostname, severity, newState, title, description,
                 userText, kbArticles, level, newAssignee, newRecurrences, previousTicketId, active, newMuted, openedAt,
-                acked, resolved, closed, now);
+                acked, resolved, closed, now, source);
     }
 
     public Ticket withState(TicketState s, Instant now) {

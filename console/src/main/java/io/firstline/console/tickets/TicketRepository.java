@@ -15,14 +15,14 @@ import java.util.Optional;
 final class TicketRepository {
     private static final String COLUMNS = "id, fault_key, agent_id, rule_id, resource, site, hostname, severity, state,"
             + " title, description, user_text, kb_articles, escalation_level, assignee, recurrences, previous_ticket_id,"
-            + " fault_active, muted, opened_at_ms, acked_at_ms, resolved_at_ms, closed_at_ms, updated_at_ms";
+            + " fault_active, muted, opened_at_ms, acked_at_ms, resolved_at_ms, closed_at_ms, updated_at_ms, source";
 
     /** The console's record of one fault key. */
     record FaultRow(String faultKey, boolean active, long bootEpoch, long sequence, Instant raisedAt) {
     }
 
     /** Filters of the ticket list; empty strings mean "any". */
-    record Filter(String state, String severity, String agent, String rule, String site, String text, int limit) {
+    record Filter(String state, String severity, String agent, String rule, String site, String text, int limit, String source) {
     }
 
     private TicketRepository() {
@@ -80,12 +80,12 @@ final class TicketRepository {
     static long insert(Connection c, Ticket t) throws SQLException {
         return Sql.insert(c, "INSERT INTO tickets (fault_key, agent_id, rule_id, resource, site, hostname, severity, state,"
                         + " title, description, user_text, kb_articles, escalation_level, assignee, recurrences,"
-                        + " previous_ticket_id, fault_active, muted, opened_at_ms, updated_at_ms)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        + " previous_ticket_id, fault_active, muted, opened_at_ms, updated_at_ms, source)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 t.faultKey(), t.agentId(), t.ruleId(), t.resource(), t.site(), t.hostname(), t.severity().label(),
                 t.state().label(), t.title(), t.description(), t.userText(), String.join(",", t.kbArticles()),
                 t.escalationLevel(), t.assignee(), t.recurrences(), t.previousTicketId(), t.faultActive(), t.muted(),
-                t.openedAt().toEpochMilli(), t.updatedAt().toEpochMilli());
+                t.openedAt().toEpochMilli(), t.updatedAt().toEpochMilli(), t.source());
     }
 
     /** Writes the mutable fields of {@code t}. */
@@ -120,6 +120,7 @@ final class TicketRepository {
         eq(sql, args, "agent_id", f.agent());
         eq(sql, args, "rule_id", f.rule());
         eq(sql, args, "site", f.site());
+        eq(sql, args, "source", f.source());
         if (!f.text().isEmpty()) {
             String like = "%" + f.text().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
             sql.append(" AND (title LIKE ? ESCAPE '\\' OR description LIKE ? ESCAPE '\\' OR hostname LIKE ? ESCAPE '\\'"
@@ -168,6 +169,6 @@ final class TicketRepository {
                 rs.getInt("escalation_level"), rs.getString("assignee"), rs.getInt("recurrences"),
                 Sql.longOrNull(rs, "previous_ticket_id"), rs.getInt("fault_active") == 1, rs.getInt("muted") == 1,
                 Instant.ofEpochMilli(rs.getLong("opened_at_ms")), instant(rs, "acked_at_ms"), instant(rs, "resolved_at_ms"),
-                instant(rs, "closed_at_ms"), Instant.ofEpochMilli(rs.getLong("updated_at_ms")));
+                instant(rs, "closed_at_ms"), Instant.ofEpochMilli(rs.getLong("updated_at_ms")), rs.getString("source"));
     }
 }

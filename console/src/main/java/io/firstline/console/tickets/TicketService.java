@@ -43,6 +43,7 @@ public final class TicketService {
     private final Function<String, Optional<Rule>> rules;
     private final NotificationOutbox outbox;
     private final TicketMetrics metrics;
+    private final List<java.util.function.Consumer<String>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public TicketService(Store store, Clock clock, TicketPolicy policy, AgentDirectory directory,
                          Function<String, Optional<Rule>> rules, NotificationOutbox outbox, TicketMetrics metrics) {
@@ -59,6 +60,21 @@ public final class TicketService {
         return policy;
     }
 
+    /** Calls {@code listener} with the agent id of every ticket that changed, after the change committed. */
+    public void onChange(java.util.function.Consumer<String> listener) {
+        listeners.add(listener);
+    }
+
+    void changed(String agentId) {
+        for (java.util.function.Consumer<String> l : listeners) {
+            try {
+                l.accept(agentId);
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(TicketService.class).warn("ticket change listener failed", e);
+            }
+        }
+    }
+
     // ---- faults ---------------------------------------------------------
 
     /** Applies one fault event and returns what it did. */
@@ -73,6 +89,7 @@ public final class TicketService {
         }
         if (o.effect() == Effect.OPENED || o.effect() == Effect.REOPENED || o.effect() == Effect.RESOLVED) {
             metrics.ticket(o.effect().name().toLowerCase(java.util.Locale.ROOT));
+            changed(e.key().agentId());
         }
         return o;
     }
@@ -130,7 +147,7 @@ public final class TicketService {
                 rule.map(Rule::severity).orElse(Severity.WARNING), TicketState.OPEN,
                 fill(text.title().isEmpty() ? "Fault " + e.key().ruleId() + " on {resource}" : text.title(), resource),
                 fill(text.description(), resource), fill(text.userText(), resource), text.kbArticles(), 0, null, 0,
-                latest.map(Ticket::id).orElse(null), true, muted, now, null, null, null, now);
+                latest.map(Ticket::id).orElse(null), true, muted, now, null, null, null, now, Ticket.FAULT);
         long id = TicketRepository.insert(c, draft);
         Ticket t = TicketRepository.byId(c, id).orElseThrow();
         restartSla(c, id, now);
@@ -224,10 +241,12 @@ public final class TicketService {
     }
 
     private Ticket act(long id, Action action) {
-        return store.write(c -> {
+        Ticket done = store.write(c -> {
             Ticket t = TicketRepository.byId(c, id).orElseThrow(() -> new TicketNotFoundException(id));
             return action.apply(c, t, clock.instant());
         });
+        changed(done.agentId());
+        return done;
     }
 
     private static void requireLive(Ticket t, String what) {
@@ -286,6 +305,31 @@ public final class TicketService {
             Ticket n = t.withState(t.state(), now);
             TicketRepository.update(c, n);
             TicketRepository.event(c, id, now, "commented", who, Details.of("text", text.trim()));
+            return n;
+        });
+    }
+
+    /** The longest reply accepted, in characters. */
+    public static final int MAX_REPLY_CHARS = 16 * 1024;
+
+    /**
+     * An engineer's reply: public ones reach the endpoint's user with
+     * {@code firstline-agent status}, others are internal notes. Control
+     * characters are stripped; any other Unicode is kept.
+     */
+    public Ticket reply(long id, String actor, String text, boolean isPublic) {
+        String who = requireActor(actor);
+        String clean = text == null ? "" : io.firstline.text.PlainText.strip(text).strip();
+        if (clean.isEmpty()) {
+            throw new IllegalArgumentException("a reply needs text");
+        }
+        if (clean.length() > MAX_REPLY_CHARS) {
+            throw new IllegalArgumentException("a reply may have at most " + MAX_REPLY_CHARS + " characters, this one has " + clean.length());
+        }
+        return act(id, (c, t, now) -> {
+            Ticket n = t.withState(t.state(), now);
+            TicketRepository.update(c, n);
+            TicketRepository.event(c, id, now, "replied", who, Details.of("text", clean, "public", isPublic));
             return n;
         });
     }
@@ -376,10 +420,19 @@ public final class TicketService {
     }
 
     /** Filters for {@link #list}; empty strings mean "any"; state "" = open and acknowledged, "all" = every state. */
-    public record Query(String state, String severity, String agent, String rule, String site, String text, int limit) {
+    public record Query(String state, String severity, String agent, String rule, String site, String text, int limit,
+                        String source) {
         public static final Query OPEN = new Query("", "", "", "", "", "", 500);
 
+        /** Any source. */
+        public Query(String state, String severity, String agent, String rule, String site, String text, int limit) {
+            this(state, severity, agent, rule, site, text, limit, "");
+        }
+
         public Query {
+            if (!source.isEmpty() && !source.equals(Ticket.FAULT) && !source.equals(Ticket.USER)) {
+                throw new IllegalArgumentException("unknown source " + source);
+            }
             if (!state.isEmpty() && !state.equals("all")) {
                 TicketState.parse(state);
             }
@@ -394,7 +447,7 @@ public final class TicketService {
 
     public List<Ticket> list(Query q) {
         return store.read(c -> TicketRepository.list(c, new TicketRepository.Filter(q.state(), q.severity(), q.agent(),
-                q.rule(), q.site(), q.text(), q.limit())));
+                q.rule(), q.site(), q.text(), q.limit(), q.source())));
     }
 
     /** Used by {@link TicketSweeper}. */

@@ -12,6 +12,7 @@ import io.firstline.console.tickets.Ticket;
 import io.firstline.console.tickets.TicketNotFoundException;
 import io.firstline.console.tickets.TicketService;
 import io.firstline.console.tickets.TicketState;
+import io.firstline.console.tickets.UserTickets;
 import io.firstline.rules.Severity;
 import io.firstline.wire.Durations;
 import java.time.Clock;
@@ -47,6 +48,7 @@ final class TicketApi implements ApiModule {
     static final Duration MAX_WINDOW_LEAD = Duration.ofDays(365);
 
     private final TicketService tickets;
+    private final UserTickets userTickets;
     private final MaintenanceWindows windows;
     private final Clock clock;
     private final Predicate<String> agentKnown;
@@ -61,6 +63,7 @@ final class TicketApi implements ApiModule {
     TicketApi(TicketService tickets, MaintenanceWindows windows, Clock clock, Predicate<String> agentKnown,
               Predicate<String> userExists, Function<String, String> hostStatus) {
         this.tickets = tickets;
+        this.userTickets = new UserTickets(tickets);
         this.windows = windows;
         this.clock = clock;
         this.agentKnown = agentKnown;
@@ -90,7 +93,12 @@ final class TicketApi implements ApiModule {
             long id = ex.idParam("id");
             Ticket t = tickets.get(id).orElseThrow(() -> new TicketNotFoundException(id));
             TicketSla sla = new TicketSla(tickets.policy(), tickets.slaStarts());
-            ex.respond(OK, withHost(sla.add(TicketJson.detail(t, tickets.timeline(id)), t), t));
+            Map<String, Object> detail = sla.add(TicketJson.detail(t, tickets.timeline(id)), t);
+            if (t.source().equals(Ticket.USER)) {
+                userTickets.report(id).ifPresent(rep -> detail.put("report", TicketJson.report(rep, rep.related().stream()
+                        .map(tickets::get).flatMap(java.util.Optional::stream).toList())));
+            }
+            ex.respond(OK, withHost(detail, t));
         }));
         action(r, "ack", (id, actor, body) -> tickets.acknowledge(id, actor));
         action(r, "acknowledge", (id, actor, body) -> tickets.acknowledge(id, actor));
@@ -99,6 +107,7 @@ final class TicketApi implements ApiModule {
         action(r, "escalate", (id, actor, body) -> tickets.escalate(id, actor, Fields.line(body, "reason", Fields.SHORT)));
         action(r, "resolve", (id, actor, body) -> tickets.resolve(id, actor, Fields.text(body, "note", Fields.LONG)));
         action(r, "reopen", (id, actor, body) -> tickets.reopen(id, actor, Fields.line(body, "reason", Fields.SHORT)));
+        action(r, "reply", (id, actor, body) -> tickets.reply(id, actor, body.path("text").asText(""), flag(body, "public")));
         r.get("/api/maintenance-windows", Router.Access.SIGNED_IN, guarded(ex -> {
             boolean all = ex.queryParam("all", "false").equals("true");
             ex.respond(OK, windows.list(all).stream().map(TicketJson::window).toList());
@@ -159,9 +168,25 @@ final class TicketApi implements ApiModule {
                         + Json.quote(Fields.clip(severity)));
             }
         }
+        String source = ex.queryParam("source", "");
+        if (!source.isEmpty() && !source.equals(Ticket.FAULT) && !source.equals(Ticket.USER)) {
+            throw ApiError.badRequest("query parameter 'source' must be fault or user, got " + Json.quote(Fields.clip(source)));
+        }
         int limit = ex.intQueryParam("limit", 500, 1, 5000);
         return new TicketService.Query(state, severity, ex.queryParam("agent", ""), ex.queryParam("rule", ""),
-                ex.queryParam("site", ""), ex.queryParam("text", ""), limit);
+                ex.queryParam("site", ""), ex.queryParam("text", ""), limit, source);
+    }
+
+    /** A boolean field: absent or null is false; anything but true or false is a 400. */
+    private static boolean flag(JsonNode body, String field) {
+        JsonNode v = body.get(field);
+        if (v == null || v.isNull()) {
+            return false;
+        }
+        if (!v.isBoolean()) {
+            throw ApiError.badRequest("'" + field + "' must be true or false");
+        }
+        return v.booleanValue();
     }
 
     private MaintenanceWindow create(String actor, JsonNode body) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.firstline.console.tickets.MaintenanceWindow;
 import io.firstline.console.tickets.Ticket;
 import io.firstline.console.tickets.TicketEvent;
+import io.firstline.console.tickets.UserTickets;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,6 +19,7 @@ final class TicketJson {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", t.id());
         m.put("state", t.state().label());
+        m.put("source", t.source());
         m.put("severity", t.severity().label());
         m.put("title", t.title());
         m.put("agentId", t.agentId());
@@ -60,6 +62,27 @@ final class TicketJson {
         } catch (IOException x) {
             m.put("detail", e.detail());
         }
+        return m;
+    }
+
+    /** The report behind a user's ticket: who, when, their words, the snapshot tables, and the probably related tickets. */
+    static Map<String, Object> report(UserTickets.Report r, List<Ticket> related) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("reportId", r.reportId());
+        m.put("reporter", r.reporter());
+        m.put("text", r.text());
+        m.put("createdAt", r.createdAt());
+        m.put("receivedAt", r.receivedAt());
+        m.put("tables", r.snapshot().path("tables"));
+        m.put("events", r.snapshot().path("events"));
+        m.put("probablyRelated", related.stream().map(t -> {
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("id", t.id());
+            x.put("title", t.title());
+            x.put("state", t.state().label());
+            x.put("severity", t.severity().label());
+            return x;
+        }).toList());
         return m;
     }
 

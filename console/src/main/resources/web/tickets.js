@@ -15,7 +15,7 @@
   const f = {
     q: document.getElementById("q"), state: document.getElementById("f-state"),
     severity: document.getElementById("f-severity"), site: document.getElementById("f-site"),
-    assignee: document.getElementById("f-assignee"),
+    assignee: document.getElementById("f-assignee"), source: document.getElementById("f-source"),
   };
 
   const lower = v => (v === null || v === undefined) ? "" : String(v).toLowerCase();
@@ -38,7 +38,7 @@
 
   function visible() {
     const q = f.q.value.trim().toLowerCase();
-    const state = f.state.value, sev = f.severity.value, site = f.site.value, who = f.assignee.value;
+    const state = f.state.value, sev = f.severity.value, site = f.site.value, who = f.assignee.value, source = f.source.value;
     return tickets.filter(t => {
       const s = lower(t.state);
       if (state === "live" && !(s === "open" || s === "acknowledged")) return false;
@@ -46,6 +46,7 @@
       if (sev && lower(t.severity) !== sev) return false;
       if (site && t.site !== site) return false;
       if (agentFilter && t.agentId !== agentFilter) return false;
+      if (source && (t.source || "fault") !== source) return false;
       if (who === "@me" && t.assignee !== me.username) return false;
       if (who === "@none" && t.assignee) return false;
       if (q && !((t.title || "") + " " + (t.hostname || "") + " " + (t.ruleId || "") + " " + (t.resource || "")).toLowerCase().includes(q)) return false;
@@ -82,11 +83,12 @@
     const have = new Set([...f.site.options].map(o => o.value));
     for (const s of [...sites].sort()) if (!have.has(s)) f.site.appendChild(el("option", { value: s }, s));
     const table = clear(document.getElementById("queue"));
-    table.append(el("tr", {}, ...["#", "Severity", "Title", "Host", "State", "Assignee", "SLA"].map(h => el("th", {}, h))));
+    table.append(el("tr", {}, ...["#", "Severity", "Source", "Title", "Host", "State", "Assignee", "SLA"].map(h => el("th", {}, h))));
     for (const t of rows) {
       const tr = el("tr", { class: t.id === selected ? "selected ticket" : "ticket", "data-id": t.id, "data-state": lower(t.state) },
         el("td", {}, el("a", { href: "?id=" + t.id, onclick: e => { e.preventDefault(); select(t.id); } }, "#" + t.id)),
         el("td", {}, el("span", { class: "badge sev-" + lower(t.severity) }, lower(t.severity))),
+        el("td", { class: "source" }, t.source === "user" ? "user" : "fault"),
         el("td", { class: "title" }, t.title || t.ruleId || ""),
         el("td", {}, el("a", { href: "/hosts/" + encodeURIComponent(t.agentId) }, t.hostname || t.agentId), hostBadge(t)),
         el("td", { class: "state" }, lower(t.state)),
@@ -94,7 +96,7 @@
         el("td", {}, slaCell(t, now)));
       table.append(tr);
     }
-    if (rows.length === 0) table.append(el("tr", {}, el("td", { colspan: 7, class: "muted" }, "No tickets match.")));
+    if (rows.length === 0) table.append(el("tr", {}, el("td", { colspan: 8, class: "muted" }, "No tickets match.")));
   }
 
   function actionButton(label, id, enabled, run) {
@@ -113,6 +115,33 @@
     }
   }
 
+  /** The report behind a user's ticket: their words, the probably related tickets, the snapshot as tables. */
+  function reportSection(r) {
+    if (!r) return null;
+    const related = el("ul", { id: "related" });
+    for (const x of (r.probablyRelated || [])) {
+      related.append(el("li", {}, el("a", { href: "?id=" + x.id, onclick: e => { e.preventDefault(); select(x.id); } }, "#" + x.id),
+        " ", x.title || "", " ", el("span", { class: "muted" }, "(" + lower(x.state) + ")")));
+    }
+    const tables = el("div", { id: "snapshot" });
+    for (const tb of (r.tables || [])) {
+      const table = el("table", { class: "t snapshot", "data-name": tb.name });
+      table.append(el("tr", {}, ...(tb.columns || []).map(c => el("th", {}, c))));
+      for (const row of (tb.rows || [])) table.append(el("tr", {}, ...row.map(c => el("td", {}, c))));
+      tables.append(el("h3", {}, tb.name), table);
+    }
+    const events = el("ul", { class: "timeline", id: "report-events" });
+    for (const e of (r.events || [])) events.append(el("li", {}, el("span", { class: "when" }, FL.time(e.at)), el("b", {}, e.kind), " ", e.text));
+    return el("section", { id: "report" },
+      el("h2", {}, "Reported by ", el("span", { id: "reporter" }, r.reporter)),
+      el("p", { class: "muted" }, "Made " + FL.time(r.createdAt) + (r.receivedAt && ms(r.receivedAt) - ms(r.createdAt) > 60000
+        ? ", reached the console " + FL.time(r.receivedAt) + " (the agent could not reach it before)" : "")),
+      el("pre", { id: "report-text", class: "report-text" }, r.text),
+      el("h3", {}, "Probably related"), (r.probablyRelated || []).length ? related : el("p", { class: "muted" }, "No open fault tickets on this machine."),
+      (r.events || []).length ? el("h3", {}, "Fault events in the hour before") : null, (r.events || []).length ? events : null,
+      el("h3", {}, "The machine when it was reported"), tables);
+  }
+
   async function renderDetail() {
     const node = document.getElementById("detail");
     if (!selected) return;
@@ -125,6 +154,8 @@
     const state = lower(t.state);
     const live = state === "open" || state === "acknowledged";
     const text = el("input", { id: "action-text", placeholder: "comment, note or reason", size: 40 });
+    const replyText = el("textarea", { id: "reply-text", rows: 3, cols: 48, placeholder: "reply to the user, or an internal note" });
+    const replyPublic = el("input", { id: "reply-public", type: "checkbox", checked: t.source === "user" });
     const assignee = el("input", { id: "assignee", placeholder: "assignee", size: 14, value: t.assignee || me.username });
     const timeline = el("ul", { class: "timeline", id: "timeline" });
     for (const e of (t.timeline || [])) {
@@ -134,13 +165,15 @@
         detail = Object.entries(d).filter(([, v]) => v !== null && v !== "").map(([k, v]) => k + ": " + (typeof v === "object" ? JSON.stringify(v)
           : /^\d{4}-\d\d-\d\dT[\d:.]+Z$/.test(String(v)) ? FL.time(v) : v)).join(", ");
       } catch (ignored) { detail = String(e.detail); }
-      timeline.append(el("li", {}, el("span", { class: "when" }, FL.time(e.at)), el("b", {}, e.kind), " ", e.actor ? "by " + e.actor : "",
+      const kind = e.kind === "replied" ? ((e.detail || {}).public ? "public reply" : "internal note") : e.kind;
+      timeline.append(el("li", {}, el("span", { class: "when" }, FL.time(e.at)), el("b", {}, kind), " ", e.actor ? "by " + e.actor : "",
         detail ? el("div", { class: "muted" }, detail) : null));
     }
     clear(node).append(
       el("h2", {}, el("span", { class: "badge sev-" + lower(t.severity) }, lower(t.severity)), " #" + t.id + " ", t.title || t.ruleId || ""),
       el("dl", { class: "kv" },
         el("dt", {}, "State"), el("dd", { id: "detail-state" }, state),
+        el("dt", {}, "Source"), el("dd", { id: "detail-source" }, t.source === "user" ? "user report" : "fault"),
         el("dt", {}, "Host"), el("dd", { id: "detail-host" }, el("a", { href: "/hosts/" + encodeURIComponent(t.agentId) }, t.hostname || t.agentId),
           " ", t.hostStatus === "offline" ? hostBadge(t) : el("span", { class: "muted" }, t.hostStatus || "")),
         el("dt", {}, "Site"), el("dd", {}, t.site || "–"),
@@ -163,7 +196,10 @@
         actionButton("Comment", "comment", true, () => text.value.trim() && act("comment", { text: text.value }))),
       el("div", { class: "actions" }, text),
       el("div", { class: "actions" }, assignee, actionButton("Assign", "assign", live, () => act("assign", { assignee: assignee.value }))),
+      el("div", { class: "actions reply" }, replyText, el("label", {}, replyPublic, " public (the user sees it with firstline-agent status)"),
+        actionButton("Reply", "reply", true, () => replyText.value.trim() && act("reply", { text: replyText.value, public: replyPublic.checked }))),
       el("p", { id: "action-status", class: "error" }),
+      reportSection(t.report),
       el("h2", {}, "Timeline"), timeline);
   }
 
@@ -179,7 +215,7 @@
       tickets = await api("/api/tickets?state=all");
       document.getElementById("status").textContent = "";
       renderQueue();
-      if (selected && !document.activeElement.matches("#action-text, #assignee")) await renderDetail();
+      if (selected && !document.activeElement.matches("#action-text, #assignee, #reply-text")) await renderDetail();
     } catch (e) {
       document.getElementById("status").textContent = e.message;
     }

@@ -86,9 +86,34 @@ public final class DemoCommand implements Runnable {
         out.println("  Metrics:   " + base + "/metrics");
         out.println("  Agent id:  " + agent.agentId());
         out.println("  Data:      " + dir);
+        String cli = agentCommand();
+        Path stateDir = dir.resolve("agent");
+        out.println("Report a problem as this machine's user, then answer it from the ticket desk (" + base + "/tickets):");
+        out.println("  " + cli + " report --state-dir " + stateDir + " \"my screen froze\"");
+        out.println("  " + cli + " status --state-dir " + stateDir);
+        if (agent.localSocket().isEmpty()) {
+            out.println("  (the agent's local socket could not be made; see the log above)");
+        }
         out.println("Press Ctrl-C to stop.");
         out.flush();
         CliSupport.awaitShutdown(agent, console);
+    }
+
+    /**
+     * How to run the agent's command line here: the agent jar next to this
+     * console jar in a source tree, else the installed {@code firstline-agent}.
+     */
+    static String agentCommand() {
+        try {
+            Path jar = Path.of(DemoCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path agentJar = jar.toAbsolutePath().getParent().resolve("../../agent/target/firstline-agent.jar").normalize();
+            if (Files.isRegularFile(agentJar)) {
+                return "java -jar " + agentJar;
+            }
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            // fall through to the installed command
+        }
+        return "firstline-agent";
     }
 
     /** File with the demo's admin login, {@code user password} on one line (PRODUCT.md). */

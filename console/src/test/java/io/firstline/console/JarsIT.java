@@ -198,6 +198,21 @@ class JarsIT {
         }
         assertEquals(List.of(), io.firstline.files.PrivateFiles.loosened(data), "readable by others, of " + made);
         assertTrue(made.stream().noneMatch(f -> f.startsWith("sqlite-")), "no SQLite library extracted into the data directory: " + made);
+
+        // Done when (issue 14): the user reports from the demo's machine, an engineer answers, the user reads it.
+        Path stateDir = data.resolve("agent");
+        assertTrue(Files.readString(dir.resolve("console.log")).contains(" report --state-dir " + stateDir + " \"my screen froze\""),
+                "the demo prints the command to try");
+        String reported = runToEnd("report", jar("firstline.agentJar").toString(), "report", "--state-dir", stateDir.toString(),
+                "my screen froze during the demo");
+        assertTrue(reported.contains("It is on its way to support"), reported);
+        await().atMost(Duration.ofSeconds(30)).until(() -> get(base + "/api/tickets?source=user", auth).json().size() == 1);
+        long id = get(base + "/api/tickets?source=user", auth).json().get(0).path("id").asLong();
+        assertEquals(200, TestSupport.post(base + "/api/tickets/" + id + "/reply", auth,
+                "{\"text\": \"Please restart the display manager.\", \"public\": true}").status());
+        int[] attempt = {0};
+        await().atMost(Duration.ofSeconds(30)).until(() -> runToEnd("status" + (++attempt[0]), jar("firstline.agentJar").toString(),
+                "status", "--state-dir", stateDir.toString()).contains("Please restart the display manager."));
         stop(demo);
     }
 

@@ -145,7 +145,9 @@ public final class PrivateFiles {
 
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                if (!attrs.isSymbolicLink()) {
+                // A Unix socket holds no data: its mode says who may connect (the agent's local socket is
+                // meant for local users, docs/operations.md "The local socket"); its directory still guards it.
+                if (!attrs.isSymbolicLink() && !attrs.isOther()) {
                     check(file);
                 }
                 return FileVisitResult.CONTINUE;

@@ -245,6 +245,21 @@ class OpenApiContractTest {
         post("/api/tickets/{id}/resolve", t + "/resolve", "{\"note\":\"freed space\"}", 200);
         post("/api/tickets/{id}/reopen", t + "/reopen", "{\"reason\":\"still full\"}", 200);
         post("/api/tickets/{id}/acknowledge", t + "/acknowledge", "{}", 200);
+        post("/api/tickets/{id}/reply", t + "/reply", "{\"text\":\"We are on it.\",\"public\":true}", 200);
+        post("/api/tickets/{id}/reply", t + "/reply", "{\"text\":\"internal note\"}", 200);
+        post("/api/tickets/{id}/reply", t + "/reply", "{\"text\":\"x\",\"public\":\"yes\"}", 400);
+        post("/api/tickets/{id}/reply", "/api/tickets/999999/reply", "{\"text\":\"x\"}", 404);
+        // A ticket from the endpoint's user, with its report and snapshot.
+        long userTicket = new io.firstline.console.tickets.UserTickets(console.tickets()).apply(id, 1, 1,
+                io.firstline.proto.UserReport.newBuilder().setReportId("contract-1").setUser("alice").setText("my screen froze")
+                        .setCreatedMs(now.toEpochMilli()).addTables(io.firstline.proto.SnapshotTable.newBuilder().setName("machine")
+                                .addColumns("hostname").addRows(io.firstline.proto.SnapshotRow.newBuilder().addCells("h1")))
+                        .addEvents(io.firstline.proto.RecentEvent.newBuilder().setAtMs(now.toEpochMilli()).setKind("fault_raised")
+                                .setText("disk_almost_full on /")).build()).orElseThrow().id();
+        JsonNode user = get("/api/tickets/{id}", "/api/tickets/" + userTicket, 200).json();
+        assertEquals(ticket, user.path("report").path("probablyRelated").get(0).path("id").asLong());
+        assertEquals(1, get("/api/tickets", "/api/tickets?source=user", 200).json().size());
+        get("/api/tickets", "/api/tickets?source=robot", 400);
         call("POST", "/api/tickets/{id}/comment", t + "/comment", admin, "application/jsonx", "{\"text\":\"x\"}", 415);
         post("/api/tickets/{id}/ack", "/api/tickets/999999/ack", "{}", 404);
 

@@ -118,4 +118,80 @@ class AgentCliTest {
                 "sha256:" + "ab".repeat(32), "--state-dir", state.toString(), "--timeout", "2s"));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("enrollment failed"), err.toString(StandardCharsets.UTF_8));
     }
+
+    @Test
+    void reportAndStatusSayPlainlyWhenNoAgentListens(@org.junit.jupiter.api.io.TempDir java.nio.file.Path state) {
+        assertEquals(1, run("report", "--state-dir", state.toString(), "my screen froze"));
+        String e = err.toString(StandardCharsets.UTF_8).trim();
+        assertTrue(e.contains("no agent is listening at " + state.resolve("agent.sock")), e);
+        assertEquals(1, e.lines().count(), e);
+        err.reset();
+        assertEquals(1, run("status", "--state-dir", state.toString()));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("no agent is listening"), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void reportTakesExactlyOneSource() {
+        assertEquals(2, run("report"));
+        assertEquals(2, run("report", "words", "--stdin"));
+        assertEquals(2, run("report", "--file", "a", "--stdin"));
+    }
+
+    @Test
+    void reportFromAFileAndStatusAsJsonThroughARealSocket(@org.junit.jupiter.api.io.TempDir java.nio.file.Path state) throws Exception {
+        java.util.List<io.firstline.proto.Envelope.Builder> sent = new java.util.ArrayList<>();
+        io.firstline.agent.voice.UserVoice voice = new io.firstline.agent.voice.UserVoice(new io.firstline.agent.voice.UserVoice.Agent() {
+            @Override
+            public String agentId() {
+                return "agent-1";
+            }
+
+            @Override
+            public String hostname() {
+                return "desk-7";
+            }
+
+            @Override
+            public java.util.concurrent.CompletableFuture<java.util.List<io.firstline.proto.SnapshotTable>> snapshot() {
+                return java.util.concurrent.CompletableFuture.completedFuture(java.util.List.of());
+            }
+
+            @Override
+            public void send(io.firstline.proto.Envelope.Builder message) {
+                sent.add(message);
+            }
+
+            @Override
+            public boolean connected() {
+                return false;
+            }
+        }, new io.firstline.agent.voice.RecentEvents(java.time.Clock.systemUTC()),
+                io.firstline.agent.voice.StatusCache.open(state), java.time.Clock.systemUTC());
+        java.nio.file.Path file = state.resolve("long.log");
+        java.nio.file.Files.writeString(file, "the log says: " + "x".repeat(30_000));
+        try (var server = io.firstline.agent.voice.LocalServer.start(io.firstline.agent.voice.LocalServer.Settings.at(
+                io.firstline.agent.voice.LocalSocket.forStateDir(state)), voice)) {
+            assertEquals(0, run("report", "--state-dir", state.toString(), "--file", file.toString()));
+            String o = out.toString(StandardCharsets.UTF_8);
+            assertTrue(o.contains("recorded as " + System.getProperty("user.name")), o);
+            assertTrue(o.contains("longer than 8 KiB"), o);
+            assertTrue(o.contains("Support cannot be reached right now"), o);
+            String text = sent.get(0).getUserReport().getText();
+            assertTrue(text.contains("the report was 30014 bytes"), "the whole file's size, though only its start was sent");
+            out.reset();
+            assertEquals(0, run("status", "--state-dir", state.toString(), "--json"));
+            JsonNode status = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
+            assertEquals("agent", status.path("source").asText());
+            assertEquals(1, status.path("pendingReports").size());
+            assertTrue(status.path("ageSeconds").isNull(), "no status from the console yet");
+        }
+        // The agent is gone, but its state directory still has what it knew.
+        voice.statusFromConsole(io.firstline.proto.TicketStatus.newBuilder().addTickets(io.firstline.proto.TicketNote.newBuilder()
+                .setId(9).setSource("fault").setState("open").setTitle("Disk almost full")).build());
+        out.reset();
+        assertEquals(0, run("status", "--state-dir", state.toString()));
+        String o = out.toString(StandardCharsets.UTF_8);
+        assertTrue(o.contains("The agent is not running. This is what support last told it"), o);
+        assertTrue(o.contains("#9  Disk almost full"), o);
+    }
 }

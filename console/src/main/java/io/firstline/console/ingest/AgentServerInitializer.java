@@ -63,7 +63,14 @@ final class AgentServerInitializer extends ChannelInitializer<Channel> {
     /** Without TLS, with fault detection through {@code faults}, for unit tests only. */
     static AgentServerInitializer plaintextForTests(ConsoleConfig config, FleetState fleet, IngestMetrics metrics, String consoleId,
                                                     FaultPort faults) {
-        return new AgentServerInitializer(config, fleet, metrics, consoleId, null, null, Runnable::run, new LiveConnections(), faults);
+        return plaintextForTests(config, fleet, metrics, consoleId, faults, VoicePort.NONE);
+    }
+
+    /** Without TLS, with fault detection and the user's voice through the given ports, for unit tests only. */
+    static AgentServerInitializer plaintextForTests(ConsoleConfig config, FleetState fleet, IngestMetrics metrics, String consoleId,
+                                                    FaultPort faults, VoicePort voice) {
+        return new AgentServerInitializer(config, fleet, metrics, consoleId, null, null, Runnable::run, new LiveConnections(), faults,
+                voice);
     }
 
     @Override

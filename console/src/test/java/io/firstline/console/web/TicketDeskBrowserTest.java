@@ -172,4 +172,35 @@ class TicketDeskBrowserTest {
         assertEquals("resolved", TestSupport.get(base + "/api/tickets/" + id, admin).json().path("state").asText());
         signal.set(0.0);
     }
+
+    @Test
+    void aUsersReportShowsItsWordsAndSnapshotAndTheEngineerRepliesPublicly() throws Exception {
+        String password = console.accounts().createUser("uma", Role.ENGINEER).orElseThrow();
+        String hostile = "<img src=x onerror=\"window.pwned=1\"> my screen froze";
+        io.firstline.proto.LocalResponse r = io.firstline.agent.voice.LocalClient.ask(agent.localSocket().orElseThrow(),
+                io.firstline.proto.LocalRequest.newBuilder().setReport(io.firstline.proto.LocalReport.newBuilder()
+                        .setText(com.google.protobuf.ByteString.copyFromUtf8(hostile))).build());
+        assertEquals("", r.getError());
+
+        browser.signIn(base, "uma", password);
+        browser.driver.get(base + "/tickets");
+        new org.openqa.selenium.support.ui.Select(browser.driver.findElement(By.id("f-source"))).selectByValue("user");
+        WebElement row = browser.await(20, d -> d.findElements(By.cssSelector("#queue tr.ticket")).stream()
+                .filter(x -> x.getText().contains("my screen froze")).findFirst().orElse(null));
+        assertTrue(row.findElement(By.cssSelector(".source")).getText().equals("user"), row.getText());
+        assertTrue(browser.driver.findElements(By.cssSelector("#queue tr.ticket")).stream()
+                .allMatch(x -> x.findElement(By.cssSelector(".source")).getText().equals("user")), "the filter keeps user reports only");
+        row.findElement(By.cssSelector("a")).click();
+        browser.await(10, d -> d.findElements(By.id("report-text")).isEmpty() ? null : true);
+        assertEquals(hostile, browser.driver.findElement(By.id("report-text")).getText(), "the words as text, not HTML");
+        assertEquals(System.getProperty("user.name"), browser.driver.findElement(By.id("reporter")).getText());
+        assertTrue(browser.driver.findElements(By.cssSelector("table.snapshot[data-name='machine']")).size() == 1);
+        assertTrue(browser.driver.findElement(By.cssSelector("table.snapshot[data-name='top processes']")).getText().contains("<b>busy</b>"));
+        assertEquals(null, browser.driver.executeScript("return window.pwned;"));
+
+        browser.driver.findElement(By.id("reply-text")).sendKeys("We are looking at it now.");
+        assertTrue(browser.driver.findElement(By.id("reply-public")).isSelected(), "public is preselected on a user's ticket");
+        browser.click("act-reply");
+        browser.await(10, d -> d.findElement(By.id("timeline")).getText().contains("public reply by uma") ? true : null);
+    }
 }

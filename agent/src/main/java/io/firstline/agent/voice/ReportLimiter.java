@@ -31,8 +31,8 @@ final class ReportLimiter {
     }
 
     /**
-     * Takes one report of {@code user} if the limit allows; otherwise empty
-     * is not returned but the wait: how long until the next report is allowed.
+     * Takes one report of {@code user} if the limit allows it (empty);
+     * otherwise returns how long until the next report is allowed.
      */
     synchronized Optional<Duration> tryAcquire(String user) {
         Instant now = clock.instant();

@@ -159,7 +159,7 @@ public final class UserVoice implements LocalHandler {
         return b.build();
     }
 
-    /** How reports reach {@link Consumer} style senders in tests. */
+    /** An agent made of plain functions, for tests. */
     static Agent agent(String id, String host, Supplier<List<SnapshotTable>> snapshot, Consumer<Envelope.Builder> send,
                        BooleanSupplier connected) {
         return new Agent() {

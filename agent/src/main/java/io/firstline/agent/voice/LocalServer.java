@@ -117,7 +117,7 @@ public final class LocalServer implements AutoCloseable {
         Path path = settings.socket().toAbsolutePath();
         LocalSocket.checkLength(path);
         try {
-            Files.createDirectories(path.getParent());
+            io.firstline.files.PrivateFiles.directories(path.getParent());
             if (Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 if (answers(path)) {
                     throw new IllegalStateException("another agent is already listening on " + path);

@@ -1,16 +1,14 @@
 package io.firstline.agent.voice;
 
+import io.firstline.files.PrivateFiles;
 import io.firstline.proto.PendingReport;
 import io.firstline.proto.StatusCache.Builder;
 import io.firstline.proto.TicketNote;
 import io.firstline.proto.TicketStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
@@ -86,20 +84,10 @@ public final class StatusCache {
 
     private void save(io.firstline.proto.StatusCache next) {
         cache = next;
-        Path tmp = file.resolveSibling(FILE + ".tmp");
         try {
-            Files.deleteIfExists(tmp);
-            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.write(tmp, next.toByteArray());
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (IOException e) {
+            PrivateFiles.write(file, next.toByteArray());
+        } catch (IOException | UncheckedIOException e) {
             // The status still answers from memory; only the copy for restarts is stale.
-            log.warn("could not save the ticket status to {}: {}", file, e.toString());
-        } catch (UncheckedIOException | UnsupportedOperationException e) {
             log.warn("could not save the ticket status to {}: {}", file, e.toString());
         }
     }

@@ -232,18 +232,22 @@ class UserVoiceEndToEndTest {
         int httpPort = TestSupport.freePort();
         String base = "http://127.0.0.1:" + httpPort;
         Path classpath = null;
-        try (Console console = Console.start(config(agentPort, httpPort)); AgentRuntime agent = agent(console, agentPort)) {
+        // Laid out like the installed agent: a private state directory, the socket in a runtime directory
+        // every user may search (as systemd makes /run/firstline-agent), here under the test's directory.
+        Path runDir = dir.resolve("run");
+        Files.createDirectories(runDir);
+        for (Path p = runDir; p.startsWith(dir); p = p.getParent()) {
+            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(p.equals(runDir) ? "rwxr-xr-x" : "rwx--x--x"));
+        }
+        Path socket = runDir.resolve("agent.sock");
+        try (Console console = Console.start(config(agentPort, httpPort));
+             AgentRuntime agent = installedLike(console, agentPort, socket)) {
             TestSupport.Auth auth = TestSupport.adminToken(console);
             await().atMost(Duration.ofSeconds(20)).until(agent::isConnected);
-            // The user must be able to reach the socket: search permission on the directories, as docs/operations.md says.
-            for (Path p = agent.localSocket().orElseThrow().getParent(); p != null && p.startsWith(dir.getParent()); p = p.getParent()) {
-                Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwx--x--x"));
-            }
             classpath = readableClasspath();
-            Path stateDir = dir.resolve("agent");
             List<String> cmd = List.of("runuser", "-u", user, "--", "env", "USER=root", "LOGNAME=root", "HOME=/tmp",
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classpath + "/*:" + classpath + "/classes",
-                    "io.firstline.agent.AgentMain", "report", "--state-dir", stateDir.toString(), "the VPN drops every few minutes");
+                    "io.firstline.agent.AgentMain", "report", "--socket", socket.toString(), "the VPN drops every few minutes");
             String out = run(cmd, 0);
             assertTrue(out.contains("recorded as " + user), out);
 
@@ -255,7 +259,7 @@ class UserVoiceEndToEndTest {
             assertEquals(200, post(base + "/api/tickets/" + id + "/reply", auth,
                     "{\"text\": \"Restarting the VPN gateway now.\", \"public\": true}").status());
             List<String> statusCmd = new ArrayList<>(cmd.subList(0, cmd.size() - 5));
-            statusCmd.addAll(List.of("io.firstline.agent.AgentMain", "status", "--state-dir", stateDir.toString()));
+            statusCmd.addAll(List.of("io.firstline.agent.AgentMain", "status", "--socket", socket.toString()));
             await().atMost(Duration.ofSeconds(20)).until(() -> run(statusCmd, 0).contains("Restarting the VPN gateway now."));
             String status = run(statusCmd, 0);
             assertTrue(status.contains("Reported: \"the VPN drops every few minutes\""), status);
@@ -266,6 +270,14 @@ class UserVoiceEndToEndTest {
                 deleteTree(classpath);
             }
         }
+    }
+
+    private AgentRuntime installedLike(Console console, int agentPort, Path socket) {
+        AgentRuntime.Settings settings = new AgentRuntime.Settings(List.of(new ConsoleAddress("127.0.0.1", agentPort)),
+                dir.resolve("agent"), Duration.ofSeconds(1), CollectorRegistry.builtIn().select(Set.of(), Set.of()));
+        io.firstline.console.cli.DemoCommand.enrollLocalAgent(console, settings.consoles().get(0), settings.stateDir());
+        return AgentRuntime.start(settings, io.firstline.agent.config.AgentConfig.defaults(),
+                io.firstline.agent.voice.LocalServer.Settings.at(socket));
     }
 
     /** The agent's classes and the jars they need, copied where any user may read them (root's ~/.m2 is private). */

@@ -180,6 +180,7 @@ public final class LocalServer implements AutoCloseable {
                 workers.execute(() -> serve(ch));
             } catch (RejectedExecutionException busy) {
                 drop("busy", ch, "all " + settings.maxConnections() + " local connections are in use");
+                close(ch);
             }
         }
     }
@@ -191,15 +192,24 @@ public final class LocalServer implements AutoCloseable {
             peer = new Peer(p.user().getName());
         } catch (IOException | RuntimeException e) {
             drop("no_credentials", ch, e.toString());
+            close(ch);
             return;
         }
         if (perUser.merge(peer.user(), 1, Integer::sum) > settings.perUser()) {
+            release(peer);
+            // Take the request off the socket first (within the read timeout), so the client reads the refusal
+            // instead of a broken pipe.
+            ScheduledFuture<?> cut = timers.schedule(() -> close(ch), settings.readTimeout().toMillis(), TimeUnit.MILLISECONDS);
             try {
+                LocalSocket.read(ch, LocalRequest.parser());
                 answer(ch, LocalResponse.newBuilder().setError("You have " + settings.perUser()
                         + " requests running already; wait for them to finish.").build());
+            } catch (IOException ignored) {
+                // it went away or sent garbage: nothing to answer
             } finally {
-                release(peer);
+                cut.cancel(false);
                 drop("too_many_from_user", ch, peer.user());
+                close(ch);
             }
             return;
         }
@@ -238,6 +248,7 @@ public final class LocalServer implements AutoCloseable {
             answer(ch, response);
             served.incrementAndGet();
         } finally {
+            // Released before the close, so a client that sees the close and comes straight back is not counted twice.
             deadline.cancel(false);
             release(peer);
             close(ch);
@@ -256,10 +267,10 @@ public final class LocalServer implements AutoCloseable {
         perUser.computeIfPresent(peer.user(), (k, n) -> n <= 1 ? null : n - 1);
     }
 
+    /** Counts and logs a dropped client; whoever holds the connection closes it. */
     private void drop(String reason, SocketChannel ch, String detail) {
         drops.computeIfAbsent(reason, k -> new AtomicLong()).incrementAndGet();
         log.info("dropped a local client ({}): {}", reason, detail);
-        close(ch);
     }
 
     private static void close(SocketChannel ch) {

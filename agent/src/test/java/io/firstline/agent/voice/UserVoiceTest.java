@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
+import io.firstline.agent.encode.SnapshotTables;
 import io.firstline.proto.Envelope;
 import io.firstline.proto.FaultRaised;
 import io.firstline.proto.FaultRef;

@@ -92,10 +92,15 @@ class SequencedMessagesTest {
                 .setFault(FaultRef.newBuilder().setRuleId("disk_almost_full").setResource("/")).setReason("recovered")).build();
     }
 
+    static Envelope userReport(long seq) {
+        return Envelope.newBuilder().setSequence(seq).setUserReport(io.firstline.proto.UserReport.newBuilder()
+                .setReportId("report-" + seq).setUser("alice").setText("my screen froze")).build();
+    }
+
     /** One builder per sequenced kind; the test below fails if a kind is added without one here. */
     private static final List<IntFunction<Envelope>> EVERY_KIND = List.of(
             SequencedMessagesTest::sample, SequencedMessagesTest::inventory, SequencedMessagesTest::raised,
-            SequencedMessagesTest::cleared);
+            SequencedMessagesTest::cleared, SequencedMessagesTest::userReport);
 
     private static void send(EmbeddedChannel ch, Envelope e) {
         EmbeddedChannel enc = new EmbeddedChannel();
@@ -185,8 +190,10 @@ class SequencedMessagesTest {
         }
         assertEquals(n, fleet.committedThrough("agent-1"));
         assertEquals(0, most, "nothing waits above the watermark when every kind is recorded");
-        assertEquals(n / 4, counter("firstline.ingest.inventories"));
-        assertEquals(n / 2, counter("firstline.ingest.faults"));
+        int kinds = EVERY_KIND.size(); // samples, inventories, raises, clears, user reports: n / kinds of each
+        assertEquals(n / kinds, counter("firstline.ingest.inventories"));
+        assertEquals(2 * n / kinds, counter("firstline.ingest.faults"));
+        assertEquals(n / kinds, counter("firstline.ingest.user.reports"));
         assertEquals(0, counter("firstline.ingest.duplicates"));
         ch.finishAndReleaseAll();
     }

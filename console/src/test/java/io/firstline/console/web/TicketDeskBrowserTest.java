@@ -175,7 +175,7 @@ class TicketDeskBrowserTest {
 
     @Test
     void aUsersReportShowsItsWordsAndSnapshotAndTheEngineerRepliesPublicly() throws Exception {
-        String password = console.accounts().createUser("uma", Role.ENGINEER).orElseThrow();
+        String password = TestSupport.user(console, "uma", Role.ENGINEER);
         String hostile = "<img src=x onerror=\"window.pwned=1\"> my screen froze";
         io.firstline.proto.LocalResponse r = io.firstline.agent.voice.LocalClient.ask(agent.localSocket().orElseThrow(),
                 io.firstline.proto.LocalRequest.newBuilder().setReport(io.firstline.proto.LocalReport.newBuilder()

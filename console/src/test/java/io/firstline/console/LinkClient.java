@@ -124,11 +124,20 @@ final class LinkClient implements AutoCloseable {
         out.flush();
     }
 
-    /** The next envelope, or null when the console closed the connection. */
+    /**
+     * The next envelope, or null when the console closed the connection. A
+     * TicketStatus is skipped: the console pushes one after the Welcome and
+     * whenever the agent's tickets change, asynchronously to everything else.
+     */
     Envelope read() throws IOException {
         try {
-            int length = in.readInt();
-            return Envelope.parseFrom(in.readNBytes(length));
+            while (true) {
+                int length = in.readInt();
+                Envelope e = Envelope.parseFrom(in.readNBytes(length));
+                if (!e.hasTicketStatus()) {
+                    return e;
+                }
+            }
         } catch (java.io.EOFException | javax.net.ssl.SSLException | java.net.SocketException closed) {
             return null;
         }

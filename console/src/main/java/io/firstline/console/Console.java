@@ -8,6 +8,7 @@ import io.firstline.console.enroll.Enrollment;
 import io.firstline.console.fleet.FleetPersistence;
 import io.firstline.console.fleet.FleetState;
 import io.firstline.console.fleet.FleetStore;
+import io.firstline.console.intake.IntakeTokens;
 import io.firstline.console.pki.ConsoleCa;
 import io.firstline.console.pki.ServerTls;
 import io.firstline.console.ingest.AgentServer;
@@ -133,7 +134,8 @@ public final class Console implements AutoCloseable {
                 () -> HttpServer.bind(config.httpListen().bind(), config.httpListen().port(),
                         new ConsoleRoutes(fleet, metrics, () -> ready, enrollment, id -> agentServer.connections().disconnect(id),
                                 new ConsoleConfig.Listen(config.agentListen().bind(), agentServer.port()))
-                                .withTickets(faults.tickets, faults.windows, faults.rules, clock, accounts),
+                                .withTickets(faults.tickets, faults.windows, faults.rules, clock, accounts)
+                                .withIntake(new IntakeTokens(store, clock), faults.tickets),
                         web, boss, httpWorkers));
         // Revocations made elsewhere (the CLI, another node) end live connections within a sweep.
         boss.next().scheduleAtFixedRate(this::sweepRevoked, 15, 15, TimeUnit.SECONDS);

@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Decides who a request comes from and whether it may go on. Open to anyone:
  * {@code /healthz}, {@code /metrics}, {@code /api/openapi.json}, the login
- * page and static files.
+ * page and static files; {@code /api/intake/alertmanager} checks its own
+ * intake tokens (a role that can do nothing else, so no user principal).
  * Everything else needs a session cookie or an API token: {@code /api/...}
  * and {@code /live/...} answer 401 without one, pages redirect to the login.
  * A state-changing request (not GET or HEAD) made with a session must come
@@ -53,7 +54,8 @@ final class AuthGate extends ChannelDuplexHandler {
     static final String CSRF_HEADER = "X-CSRF-Token";
     /** Set on every request that goes on: who is signed in (empty for anonymous); never taken from the client. */
     static final String ACTOR_HEADER = "X-Firstline-Actor";
-    private static final Set<String> OPEN = Set.of("/healthz", "/metrics", "/login", "/favicon.ico", OpenApi.PATH);
+    private static final Set<String> OPEN = Set.of("/healthz", "/metrics", "/login", "/favicon.ico", OpenApi.PATH,
+            IntakeApi.ALERTMANAGER);
     /** Where a session with a one-time password may go: the account page and what it needs. */
     private static final Set<String> ONE_TIME_MAY = Set.of("/logout", "/api/me", "/api/me/password", "/account", "/login");
 

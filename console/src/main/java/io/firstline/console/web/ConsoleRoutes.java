@@ -4,6 +4,7 @@ import io.firstline.console.auth.Accounts;
 import io.firstline.console.config.ConsoleConfig;
 import io.firstline.console.enroll.Enrollment;
 import io.firstline.console.fleet.FleetState;
+import io.firstline.console.intake.IntakeTokens;
 import io.firstline.console.metrics.ConsoleMetrics;
 import io.firstline.console.rules.RulesService;
 import io.firstline.console.tickets.MaintenanceWindows;
@@ -57,9 +58,18 @@ public final class ConsoleRoutes implements ApiHandler.Routes {
         Predicate<String> agentKnown = id -> id.length() <= Fields.NAME
                 && (fleet.get(id).isPresent() || enrollment.revoked(id).isPresent());
         Predicate<String> userExists = name -> name.length() <= Fields.NAME && accounts.users().find(name).isPresent();
-        all.add(new TicketApi(tickets, windows, clock, agentKnown, userExists,
-                agent -> fleet.summary(agent).map(a -> a.online() ? "online" : "offline").orElse("unknown")));
+        java.util.function.Function<String, String> hostStatus =
+                agent -> fleet.summary(agent).map(a -> a.online() ? "online" : "offline").orElse("unknown");
+        all.add(new TicketApi(tickets, windows, clock, agentKnown, userExists, hostStatus));
+        all.add(new NewTicketApi(tickets, agentKnown, hostStatus));
         all.add(new RulesApi(rules));
+        return new ConsoleRoutes(fleet, metrics, ready, enrollment, all);
+    }
+
+    /** These routes plus the alert intake ({@code /api/intake/...}) and its tokens. */
+    public ConsoleRoutes withIntake(IntakeTokens intakeTokens, TicketService tickets) {
+        List<ApiModule> all = new java.util.ArrayList<>(modules);
+        all.add(new IntakeApi(intakeTokens, tickets, fleet::summaries));
         return new ConsoleRoutes(fleet, metrics, ready, enrollment, all);
     }
 

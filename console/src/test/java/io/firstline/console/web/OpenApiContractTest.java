@@ -263,6 +263,27 @@ class OpenApiContractTest {
         call("POST", "/api/tickets/{id}/comment", t + "/comment", admin, "application/jsonx", "{\"text\":\"x\"}", 415);
         post("/api/tickets/{id}/ack", "/api/tickets/999999/ack", "{}", 404);
 
+        post("/api/tickets", "/api/tickets", "{\"title\":\"Printer on floor 3 jams\",\"severity\":\"info\",\"agentId\":\""
+                + id + "\"}", 201);
+        post("/api/tickets", "/api/tickets", "{\"title\":\"\"}", 400);
+        call("POST", "/api/tickets", "/api/tickets", admin, null, 415);
+
+        // alert intake
+        JsonNode intake = post("/api/intake-tokens", "/api/intake-tokens", "{\"name\":\"contract\"}", 201).json();
+        post("/api/intake-tokens", "/api/intake-tokens", "{\"name\":7}", 400);
+        get("/api/intake-tokens", "/api/intake-tokens", 200);
+        TestSupport.Auth intakeAuth = TestSupport.bearer(intake.path("token").asText());
+        call("POST", "/api/intake/alertmanager", "/api/intake/alertmanager", intakeAuth, "{\"version\":\"4\",\"alerts\":["
+                + "{\"status\":\"firing\",\"labels\":{\"alertname\":\"Up\",\"instance\":\"" + id + ":9100\"},"
+                + "\"annotations\":{\"summary\":\"down\"},\"fingerprint\":\"abc123\"},{\"status\":\"firing\"}]}", 200);
+        call("POST", "/api/intake/alertmanager", "/api/intake/alertmanager", intakeAuth, "{\"version\":\"4\",\"alerts\":["
+                + "{\"status\":\"firing\"}]}", 400);
+        call("POST", "/api/intake/alertmanager", "/api/intake/alertmanager", admin, "{\"version\":\"4\",\"alerts\":[]}", 401);
+        call("POST", "/api/intake/alertmanager", "/api/intake/alertmanager", intakeAuth,
+                "{\"version\":\"4\",\"alerts\":[],\"x\":\"" + "x".repeat(1100 * 1024) + "\"}", 413);
+        call("DELETE", "/api/intake-tokens/{id}", "/api/intake-tokens/" + intake.path("id").asLong(), admin, null, 204);
+        call("DELETE", "/api/intake-tokens/{id}", "/api/intake-tokens/" + intake.path("id").asLong(), admin, null, 404);
+
         // maintenance windows
         JsonNode w = post("/api/maintenance-windows", "/api/maintenance-windows",
                 "{\"scope\":\"agent\",\"value\":\"" + id + "\",\"duration\":\"1h\",\"reason\":\"patching\"}", 201).json();

@@ -33,6 +33,11 @@ public final class ExternalTickets {
         }
     }
 
+    /** The {@code source} of a ticket from an outside alert. */
+    public static final String ALERT = "alert";
+    /** The {@code source} of a ticket an engineer opened by hand. */
+    public static final String ENGINEER = "engineer";
+
     private final TicketService tickets;
 
     public ExternalTickets(TicketService tickets) {
@@ -102,7 +107,7 @@ public final class ExternalTickets {
             notify(c, t, "opened", now);
             return new TicketService.Outcome(TicketService.Effect.REOPENED, Optional.of(t));
         }
-        Ticket t = open(c, a.key(), a.agentId(), a.ruleId(), a.resource(), facts, a.host(), a.severity(), a.title(),
+        Ticket t = open(c, ALERT, a.key(), a.agentId(), a.ruleId(), a.resource(), facts, a.host(), a.severity(), a.title(),
                 a.description(), latest.map(Ticket::id).orElse(null), true, muted, now);
         TicketRepository.event(c, t.id(), now, "raised", a.actor(), Details.of("alert", a.ruleId(), "key", a.key()));
         if (latest.isPresent()) {
@@ -155,7 +160,7 @@ public final class ExternalTickets {
         Ticket out = tickets.store().write(c -> {
             Instant now = tickets.clock().instant();
             boolean muted = !agent.isEmpty() && MaintenanceWindows.covers(c, agent, facts, now);
-            Ticket n = open(c, "manual/" + UUID.randomUUID(), agent, "manual", "", facts, "", Objects.requireNonNull(severity),
+            Ticket n = open(c, ENGINEER, "manual/" + UUID.randomUUID(), agent, "manual", "", facts, "", Objects.requireNonNull(severity),
                     t, d, null, false, muted, now);
             TicketRepository.event(c, n.id(), now, "opened", who, Details.of("by", "engineer"));
             notify(c, n, "opened", now);
@@ -176,13 +181,13 @@ public final class ExternalTickets {
         return s;
     }
 
-    private static Ticket open(Connection c, String key, String agentId, String ruleId, String resource,
+    private static Ticket open(Connection c, String source, String key, String agentId, String ruleId, String resource,
                                AgentDirectory.AgentFacts facts, String host, Severity severity, String title,
                                String description, Long previous, boolean active, boolean muted, Instant now)
             throws SQLException {
         String hostname = facts.hostname().isEmpty() ? host : facts.hostname();
         Ticket draft = new Ticket(0, key, agentId, ruleId, resource, facts.site(), hostname, severity, TicketState.OPEN,
-                title, description, "", List.of(), 0, null, 0, previous, active, muted, now, null, null, null, now);
+                title, description, "", List.of(), 0, null, 0, previous, active, muted, now, null, null, null, now, source);
         long id = TicketRepository.insert(c, draft);
         restartSla(c, id, now);
         if (muted) {

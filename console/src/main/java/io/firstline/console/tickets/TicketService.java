@@ -430,7 +430,8 @@ public final class TicketService {
         }
 
         public Query {
-            if (!source.isEmpty() && !source.equals(Ticket.FAULT) && !source.equals(Ticket.USER)) {
+            if (!source.isEmpty() && !source.equals(Ticket.FAULT) && !source.equals(Ticket.USER)
+                    && !source.equals(ExternalTickets.ALERT) && !source.equals(ExternalTickets.ENGINEER)) {
                 throw new IllegalArgumentException("unknown source " + source);
             }
             if (!state.isEmpty() && !state.equals("all")) {

@@ -126,5 +126,17 @@ const FL = (() => {
     if (tokens.length === 0) table.append(el("tr", {}, el("td", { colspan: heads.length, class: "muted" }, "No API tokens.")));
   }
 
-  return { el, clear, api, post, start, pct, bytes, ago, duration, time, apiTokenTable, me: () => me };
+
+  /**
+   * Shows HTML that the console rendered from article Markdown: raw HTML in
+   * the Markdown was escaped and unsafe links removed on the server, and the
+   * CSP runs no inline script. Parsed inertly, then moved into the page.
+   */
+  function markdown(node, html) {
+    const doc = new DOMParser().parseFromString(String(html || ""), "text/html");
+    clear(node).append(...doc.body.childNodes);
+    return node;
+  }
+
+  return { el, clear, api, post, start, pct, bytes, ago, duration, time, apiTokenTable, markdown, me: () => me };
 })();

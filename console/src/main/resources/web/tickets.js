@@ -200,7 +200,31 @@
         actionButton("Reply", "reply", true, () => replyText.value.trim() && act("reply", { text: replyText.value, public: replyPublic.checked }))),
       el("p", { id: "action-status", class: "error" }),
       reportSection(t.report),
+      ...articles(t, live, text),
       el("h2", {}, "Timeline"), timeline);
+  }
+
+  /** Suggested knowledge-base articles, ranked with the reason; resolve with one; turn a resolved ticket into one. */
+  function articles(t, live, text) {
+    const tell = el("input", { type: "checkbox", id: "tell-user", checked: true });
+    const list = el("div", { id: "suggestions" });
+    for (const s of (t.suggestedArticles || [])) {
+      list.append(el("div", { class: "suggestion", "data-id": s.id },
+        el("div", { class: "what" }, el("a", { href: "/kb/" + encodeURIComponent(s.id), target: "_blank" }, s.title),
+          el("div", { class: "reason" }, s.reason + " · score " + s.score)),
+        actionButton("Resolve with this", "resolve-with-" + s.id, live,
+          () => act("resolve", { articleId: s.id, comment: text.value, sendUserText: tell.checked }))));
+    }
+    if (!list.firstChild) list.append(el("p", { class: "muted" }, "No article matches this ticket yet."));
+    const resolved = !live && me.role !== "viewer";
+    return [el("h2", {}, "Suggested articles"), list,
+      el("label", { class: "muted" }, tell, " resolving with an article also tells the user its plain-language text"),
+      resolved ? el("div", { class: "actions" }, el("button", { id: "act-to-article", onclick: async () => {
+        try {
+          const a = await post("/api/kb", { fromTicket: t.id });
+          location.href = "/kb/" + encodeURIComponent(a.id) + "/edit";
+        } catch (e) { document.getElementById("action-status").textContent = e.message; }
+      } }, "Turn into article")) : null];
   }
 
   function select(id) {

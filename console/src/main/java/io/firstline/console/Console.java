@@ -13,6 +13,7 @@ import io.firstline.console.pki.ConsoleCa;
 import io.firstline.console.pki.ServerTls;
 import io.firstline.console.ingest.AgentServer;
 import io.firstline.console.ingest.IngestMetrics;
+import io.firstline.console.kb.KnowledgeBase;
 import io.firstline.console.metrics.ConsoleMetrics;
 import io.firstline.console.rules.RulesService;
 import io.firstline.console.store.SqliteStore;
@@ -65,6 +66,7 @@ public final class Console implements AutoCloseable {
     private Optional<String> initialAdminPassword = Optional.empty();
     private WebConsole web;
     private FaultDetection faults;
+    private KnowledgeBase kb;
     private ConsoleCa ca;
     private Enrollment enrollment;
     private FleetPersistence fleetPersistence;
@@ -120,6 +122,8 @@ public final class Console implements AutoCloseable {
         enrollment.enrolledAgents().stream().filter(a -> !a.revoked())
                 .forEach(a -> fleet.enrolled(a.agentId(), a.site(), a.enrolledAt()));
         faults = FaultDetection.start(config, store, fleet, enrollment::site, metrics.registry(), clock);
+        kb = new KnowledgeBase(store, clock, () -> faults.tickets.policy().reopenWindow());
+        kb.loadDefaults();
         accounts = new Accounts(store, clock, new Passwords(Passwords.DEFAULT_ITERATIONS));
         initialAdminPassword = accounts.bootstrapAdmin(config.dataDir());
         web = new WebConsole(accounts, fleet, new TicketCounts(faults.tickets), httpWorkers.next());
@@ -134,7 +138,8 @@ public final class Console implements AutoCloseable {
                 () -> HttpServer.bind(config.httpListen().bind(), config.httpListen().port(),
                         new ConsoleRoutes(fleet, metrics, () -> ready, enrollment, id -> agentServer.connections().disconnect(id),
                                 new ConsoleConfig.Listen(config.agentListen().bind(), agentServer.port()))
-                                .withTickets(faults.tickets, faults.windows, faults.rules, clock, accounts)
+                                .withTickets(faults.tickets, faults.windows, faults.rules, clock, accounts, kb,
+                                        id -> fleet.get(id).map(a -> a.host().getOsFamily()).orElse(""))
                                 .withIntake(new IntakeTokens(store, clock), faults.tickets),
                         web, boss, httpWorkers));
         // Revocations made elsewhere (the CLI, another node) end live connections within a sweep.
@@ -245,6 +250,11 @@ public final class Console implements AutoCloseable {
 
     public TicketService tickets() {
         return faults.tickets;
+    }
+
+    /** Articles, search and their use on tickets. */
+    public KnowledgeBase knowledgeBase() {
+        return kb;
     }
 
     public RulesService rules() {

@@ -19,12 +19,13 @@ import org.sqlite.SQLiteConfig;
  * gates an agent's ack is on disk. One connection writes (SQLite has one
  * writer anyway; {@code BEGIN IMMEDIATE} avoids lock upgrades), another reads
  * and never blocks the writer. The schema comes from the Flyway migrations in
- * {@code db/migration}.
+ * {@code db/migration} and, for what only SQLite has, {@code db/sqlite}.
  */
 public final class SqliteStore implements Store {
     private static final Logger log = LoggerFactory.getLogger(SqliteStore.class);
     public static final String FILE_NAME = "firstline.db";
-    static final String MIGRATIONS = "classpath:db/migration";
+    /** Portable migrations, then SQLite's own (the knowledge base's FTS5 index). */
+    static final String[] MIGRATIONS = {"classpath:db/migration", "classpath:db/sqlite"};
 
     private final Path file;
     private final Connection writer;

@@ -359,14 +359,26 @@ public final class TicketService {
     }
 
     public Ticket resolve(long id, String actor, String note) {
+        return resolve(id, actor, note, ResolveStep.NONE);
+    }
+
+    /** Resolves with {@code step} run in the same transaction (see {@link ResolveStep}). */
+    public Ticket resolve(long id, String actor, String note, ResolveStep step) {
         String who = requireActor(actor);
         return act(id, (c, t, now) -> {
             requireLive(t, "resolved");
+            List<Object> detail = new java.util.ArrayList<>(List.of("note", note == null ? "" : note.trim(),
+                    "faultStillActive", t.faultActive()));
+            detail.addAll(step.apply(c, t, now));
             Ticket n = t.with(TicketState.RESOLVED, t.escalationLevel(), t.assignee(), t.recurrences(), t.faultActive(),
                     t.muted(), t.ackedAt(), now, null, now);
             TicketRepository.update(c, n);
-            TicketRepository.event(c, id, now, "resolved", who, Details.of("note", note == null ? "" : note.trim(),
-                    "faultStillActive", t.faultActive()));
+            TicketRepository.event(c, id, now, "resolved", who, Details.of(detail.toArray()));
+            if (!step.publicText().isBlank()) {
+                // A public reply, as the user's status command shows them.
+                TicketRepository.event(c, id, now, "replied", who, Details.of("text", step.publicText().trim(),
+                        "public", true));
+            }
             metrics.timeTo("resolve", Duration.between(t.openedAt(), now));
             metrics.ticket("resolved");
             notifyUnlessMuted(c, n, "resolved", now);

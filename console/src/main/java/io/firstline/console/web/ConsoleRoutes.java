@@ -5,6 +5,7 @@ import io.firstline.console.config.ConsoleConfig;
 import io.firstline.console.enroll.Enrollment;
 import io.firstline.console.fleet.FleetState;
 import io.firstline.console.intake.IntakeTokens;
+import io.firstline.console.kb.KnowledgeBase;
 import io.firstline.console.metrics.ConsoleMetrics;
 import io.firstline.console.rules.RulesService;
 import io.firstline.console.tickets.MaintenanceWindows;
@@ -49,19 +50,23 @@ public final class ConsoleRoutes implements ApiHandler.Routes {
     }
 
     /**
-     * These routes plus the ticket, maintenance-window and rules API.
+     * These routes plus the ticket, maintenance-window, rules and knowledge-base API.
      * {@code accounts} tells which users exist (an assignee must).
+     *
+     * @param osOfAgent an agent's OS family, for article suggestions (empty when unknown)
      */
     public ConsoleRoutes withTickets(TicketService tickets, MaintenanceWindows windows, RulesService rules, Clock clock,
-                                     Accounts accounts) {
+                                     Accounts accounts, KnowledgeBase kb, java.util.function.Function<String, String> osOfAgent) {
         List<ApiModule> all = new java.util.ArrayList<>(modules);
         Predicate<String> agentKnown = id -> id.length() <= Fields.NAME
                 && (fleet.get(id).isPresent() || enrollment.revoked(id).isPresent());
         Predicate<String> userExists = name -> name.length() <= Fields.NAME && accounts.users().find(name).isPresent();
         java.util.function.Function<String, String> hostStatus =
                 agent -> fleet.summary(agent).map(a -> a.online() ? "online" : "offline").orElse("unknown");
-        all.add(new TicketApi(tickets, windows, clock, agentKnown, userExists, hostStatus));
+        KbApi kbApi = new KbApi(kb, tickets, osOfAgent);
+        all.add(new TicketApi(tickets, windows, clock, agentKnown, userExists, hostStatus, kbApi));
         all.add(new NewTicketApi(tickets, agentKnown, hostStatus));
+        all.add(kbApi);
         all.add(new RulesApi(rules));
         return new ConsoleRoutes(fleet, metrics, ready, enrollment, all);
     }

@@ -73,6 +73,15 @@ final class Router {
         return add(HttpMethod.POST, pattern, access, bodyLimit, handler);
     }
 
+    Router put(String pattern, Access access, Handler handler) {
+        return add(HttpMethod.PUT, pattern, access, handler);
+    }
+
+    /** A PUT route that takes bodies up to {@code bodyLimit} bytes (documents larger than the default). */
+    Router put(String pattern, Access access, int bodyLimit, Handler handler) {
+        return add(HttpMethod.PUT, pattern, access, bodyLimit, handler);
+    }
+
     Router delete(String pattern, Access access, Handler handler) {
         return add(HttpMethod.DELETE, pattern, access, handler);
     }

@@ -28,10 +28,12 @@ import java.util.function.Predicate;
  * <pre>
  * GET  /api/tickets                 open and acknowledged tickets; ?state=all|open|acknowledged|resolved|closed,
  *                                   &amp;severity= &amp;agent= &amp;rule= &amp;site= &amp;text= &amp;limit=
- * GET  /api/tickets/{id}            one ticket with its timeline
+ * GET  /api/tickets/{id}            one ticket with its timeline and suggestedArticles [{id, title, score, reason}]
  * POST /api/tickets/{id}/{action}   ack | assign | comment | escalate | resolve | reopen, JSON body
  *                                   {"assignee": "...", "text": "...", "reason": "...", "note": "..."}; the actor is
- *                                   the signed-in user (or API token owner)
+ *                                   the signed-in user (or API token owner); resolve also takes "comment" (as
+ *                                   "note"), "articleId" (resolved with that knowledge-base article; an unknown one
+ *                                   is 400) and "sendUserText": true (the article's user text goes to the user)
  * GET  /api/maintenance-windows     windows not yet over; ?all=true for every window
  * POST /api/maintenance-windows     {"scope": "agent|site|tag", "value": "...", "duration": "2h" or "endsAt": ISO,
  *                                   "startsAt": ISO (default now), "reason": "..."}
@@ -54,14 +56,16 @@ final class TicketApi implements ApiModule {
     private final Predicate<String> agentKnown;
     private final Predicate<String> userExists;
     private final Function<String, String> hostStatus;
+    private final TicketArticles articles;
 
     /**
      * @param agentKnown whether an agent id is enrolled or connected (a window's agent must be)
      * @param userExists whether a user name exists (an assignee must)
      * @param hostStatus an agent id to "online", "offline" or "unknown" (shown with each ticket)
+     * @param articles the knowledge base's suggestions and resolve-with-article
      */
     TicketApi(TicketService tickets, MaintenanceWindows windows, Clock clock, Predicate<String> agentKnown,
-              Predicate<String> userExists, Function<String, String> hostStatus) {
+              Predicate<String> userExists, Function<String, String> hostStatus, TicketArticles articles) {
         this.tickets = tickets;
         this.userTickets = new UserTickets(tickets);
         this.windows = windows;
@@ -69,6 +73,7 @@ final class TicketApi implements ApiModule {
         this.agentKnown = agentKnown;
         this.userExists = userExists;
         this.hostStatus = hostStatus;
+        this.articles = articles;
     }
 
     /** The ticket's JSON with whether its host is online now, so the desk can say a host is offline. */
@@ -98,6 +103,7 @@ final class TicketApi implements ApiModule {
                 userTickets.report(id).ifPresent(rep -> detail.put("report", TicketJson.report(rep, rep.related().stream()
                         .map(tickets::get).flatMap(java.util.Optional::stream).toList())));
             }
+            detail.put("suggestedArticles", KbJson.suggestions(articles.suggest(t)));
             ex.respond(OK, withHost(detail, t));
         }));
         action(r, "ack", (id, actor, body) -> tickets.acknowledge(id, actor));
@@ -105,7 +111,7 @@ final class TicketApi implements ApiModule {
         action(r, "assign", (id, actor, body) -> tickets.assign(id, actor, assignee(body)));
         action(r, "comment", (id, actor, body) -> tickets.comment(id, actor, Fields.text(body, "text", Fields.LONG)));
         action(r, "escalate", (id, actor, body) -> tickets.escalate(id, actor, Fields.line(body, "reason", Fields.SHORT)));
-        action(r, "resolve", (id, actor, body) -> tickets.resolve(id, actor, Fields.text(body, "note", Fields.LONG)));
+        action(r, "resolve", this::resolve);
         action(r, "reopen", (id, actor, body) -> tickets.reopen(id, actor, Fields.line(body, "reason", Fields.SHORT)));
         action(r, "reply", (id, actor, body) -> tickets.reply(id, actor, body.path("text").asText(""), flag(body, "public")));
         r.get("/api/maintenance-windows", Router.Access.SIGNED_IN, guarded(ex -> {
@@ -187,6 +193,18 @@ final class TicketApi implements ApiModule {
             throw ApiError.badRequest("'" + field + "' must be true or false");
         }
         return v.booleanValue();
+    }
+
+    private Ticket resolve(long id, String actor, JsonNode body) {
+        String note = Fields.text(body, "note", Fields.LONG);
+        if (note.isEmpty()) {
+            note = Fields.text(body, "comment", Fields.LONG);
+        }
+        String article = Fields.line(body, "articleId", Fields.SHORT);
+        if (article.isEmpty()) {
+            return tickets.resolve(id, actor, note);
+        }
+        return tickets.resolve(id, actor, note, articles.resolveWith(article, actor, body.path("sendUserText").asBoolean(false)));
     }
 
     private MaintenanceWindow create(String actor, JsonNode body) {

@@ -52,6 +52,9 @@ public final class WebConsole implements AutoCloseable {
         page("/fleet", Router.Access.SIGNED_IN, "fleet.html");
         page("/hosts/{id}", Router.Access.SIGNED_IN, "host.html");
         page("/tickets", Router.Access.SIGNED_IN, "tickets.html");
+        page("/kb", Router.Access.SIGNED_IN, "kb.html");
+        page("/kb/{id}", Router.Access.SIGNED_IN, "kb-article.html");
+        page("/kb/{id}/edit", Router.Access.SIGNED_IN, "kb-edit.html");
         page("/admin", Router.Access.ADMIN, "admin.html");
         page("/account", Router.Access.SIGNED_IN, "account.html");
         router.get("/live/fleet", Router.Access.SIGNED_IN, live::open);

@@ -242,7 +242,8 @@ class OpenApiContractTest {
         post("/api/tickets/{id}/assign", t + "/assign", "{\"assignee\":\"admin\"}", 200);
         post("/api/tickets/{id}/comment", t + "/comment", "{\"text\":\"looking <b>now</b>\"}", 200);
         post("/api/tickets/{id}/escalate", t + "/escalate", "{\"reason\":\"customer waiting\"}", 200);
-        post("/api/tickets/{id}/resolve", t + "/resolve", "{\"note\":\"freed space\"}", 200);
+        post("/api/tickets/{id}/resolve", t + "/resolve",
+                "{\"note\":\"freed space\",\"articleId\":\"kb-disk-cleanup\",\"sendUserText\":true}", 200);
         post("/api/tickets/{id}/reopen", t + "/reopen", "{\"reason\":\"still full\"}", 200);
         post("/api/tickets/{id}/acknowledge", t + "/acknowledge", "{}", 200);
         post("/api/tickets/{id}/reply", t + "/reply", "{\"text\":\"We are on it.\",\"public\":true}", 200);
@@ -295,6 +296,28 @@ class OpenApiContractTest {
 
         // rules
         get("/api/rules", "/api/rules", 200);
+
+        // knowledge base
+        get("/api/kb", "/api/kb?limit=5", 200);
+        get("/api/kb", "/api/kb?q=disk%20full&os=linux", 200);
+        get("/api/kb", "/api/kb?os=beos", 400);
+        get("/api/kb/stats", "/api/kb/stats", 200);
+        get("/api/kb/{id}", "/api/kb/kb-disk-cleanup", 200);
+        get("/api/kb/{id}", "/api/kb/kb-none", 404);
+        get("/api/kb/{id}/history", "/api/kb/kb-disk-cleanup/history", 200);
+        get("/api/kb/{id}/history", "/api/kb/kb-none/history", 404);
+        post("/api/kb", "/api/kb", "{\"id\":\"kb-contract\",\"title\":\"Contract\",\"tags\":\"a b\",\"os\":[\"linux\"]}", 201);
+        post("/api/kb", "/api/kb", "{\"id\":\"kb-contract\",\"title\":\"Contract\"}", 409);
+        post("/api/kb", "/api/kb", "{\"title\":\"\"}", 400);
+        post("/api/kb", "/api/kb", "{\"fromTicket\":" + ticket + "}", 409);
+        post("/api/kb", "/api/kb", "{\"fromTicket\":999999}", 404);
+        post("/api/kb", "/api/kb", "{\"title\":\"Big\",\"fix\":\"" + "x".repeat(300 * 1024) + "\"}", 413);
+        call("POST", "/api/kb", "/api/kb", admin, "text/plain", "{\"title\":\"Plain\"}", 415);
+        call("PUT", "/api/kb/{id}", "/api/kb/kb-contract", admin, "{\"version\":1,\"status\":\"published\",\"note\":\"ok\"}", 200);
+        call("PUT", "/api/kb/{id}", "/api/kb/kb-contract", admin, "{\"version\":1,\"title\":\"Stale\"}", 409);
+        call("PUT", "/api/kb/{id}", "/api/kb/kb-none", admin, "{\"version\":1}", 404);
+        call("PUT", "/api/kb/{id}", "/api/kb/kb-contract", admin, "{\"title\":\"no version\"}", 400);
+        post("/api/kb/preview", "/api/kb/preview", "{\"markdown\":\"# Fix <script>x</script>\"}", 200);
 
         // enrollment tokens
         JsonNode token = post("/api/tokens", "/api/tokens", "{\"site\":\"lab\",\"ttl\":\"2h\",\"maxUses\":3}", 201).json();

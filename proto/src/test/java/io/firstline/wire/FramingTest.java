@@ -182,8 +182,14 @@ class FramingTest {
                 ch.writeInbound(frame);
                 assertEquals(e, ch.readInbound(), "a body of exactly 1 MiB is accepted");
                 ch.writeOutbound(e);
-                assertEquals(4 + cap, ((ByteBuf) ch.readOutbound()).readableBytes()
-                        + ((ByteBuf) ch.readOutbound()).readableBytes(), "and sent");
+                ByteBuf length = ch.readOutbound();
+                ByteBuf body = ch.readOutbound();
+                try {
+                    assertEquals(4 + cap, length.readableBytes() + body.readableBytes(), "and sent");
+                } finally {
+                    length.release();
+                    body.release();
+                }
             } else {
                 DecoderException ex = assertThrows(DecoderException.class, () -> ch.writeInbound(frame));
                 assertEquals(WireRejection.OVERSIZE, WireRejection.classify(ex));

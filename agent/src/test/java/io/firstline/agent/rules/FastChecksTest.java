@@ -53,7 +53,10 @@ class FastChecksTest {
                 })), PROBE, clock, 250);
         for (int i = 0; i < FastChecks.LEARNING_PASSES; i++) {
             assertEquals(List.of(new Snapshot.Reading("w.metric", "", 1.0)), fast.read(m -> m.startsWith("w.") || m.startsWith("l.")));
-            clock.now = clock.now.plus(Duration.ofMillis(250));
+            // Every pass is due: at 5 s a collector would have to cost over 1.6 ms of CPU per run to be
+            // deferred, where a step of one check interval (250 ms) deferred it at 84 µs, which a busy
+            // machine's first, cold runs reach (a flake seen in CI).
+            clock.now = clock.now.plus(Duration.ofSeconds(5));
         }
         assertEquals(List.of("watched", "late"), fast.collectors());
         late.set(true);

@@ -59,6 +59,12 @@ final class Browser implements AutoCloseable {
                 .ignoring(StaleElementReferenceException.class).until(condition);
     }
 
+    /** As {@link #await(int, ExpectedCondition)}, and a timeout says what the page showed instead. */
+    <T> T await(int seconds, ExpectedCondition<T> condition, java.util.function.Supplier<String> whatWasSeen) {
+        return new WebDriverWait(driver, Duration.ofSeconds(seconds), Duration.ofMillis(50))
+                .ignoring(StaleElementReferenceException.class).withMessage(whatWasSeen).until(condition);
+    }
+
     /** Clicks the element with this id, retrying while the page redraws it. */
     void click(String id) {
         await(10, d -> {

@@ -165,9 +165,22 @@ class PagesBrowserTest {
             assertEquals("/tickets?agent=pc-red", count.getDomAttribute("href"));
 
             // The count opens the desk with that host's tickets only, until the filter is cleared.
-            count.click();
-            browser.await(10, d -> d.getCurrentUrl().endsWith("/tickets?agent=pc-red") ? true : null);
-            browser.await(10, d -> queueIds().equals(List.of(String.valueOf(critical), String.valueOf(warning))) ? true : null);
+            // The link is found again right before the click: a live re-sort may have given the
+            // virtual row that held it to another host in the meantime.
+            browser.await(10, d -> {
+                WebElement r = fleetRow("pc-red");
+                WebElement link = r == null ? null : r.findElement(By.cssSelector("div:nth-child(8) a"));
+                if (link == null || !"/tickets?agent=pc-red".equals(link.getDomAttribute("href"))) {
+                    return null;
+                }
+                link.click();
+                return true;
+            });
+            browser.await(10, d -> d.getCurrentUrl().endsWith("/tickets?agent=pc-red") ? true : null,
+                    () -> "the desk for pc-red; the browser is at " + browser.driver.getCurrentUrl());
+            List<String> expected = List.of(String.valueOf(critical), String.valueOf(warning));
+            browser.await(10, d -> queueIds().equals(expected) ? true : null,
+                    () -> "queue " + expected + "; it shows " + queueIds() + " at " + browser.driver.getCurrentUrl());
             assertTrue(browser.driver.findElement(By.id("f-agent")).getText().contains("pc-red"));
             browser.click("f-agent-clear");
             browser.await(10, d -> queueIds().contains(String.valueOf(elsewhere)) ? true : null);

@@ -1,6 +1,6 @@
 package io.firstline.agent;
 
-import io.firstline.agent.cli.CliSupport;
+import io.firstline.cli.CliSupport;
 import io.firstline.agent.cli.CollectCommand;
 import io.firstline.agent.cli.EnrollCommand;
 import io.firstline.agent.cli.ReportCommand;

@@ -1,7 +1,7 @@
 package io.firstline.console;
 
-import io.firstline.agent.AgentVersion;
-import io.firstline.agent.cli.CliSupport;
+import io.firstline.cli.BuildVersion;
+import io.firstline.cli.CliSupport;
 import io.firstline.console.cli.AgentCommand;
 import io.firstline.console.cli.DemoCommand;
 import io.firstline.console.cli.TokenCommand;
@@ -27,7 +27,7 @@ public final class ConsoleMain implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"firstline-console " + AgentVersion.get()};
+            return new String[] {"firstline-console " + BuildVersion.get()};
         }
     }
 }

@@ -7,6 +7,7 @@ import io.firstline.agent.enroll.AgentCredentials;
 import io.firstline.agent.enroll.Enroller;
 import io.firstline.agent.encode.HostFactsReader;
 import io.firstline.agent.link.ConsoleAddress;
+import io.firstline.cli.CliSupport;
 import io.firstline.wire.Tls;
 import java.io.IOException;
 import java.io.InputStream;

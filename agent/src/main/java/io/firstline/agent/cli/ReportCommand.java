@@ -3,6 +3,7 @@ package io.firstline.agent.cli;
 import com.google.protobuf.ByteString;
 import io.firstline.agent.voice.LocalClient;
 import io.firstline.agent.voice.UserVoice;
+import io.firstline.cli.CliSupport;
 import io.firstline.proto.LocalReport;
 import io.firstline.proto.LocalRequest;
 import io.firstline.proto.LocalResponse;

@@ -7,6 +7,7 @@ import io.firstline.agent.enroll.NotEnrolledException;
 import io.firstline.agent.link.ConsoleAddress;
 import io.firstline.agent.voice.LocalServer;
 import io.firstline.agent.voice.LocalSocket;
+import io.firstline.cli.CliSupport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;

@@ -4,6 +4,7 @@ import io.firstline.agent.voice.LocalClient;
 import io.firstline.agent.voice.StatusCache;
 import io.firstline.agent.voice.StatusJson;
 import io.firstline.agent.voice.StatusText;
+import io.firstline.cli.CliSupport;
 import io.firstline.proto.LocalRequest;
 import io.firstline.proto.LocalResponse;
 import io.firstline.proto.LocalStatus;

@@ -1,6 +1,6 @@
 package io.firstline.console.cli;
 
-import io.firstline.agent.cli.CliSupport.UserError;
+import io.firstline.cli.CliSupport.UserError;
 import io.firstline.console.Console;
 import io.firstline.console.config.ConfigLoader;
 import io.firstline.console.enroll.Enrollment;

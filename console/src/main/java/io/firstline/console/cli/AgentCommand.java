@@ -1,6 +1,6 @@
 package io.firstline.console.cli;
 
-import io.firstline.agent.cli.CliSupport.UserError;
+import io.firstline.cli.CliSupport.UserError;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;

@@ -1,6 +1,6 @@
 package io.firstline.console.cli;
 
-import io.firstline.agent.cli.CliSupport.UserError;
+import io.firstline.cli.CliSupport.UserError;
 import io.firstline.console.enroll.TokenInfo;
 import java.io.PrintStream;
 import java.time.Clock;

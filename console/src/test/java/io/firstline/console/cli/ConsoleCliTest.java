@@ -3,7 +3,7 @@ package io.firstline.console.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.firstline.agent.cli.CliSupport;
+import io.firstline.cli.CliSupport;
 import io.firstline.console.ConsoleMain;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

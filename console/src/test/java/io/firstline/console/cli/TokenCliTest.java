@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.firstline.agent.cli.CliSupport;
+import io.firstline.cli.CliSupport;
 import io.firstline.console.ConsoleMain;
 import io.firstline.console.enroll.AuditEntry;
 import io.firstline.console.enroll.Enrollment;

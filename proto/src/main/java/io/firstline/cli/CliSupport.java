@@ -1,4 +1,4 @@
-package io.firstline.agent.cli;
+package io.firstline.cli;
 
 import io.firstline.wire.Durations;
 import java.nio.file.Path;

@@ -42,9 +42,22 @@ mkdir -p "$stage/bin" "$stage/lib" "$stage/legal/firstline-agent"
 # 1. The modules the agent's classes refer to, plus the ones reached only
 #    through service lookup, which jdeps cannot see: jdk.crypto.ec provides
 #    the EC keys of enrollment and of mutual TLS, jdk.random the generator
-#    behind the link's reconnect jitter.
-modules=$("$java_home/bin/jdeps" --ignore-missing-deps --print-module-deps --multi-release 17 "$jar")
-modules="$modules,jdk.crypto.ec,jdk.random"
+#    behind the link's reconnect jitter; java.logging, which JNA and protobuf
+#    log through (jdeps leaves it implied by java.sql). Left out, because only optional code
+#    of the libraries refers to them and the agent never runs it (each one
+#    present costs memory: Netty starts the Flight Recorder's metadata when
+#    jdk.jfr is there): java.desktop, java.datatransfer and java.prefs (JNA's
+#    AWT helpers), java.sql, java.xml and java.transaction.xa (Jackson's and
+#    picocli's optional converters), java.management (nothing since the fast
+#    checks read their CPU clock themselves) and jdk.jfr (Netty's allocator
+#    events). AgentArchiveIT runs collect from the image, the footprint
+#    benchmark run and enroll.
+left_out=" java.desktop java.datatransfer java.prefs java.sql java.xml java.transaction.xa java.management jdk.jfr "
+modules=
+for m in $("$java_home/bin/jdeps" --ignore-missing-deps --print-module-deps --multi-release 17 "$jar" | tr ',' ' ') java.logging jdk.crypto.ec jdk.random; do
+    case "$left_out" in *" $m "*) continue ;; esac
+    modules="${modules:+$modules,}$m"
+done
 say "jlink runtime with $modules"
 "$java_home/bin/jlink" --add-modules "$modules" --strip-debug --no-man-pages --no-header-files \
     --output "$stage/runtime"
@@ -63,9 +76,15 @@ chmod 755 "$stage/bin/firstline-agent"
 #    (the launcher starts the JVM there), so the archive stays valid wherever
 #    it is unpacked. The same collector, GC and heap flags as the launcher's.
 say "class-data archive from a training run (run, mutual TLS, ${training_seconds:=12} s)"
-flags="-XX:+UseSerialGC -Xmx32m -XX:TieredStopAtLevel=1 -Djava.awt.headless=true"
+flags="-XX:+UseSerialGC -Xmx32m -XX:TieredStopAtLevel=1 -Djava.awt.headless=true -Dio.netty.jfr.enabled=false"
+# The peer's certificate, which the training agent also uses as its own and
+# as the pinned console CA: a throwaway self-signed CA made by keytool.
+"$java_home/bin/keytool" -genkeypair -alias peer -keyalg EC -groupname secp256r1 -sigalg SHA256withECDSA \
+    -dname "CN=$(cat /proc/sys/kernel/random/uuid)" -ext bc:c -validity 3650 \
+    -keystore "$work/training-peer.p12" -storetype PKCS12 -storepass training -keypass training >"$work/keytool.log" 2>&1 \
+    || { cat "$work/keytool.log" >&2; exit 1; }
 "$java_home/bin/java" -cp "$jar" "$repo/agent/src/bundle/TrainingPeer.java" "$work/training-state" "$work/training-port" \
-    >"$work/training-peer.log" 2>&1 &
+    "$work/training-peer.p12" training >"$work/training-peer.log" 2>&1 &
 peer=$!
 trap 'kill $peer 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do

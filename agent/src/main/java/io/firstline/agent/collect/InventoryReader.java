@@ -30,6 +30,8 @@ public final class InventoryReader {
     private static final Logger log = LoggerFactory.getLogger(InventoryReader.class);
     /** Keeps even a workstation with every SDK installed well inside one frame. */
     static final int MAX_APPLICATIONS = 3000;
+    /** On Linux the packages come from {@link InstalledApps} (not kept afterwards); elsewhere from OSHI. */
+    private static final boolean LINUX = System.getProperty("os.name", "").startsWith("Linux");
 
     /** One thing the machine has: kind ("disk"), name within the kind ("sda"), and its attributes. */
     public record Item(String kind, String name, Map<String, String> attributes) {
@@ -58,7 +60,7 @@ public final class InventoryReader {
         part("nic", items, () -> nics(hw.getNetworkIFs(false)));
         part("gpu", items, () -> gpus(hw.getGraphicsCards()));
         part("os", items, () -> List.of(os(os)));
-        part("app", items, () -> apps(os.getInstalledApplications()));
+        part("app", items, () -> LINUX ? linuxApps() : apps(os.getInstalledApplications()));
         items.add(item("agent", "firstline-agent", "version", agentVersion,
                 "jvm", System.getProperty("java.vm.name", "") + " " + System.getProperty("java.runtime.version", ""),
                 "jvm_vendor", System.getProperty("java.vm.vendor", "")));
@@ -134,6 +136,24 @@ public final class InventoryReader {
                 "codename", v.getCodeName(), "build", v.getBuildNumber(), "kernel", System.getProperty("os.version", ""),
                 "arch", System.getProperty("os.arch", ""), "bitness", Integer.toString(os.getBitness()),
                 "hostname", os.getNetworkParams().getHostName(), "domain", HostDomain.get());
+    }
+
+    private static List<Item> linuxApps() {
+        try {
+            return appItems(InstalledApps.read());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of();
+        }
+    }
+
+    /** The packages as items, by name, at most {@link #MAX_APPLICATIONS}; blank names left out. */
+    static List<Item> appItems(List<InstalledApps.App> apps) {
+        return apps.stream().filter(a -> a.name() != null && !a.name().isBlank())
+                .sorted(Comparator.comparing(InstalledApps.App::name))
+                .limit(MAX_APPLICATIONS)
+                .map(a -> item("app", a.name(), "version", a.version(), "vendor", a.vendor()))
+                .toList();
     }
 
     static List<Item> apps(List<ApplicationInfo> apps) {

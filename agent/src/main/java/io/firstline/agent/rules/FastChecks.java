@@ -4,8 +4,6 @@ import io.firstline.agent.collect.CollectorRunner;
 import io.firstline.agent.collect.HostProbe;
 import io.firstline.agent.collect.Registration;
 import io.firstline.agent.collect.Snapshot;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +32,6 @@ final class FastChecks {
     /** A collector that has produced nothing at all after this many passes (no sensors here, unsupported) is dropped too. */
     static final int GIVE_UP_PASSES = 40;
     static final long BUDGET_MICROS_PER_SECOND = 1_000;
-    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private static final class Candidate {
         final CollectorRunner runner;
@@ -100,7 +97,7 @@ final class FastChecks {
     }
 
     private static long cpuNanos() {
-        return THREADS.isCurrentThreadCpuTimeSupported() ? THREADS.getCurrentThreadCpuTime() : -1;
+        return ThreadCpuClock.nanos();
     }
 
     /** Names of the collectors still checked (for logs and tests). */

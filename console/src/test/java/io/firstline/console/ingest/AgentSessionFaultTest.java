@@ -12,7 +12,6 @@ import io.firstline.proto.HostFacts;
 import io.firstline.proto.Hello;
 import io.firstline.proto.RuleSet;
 import io.firstline.proto.Sample;
-import io.firstline.wire.Framing;
 import io.firstline.wire.WireProtocol;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -53,34 +52,6 @@ class AgentSessionFaultTest {
         return ch;
     }
 
-    private static void send(EmbeddedChannel ch, Envelope e) {
-        EmbeddedChannel enc = new EmbeddedChannel();
-        Framing.addCodec(enc.pipeline(), WireProtocol.DEFAULT_MAX_FRAME_BYTES);
-        enc.writeOutbound(e);
-        Object o;
-        while ((o = enc.readOutbound()) != null) {
-            ch.writeInbound(o);
-        }
-        enc.finishAndReleaseAll();
-    }
-
-    private static List<Envelope> replies(EmbeddedChannel ch) {
-        ch.runPendingTasks();
-        EmbeddedChannel dec = new EmbeddedChannel();
-        Framing.addCodec(dec.pipeline(), WireProtocol.DEFAULT_MAX_FRAME_BYTES);
-        Object o;
-        while ((o = ch.readOutbound()) != null) {
-            dec.writeInbound(o);
-        }
-        List<Envelope> out = new ArrayList<>();
-        Envelope e;
-        while ((e = dec.readInbound()) != null) {
-            out.add(e);
-        }
-        dec.finishAndReleaseAll();
-        return out;
-    }
-
     private static Envelope fault(long seq) {
         return Envelope.newBuilder().setSequence(seq).setFaultRaised(FaultRaised.newBuilder()
                 .setFault(FaultRef.newBuilder().setRuleId("disk_almost_full").setResource("/")).setValue(0.95)).build();
@@ -90,40 +61,36 @@ class AgentSessionFaultTest {
         return Envelope.newBuilder().setSequence(seq).setSample(Sample.newBuilder().setTimestampMs(seq)).build();
     }
 
-    private static List<Long> acks(List<Envelope> replies) {
-        return replies.stream().filter(Envelope::hasAck).map(e -> e.getAck().getSequence()).toList();
-    }
-
     @Test
     void rulesFollowTheWelcomeAndNoAckOvertakesAFaultStillCommitting() {
         EmbeddedChannel ch = channel();
-        send(ch, Envelope.newBuilder().setHello(Hello.newBuilder().setAgentId("agent-1").setBootEpoch(42)
+        Wire.send(ch, Envelope.newBuilder().setHello(Hello.newBuilder().setAgentId("agent-1").setBootEpoch(42)
                 .setProtocolVersion(WireProtocol.VERSION).setMinProtocolVersion(WireProtocol.MIN_VERSION)
                 .setHost(HostFacts.newBuilder().setHostname("h"))).build());
-        List<Envelope> first = replies(ch);
+        List<Envelope> first = Wire.replies(ch);
         assertEquals(Envelope.BodyCase.WELCOME, first.get(0).getBodyCase());
         assertEquals("v1", first.get(1).getRuleSet().getVersion());
 
-        send(ch, sample(1));
-        assertEquals(List.of(1L), acks(replies(ch)));
-        send(ch, fault(2));
-        send(ch, sample(3));
-        send(ch, fault(4));
-        assertEquals(List.of(), acks(replies(ch)), "nothing acked while fault 2 commits");
+        Wire.send(ch, sample(1));
+        assertEquals(List.of(1L), Wire.acks(Wire.replies(ch)));
+        Wire.send(ch, fault(2));
+        Wire.send(ch, sample(3));
+        Wire.send(ch, fault(4));
+        assertEquals(List.of(), Wire.acks(Wire.replies(ch)), "nothing acked while fault 2 commits");
         assertEquals(List.of(2L, 4L), applied);
         commits.get(0).complete(Commit.APPLIED);
         // Acks are positional: 2 and 3 are committed, and 4 came after them.
-        assertEquals(List.of(2L, 3L), acks(replies(ch)), "fault 4 is still committing; nothing after it is acked");
-        send(ch, sample(7));
-        assertEquals(List.of(), acks(replies(ch)), "sample 7 waits behind fault 4");
+        assertEquals(List.of(2L, 3L), Wire.acks(Wire.replies(ch)), "fault 4 is still committing; nothing after it is acked");
+        Wire.send(ch, sample(7));
+        assertEquals(List.of(), Wire.acks(Wire.replies(ch)), "sample 7 waits behind fault 4");
         commits.get(1).complete(Commit.APPLIED);
-        assertEquals(List.of(4L, 7L), acks(replies(ch)), "in arrival order once fault 4 is committed");
-        send(ch, sample(5));
-        assertEquals(List.of(5L), acks(replies(ch)));
+        assertEquals(List.of(4L, 7L), Wire.acks(Wire.replies(ch)), "in arrival order once fault 4 is committed");
+        Wire.send(ch, sample(5));
+        assertEquals(List.of(5L), Wire.acks(Wire.replies(ch)));
 
-        send(ch, fault(8));
+        Wire.send(ch, fault(8));
         commits.get(2).completeExceptionally(new IllegalStateException("disk full"));
-        replies(ch);
+        Wire.replies(ch);
         assertTrue(!ch.isActive(), "a failed commit closes the connection so the agent sends it again");
         ch.finishAndReleaseAll();
     }

@@ -10,7 +10,6 @@ import io.firstline.proto.HostFacts;
 import io.firstline.proto.Hello;
 import io.firstline.proto.Sample;
 import io.firstline.proto.UserReport;
-import io.firstline.wire.Framing;
 import io.firstline.wire.WireProtocol;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.channel.Channel;
@@ -53,36 +52,6 @@ class AgentSessionVoiceTest {
         return ch;
     }
 
-    private static void send(EmbeddedChannel ch, Envelope e) {
-        EmbeddedChannel enc = new EmbeddedChannel();
-        Framing.addCodec(enc.pipeline(), WireProtocol.DEFAULT_MAX_FRAME_BYTES);
-        enc.writeOutbound(e);
-        Object o;
-        while ((o = enc.readOutbound()) != null) {
-            ch.writeInbound(o);
-        }
-        enc.finishAndReleaseAll();
-    }
-
-    private static List<Long> acks(EmbeddedChannel ch) {
-        ch.runPendingTasks();
-        EmbeddedChannel dec = new EmbeddedChannel();
-        Framing.addCodec(dec.pipeline(), WireProtocol.DEFAULT_MAX_FRAME_BYTES);
-        Object o;
-        while ((o = ch.readOutbound()) != null) {
-            dec.writeInbound(o);
-        }
-        List<Long> out = new ArrayList<>();
-        Envelope e;
-        while ((e = dec.readInbound()) != null) {
-            if (e.hasAck()) {
-                out.add(e.getAck().getSequence());
-            }
-        }
-        dec.finishAndReleaseAll();
-        return out;
-    }
-
     private static Envelope report(long seq, String id) {
         return Envelope.newBuilder().setSequence(seq).setUserReport(UserReport.newBuilder().setReportId(id).setUser("alice")
                 .setText("my screen froze")).build();
@@ -91,30 +60,30 @@ class AgentSessionVoiceTest {
     @Test
     void aReportIsAckedOnlyOnceCommittedAndItsSequenceIsInTheLedger() {
         EmbeddedChannel ch = channel();
-        send(ch, Envelope.newBuilder().setHello(Hello.newBuilder().setAgentId("agent-1").setBootEpoch(42)
+        Wire.send(ch, Envelope.newBuilder().setHello(Hello.newBuilder().setAgentId("agent-1").setBootEpoch(42)
                 .setProtocolVersion(WireProtocol.VERSION).setMinProtocolVersion(WireProtocol.MIN_VERSION)
                 .setHost(HostFacts.newBuilder().setHostname("h"))).build());
-        acks(ch);
+        Wire.acks(Wire.replies(ch));
         assertEquals(List.of("agent-1"), connected, "the voice hears of the connection, to push the ticket status");
 
-        send(ch, report(1, "r-1"));
-        send(ch, Envelope.newBuilder().setSequence(2).setSample(Sample.newBuilder().setTimestampMs(2)).build());
-        assertEquals(List.of(), acks(ch), "nothing acked while the report commits");
+        Wire.send(ch, report(1, "r-1"));
+        Wire.send(ch, Envelope.newBuilder().setSequence(2).setSample(Sample.newBuilder().setTimestampMs(2)).build());
+        assertEquals(List.of(), Wire.acks(Wire.replies(ch)), "nothing acked while the report commits");
         assertEquals(List.of("agent-1/42/1/r-1"), reports);
         assertEquals(0, fleet.committedThrough("agent-1"), "the ledger waits for the commit");
         commits.get(0).complete(Commit.APPLIED);
-        assertEquals(List.of(1L, 2L), acks(ch));
+        assertEquals(List.of(1L, 2L), Wire.acks(Wire.replies(ch)));
         assertEquals(2, fleet.committedThrough("agent-1"), "the report's sequence is recorded like a sample's");
         assertEquals(1.0, registry.get("firstline.ingest.user.reports").counter().count());
 
-        send(ch, report(1, "r-1"));
-        assertEquals(List.of(1L), acks(ch), "a duplicate is acknowledged again, from the ledger");
+        Wire.send(ch, report(1, "r-1"));
+        assertEquals(List.of(1L), Wire.acks(Wire.replies(ch)), "a duplicate is acknowledged again, from the ledger");
         assertEquals(1, commits.size(), "and not committed again");
         assertEquals(1.0, registry.get("firstline.ingest.duplicates").counter().count());
 
-        send(ch, report(3, "r-3"));
+        Wire.send(ch, report(3, "r-3"));
         commits.get(1).completeExceptionally(new IllegalStateException("disk full"));
-        acks(ch);
+        Wire.acks(Wire.replies(ch));
         assertFalse(ch.isActive(), "a failed commit closes the connection so the agent sends the report again");
         assertEquals(2, fleet.committedThrough("agent-1"), "a report not committed is not in the ledger");
         ch.finishAndReleaseAll();

@@ -17,7 +17,6 @@ import io.firstline.proto.Refuse;
 import io.firstline.proto.Sample;
 import io.firstline.proto.SeriesDef;
 import io.firstline.proto.SeriesDictionary;
-import io.firstline.wire.Framing;
 import io.firstline.wire.WireProtocol;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -102,42 +101,6 @@ class SequencedMessagesTest {
             SequencedMessagesTest::sample, SequencedMessagesTest::inventory, SequencedMessagesTest::raised,
             SequencedMessagesTest::cleared, SequencedMessagesTest::userReport);
 
-    private static void send(EmbeddedChannel ch, Envelope e) {
-        EmbeddedChannel enc = new EmbeddedChannel();
-        Framing.addCodec(enc.pipeline(), WireProtocol.DEFAULT_MAX_FRAME_BYTES);
-        enc.writeOutbound(e);
-        Object o;
-        while ((o = enc.readOutbound()) != null) {
-            ch.writeInbound(o);
-        }
-        enc.finishAndReleaseAll();
-    }
-
-    /** Everything the console wrote, once pending commits have hopped back to the event loop. */
-    private static List<Envelope> replies(EmbeddedChannel ch) {
-        EmbeddedChannel dec = new EmbeddedChannel();
-        Framing.addCodec(dec.pipeline(), WireProtocol.DEFAULT_MAX_FRAME_BYTES);
-        List<Envelope> out = new ArrayList<>();
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        do {
-            ch.runPendingTasks();
-            Object o;
-            while ((o = ch.readOutbound()) != null) {
-                dec.writeInbound(o);
-            }
-            Envelope e;
-            while ((e = dec.readInbound()) != null) {
-                out.add(e);
-            }
-        } while (out.isEmpty() && System.nanoTime() < deadline && ch.isActive());
-        dec.finishAndReleaseAll();
-        return out;
-    }
-
-    private static List<Long> acks(List<Envelope> replies) {
-        return replies.stream().filter(Envelope::hasAck).map(e -> e.getAck().getSequence()).toList();
-    }
-
     private double counter(String name) {
         return registry.get(name).counter().count();
     }
@@ -157,20 +120,20 @@ class SequencedMessagesTest {
     @Test
     void faultEventsAdvanceTheWatermarkLikeEveryOtherKind() {
         EmbeddedChannel ch = channel();
-        send(ch, hello(42));
-        assertEquals(0, replies(ch).get(0).getWelcome().getAckedSequence());
+        Wire.send(ch, hello(42));
+        assertEquals(0, Wire.replies(ch, 5_000).get(0).getWelcome().getAckedSequence());
         List<Envelope> seq = List.of(sample(1), sample(2), raised(3), cleared(4), sample(5), sample(6));
         List<Long> acked = new ArrayList<>();
         for (Envelope e : seq) {
-            send(ch, e);
-            acked.addAll(acks(replies(ch)));
+            Wire.send(ch, e);
+            acked.addAll(Wire.acks(Wire.replies(ch, 5_000)));
         }
         assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L), acked);
         ch.finishAndReleaseAll();
 
         EmbeddedChannel again = channel();
-        send(again, hello(42));
-        assertEquals(6, replies(again).get(0).getWelcome().getAckedSequence(), "the watermark passed the fault events");
+        Wire.send(again, hello(42));
+        assertEquals(6, Wire.replies(again, 5_000).get(0).getWelcome().getAckedSequence(), "the watermark passed the fault events");
         assertEquals(0, fleet.settledAboveWatermark("agent-1"));
         again.finishAndReleaseAll();
     }
@@ -179,13 +142,13 @@ class SequencedMessagesTest {
     void aLongEpochOfEveryKindKeepsTheLedgerBounded() {
         EmbeddedChannel ch = channel();
         ch.pipeline().remove("floodGuard"); // 3,000 frames in a second would be a flood
-        send(ch, hello(42));
-        replies(ch);
+        Wire.send(ch, hello(42));
+        Wire.replies(ch, 5_000);
         int n = 3_000;
         int most = 0;
         for (int i = 1; i <= n; i++) {
-            send(ch, EVERY_KIND.get(i % EVERY_KIND.size()).apply(i));
-            assertEquals(List.of((long) i), acks(replies(ch)));
+            Wire.send(ch, EVERY_KIND.get(i % EVERY_KIND.size()).apply(i));
+            assertEquals(List.of((long) i), Wire.acks(Wire.replies(ch, 5_000)));
             most = Math.max(most, fleet.settledAboveWatermark("agent-1"));
         }
         assertEquals(n, fleet.committedThrough("agent-1"));
@@ -201,20 +164,20 @@ class SequencedMessagesTest {
     @Test
     void aReplayedFaultEventIsADuplicateNotAFault() {
         EmbeddedChannel ch = channel();
-        send(ch, hello(42));
-        replies(ch);
-        send(ch, raised(1));
-        assertEquals(List.of(1L), acks(replies(ch)));
-        send(ch, raised(1));
-        assertEquals(List.of(1L), acks(replies(ch)), "acknowledged again");
+        Wire.send(ch, hello(42));
+        Wire.replies(ch, 5_000);
+        Wire.send(ch, raised(1));
+        assertEquals(List.of(1L), Wire.acks(Wire.replies(ch, 5_000)));
+        Wire.send(ch, raised(1));
+        assertEquals(List.of(1L), Wire.acks(Wire.replies(ch, 5_000)), "acknowledged again");
         assertEquals(List.of(1L), applied, "not handed to the tickets again");
         assertEquals(1, counter("firstline.ingest.faults"));
         assertEquals(1, counter("firstline.ingest.duplicates"));
 
         // After a console restart the ledger is empty; the ticket store recognises the replay.
         faultAnswer = Commit.DUPLICATE;
-        send(ch, cleared(2));
-        assertEquals(List.of(2L), acks(replies(ch)));
+        Wire.send(ch, cleared(2));
+        assertEquals(List.of(2L), Wire.acks(Wire.replies(ch, 5_000)));
         assertEquals(1, counter("firstline.ingest.faults"));
         assertEquals(2, counter("firstline.ingest.duplicates"));
         ch.finishAndReleaseAll();
@@ -223,16 +186,16 @@ class SequencedMessagesTest {
     @Test
     void aRefusedFaultEventIsAcknowledgedCountedByReasonAndTheConnectionStays() {
         EmbeddedChannel ch = channel();
-        send(ch, hello(42));
-        replies(ch);
+        Wire.send(ch, hello(42));
+        Wire.replies(ch, 5_000);
         faultAnswer = Commit.CONSOLE_RULE;
-        send(ch, raised(1));
-        assertEquals(List.of(1L), acks(replies(ch)));
+        Wire.send(ch, raised(1));
+        assertEquals(List.of(1L), Wire.acks(Wire.replies(ch, 5_000)));
         assertTrue(ch.isActive());
         assertEquals(1, registry.get("firstline.ingest.refused").tag("reason", "console_rule").counter().count());
         assertEquals(0, counter("firstline.ingest.faults"));
-        send(ch, sample(2));
-        assertEquals(List.of(2L), acks(replies(ch)));
+        Wire.send(ch, sample(2));
+        assertEquals(List.of(2L), Wire.acks(Wire.replies(ch, 5_000)));
         assertEquals(2, fleet.committedThrough("agent-1"), "a refused message is settled too");
         ch.finishAndReleaseAll();
     }
@@ -240,35 +203,35 @@ class SequencedMessagesTest {
     @Test
     void sequencesAndEpochsAboveTwoToThe63AreRefusedNeverAcknowledged() {
         EmbeddedChannel ch = channel();
-        send(ch, hello(42));
-        replies(ch);
-        send(ch, sample(-1L)); // 2^64 - 1 on the wire
-        assertEquals(List.of(), acks(replies(ch)));
+        Wire.send(ch, hello(42));
+        Wire.replies(ch, 5_000);
+        Wire.send(ch, sample(-1L)); // 2^64 - 1 on the wire
+        assertEquals(List.of(), Wire.acks(Wire.replies(ch, 5_000)));
         assertFalse(ch.isActive());
         assertEquals(1, registry.get("firstline.connections.rejected").tag("reason", "protocol").counter().count());
         assertEquals(0, counter("firstline.ingest.duplicates"));
         ch.finishAndReleaseAll();
 
         EmbeddedChannel fromTheFuture = channel();
-        send(fromTheFuture, hello(42));
-        replies(fromTheFuture);
-        send(fromTheFuture, sample(1).toBuilder().setBootEpoch(-1L).build());
-        assertEquals(List.of(), acks(replies(fromTheFuture)));
+        Wire.send(fromTheFuture, hello(42));
+        Wire.replies(fromTheFuture, 5_000);
+        Wire.send(fromTheFuture, sample(1).toBuilder().setBootEpoch(-1L).build());
+        assertEquals(List.of(), Wire.acks(Wire.replies(fromTheFuture, 5_000)));
         assertFalse(fromTheFuture.isActive(), "an epoch of 2^64 - 1 is not an earlier epoch");
         fromTheFuture.finishAndReleaseAll();
 
         EmbeddedChannel dictionary = channel();
-        send(dictionary, hello(42));
-        replies(dictionary);
-        send(dictionary, Envelope.newBuilder().setSeriesDictionary(SeriesDictionary.newBuilder().setBootEpoch(42)
+        Wire.send(dictionary, hello(42));
+        Wire.replies(dictionary, 5_000);
+        Wire.send(dictionary, Envelope.newBuilder().setSeriesDictionary(SeriesDictionary.newBuilder().setBootEpoch(42)
                 .setOldestPending(Long.MIN_VALUE)).build());
         assertFalse(dictionary.isActive(), "oldest_pending 2^63 would have moved the watermark to the end");
         dictionary.finishAndReleaseAll();
         assertEquals(0, fleet.committedThrough("agent-1"));
 
         EmbeddedChannel badHello = channel();
-        send(badHello, hello(-5L));
-        assertEquals(Refuse.Reason.BAD_HELLO, replies(badHello).get(0).getRefuse().getReason());
+        Wire.send(badHello, hello(-5L));
+        assertEquals(Refuse.Reason.BAD_HELLO, Wire.replies(badHello, 5_000).get(0).getRefuse().getReason());
         badHello.finishAndReleaseAll();
     }
 }

@@ -72,7 +72,7 @@ final class FaultDetection implements AutoCloseable {
         // The site is the one the agent's enrollment token was made for; agents have no tags yet.
         AgentDirectory directory = id -> fleet.get(id)
                 .map(a -> new AgentDirectory.AgentFacts(a.host().getHostname(), siteOf.apply(id).orElse(""),
-                        a.host().getOsFamily(), Set.of()))
+                        a.host().getOsFamily(), Set.of(), a.host().getOsVersion(), a.hardwareModel(), a.agentVersion()))
                 .orElse(AgentDirectory.AgentFacts.UNKNOWN);
         TicketService tickets = new TicketService(store, clock, policy, directory, id -> rules.current().rule(id),
                 new NotificationOutbox(targets), new TicketMetrics(registry));

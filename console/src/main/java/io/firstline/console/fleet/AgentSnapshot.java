@@ -26,6 +26,35 @@ public record AgentSnapshot(String id, HostFacts host, String site, String agent
     public record Run(String name, String outcome, long durationMicros, String error, Instant at) {
     }
 
+    /**
+     * The machine's model as its inventory's {@code system} item names it
+     * ("LENOVO 20XW0026GE"), the baseboard's when the system's is not known;
+     * empty when the inventory says neither (or has not arrived yet).
+     */
+    public String hardwareModel() {
+        String system = model("system");
+        return system.isEmpty() ? model("baseboard") : system;
+    }
+
+    private String model(String kind) {
+        for (io.firstline.proto.InventoryItem item : inventory.getItemsList()) {
+            if (item.getKind().equals(kind)) {
+                String vendor = known(item.getAttributesOrDefault("vendor", ""));
+                String model = known(item.getAttributesOrDefault("model", ""));
+                return model.isEmpty() ? "" : (vendor.isEmpty() || model.startsWith(vendor) ? model : vendor + " " + model);
+            }
+        }
+        return "";
+    }
+
+    /** OSHI says "unknown" (or the firmware "Not Specified", "To be filled by O.E.M.") where it has nothing. */
+    private static String known(String v) {
+        String s = v.strip();
+        String l = s.toLowerCase(java.util.Locale.ROOT);
+        return l.equals("unknown") || l.equals("not specified") || l.equals("default string") || l.startsWith("to be filled")
+                || l.equals("system product name") || l.equals("system manufacturer") ? "" : s;
+    }
+
     /** The host-wide value of {@code metric}, if the last sample had it. */
     public Optional<Double> value(String metric) {
         return values.stream().filter(v -> v.metric().equals(metric) && v.resource().isEmpty()).map(Value::value).findFirst();

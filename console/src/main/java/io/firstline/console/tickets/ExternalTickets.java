@@ -188,7 +188,7 @@ public final class ExternalTickets {
         String hostname = facts.hostname().isEmpty() ? host : facts.hostname();
         Ticket draft = new Ticket(0, key, agentId, ruleId, resource, facts.site(), hostname, severity, TicketState.OPEN,
                 title, description, "", List.of(), 0, null, 0, previous, active, muted, now, null, null, null, now, source);
-        long id = TicketRepository.insert(c, draft);
+        long id = TicketRepository.insert(c, draft, facts);
         restartSla(c, id, now);
         if (muted) {
             TicketRepository.event(c, id, now, "notifications_held", "maintenance", Details.of());

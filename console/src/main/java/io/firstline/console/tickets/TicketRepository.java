@@ -77,15 +77,26 @@ final class TicketRepository {
         return Sql.one(c, "SELECT " + COLUMNS + " FROM tickets WHERE id = ?", TicketRepository::ticket, id);
     }
 
-    static long insert(Connection c, Ticket t) throws SQLException {
+    /**
+     * Inserts a new ticket with the machine's facts as they are now (OS,
+     * hardware, agent version), which the ticket keeps for the reports.
+     */
+    static long insert(Connection c, Ticket t, AgentDirectory.AgentFacts machine) throws SQLException {
         return Sql.insert(c, "INSERT INTO tickets (fault_key, agent_id, rule_id, resource, site, hostname, severity, state,"
                         + " title, description, user_text, kb_articles, escalation_level, assignee, recurrences,"
-                        + " previous_ticket_id, fault_active, muted, opened_at_ms, updated_at_ms, source)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        + " previous_ticket_id, fault_active, muted, opened_at_ms, updated_at_ms, source,"
+                        + " os_family, os_version, hardware, agent_version)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 t.faultKey(), t.agentId(), t.ruleId(), t.resource(), t.site(), t.hostname(), t.severity().label(),
                 t.state().label(), t.title(), t.description(), t.userText(), String.join(",", t.kbArticles()),
                 t.escalationLevel(), t.assignee(), t.recurrences(), t.previousTicketId(), t.faultActive(), t.muted(),
-                t.openedAt().toEpochMilli(), t.updatedAt().toEpochMilli(), t.source());
+                t.openedAt().toEpochMilli(), t.updatedAt().toEpochMilli(), t.source(),
+                clip(machine.osFamily()), clip(machine.osVersion()), clip(machine.hardware()), clip(machine.agentVersion()));
+    }
+
+    /** Machine facts come from agents: kept to a sane length. */
+    private static String clip(String s) {
+        return s.length() <= 200 ? s : s.substring(0, 200);
     }
 
     /** Writes the mutable fields of {@code t}. */

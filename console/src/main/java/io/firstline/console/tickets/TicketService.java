@@ -148,7 +148,7 @@ public final class TicketService {
                 fill(text.title().isEmpty() ? "Fault " + e.key().ruleId() + " on {resource}" : text.title(), resource),
                 fill(text.description(), resource), fill(text.userText(), resource), text.kbArticles(), 0, null, 0,
                 latest.map(Ticket::id).orElse(null), true, muted, now, null, null, null, now, Ticket.FAULT);
-        long id = TicketRepository.insert(c, draft);
+        long id = TicketRepository.insert(c, draft, facts);
         Ticket t = TicketRepository.byId(c, id).orElseThrow();
         restartSla(c, id, now);
         TicketRepository.event(c, id, now, "raised", "fault", raised);

@@ -73,7 +73,7 @@ public final class UserTickets {
             Ticket draft = new Ticket(0, key.value(), agentId, RULE, "", facts.site(), facts.hostname(), Severity.WARNING,
                     TicketState.OPEN, title.isEmpty() ? "Report from " + reporter : title, text, "", List.of(), 0, null, 0, null,
                     false, false, now, null, null, null, now, Ticket.USER);
-            long id = TicketRepository.insert(c, draft);
+            long id = TicketRepository.insert(c, draft, facts);
             Ticket t = TicketRepository.byId(c, id).orElseThrow();
             Sql.update(c, "UPDATE tickets SET sla_started_at_ms = ? WHERE id = ?", now.toEpochMilli(), id);
             List<Long> related = Sql.list(c, "SELECT id FROM tickets WHERE agent_id = ? AND source = ? AND state IN ('open', 'acknowledged')"

@@ -5,6 +5,7 @@
 (() => {
   const { el, clear, api, post, duration } = FL;
   const SEV_RANK = { critical: 3, warning: 2, info: 1 };
+  const SOURCE_NAMES = { fault: "fault", user: "user report", alert: "alert", engineer: "opened by hand" };
   let tickets = [];
   const params = new URLSearchParams(location.search);
   let selected = Number(params.get("id")) || null;
@@ -88,9 +89,10 @@
       const tr = el("tr", { class: t.id === selected ? "selected ticket" : "ticket", "data-id": t.id, "data-state": lower(t.state) },
         el("td", {}, el("a", { href: "?id=" + t.id, onclick: e => { e.preventDefault(); select(t.id); } }, "#" + t.id)),
         el("td", {}, el("span", { class: "badge sev-" + lower(t.severity) }, lower(t.severity))),
-        el("td", { class: "source" }, t.source === "user" ? "user" : "fault"),
+        el("td", { class: "source" }, t.source || "fault"),
         el("td", { class: "title" }, t.title || t.ruleId || ""),
-        el("td", {}, el("a", { href: "/hosts/" + encodeURIComponent(t.agentId) }, t.hostname || t.agentId), hostBadge(t)),
+        el("td", {}, t.agentId ? el("a", { href: "/hosts/" + encodeURIComponent(t.agentId) }, t.hostname || t.agentId)
+          : el("span", { class: "muted" }, t.hostname || "–"), hostBadge(t)),
         el("td", { class: "state" }, lower(t.state)),
         el("td", {}, t.assignee || "–"),
         el("td", {}, slaCell(t, now)));
@@ -173,9 +175,10 @@
       el("h2", {}, el("span", { class: "badge sev-" + lower(t.severity) }, lower(t.severity)), " #" + t.id + " ", t.title || t.ruleId || ""),
       el("dl", { class: "kv" },
         el("dt", {}, "State"), el("dd", { id: "detail-state" }, state),
-        el("dt", {}, "Source"), el("dd", { id: "detail-source" }, t.source === "user" ? "user report" : "fault"),
-        el("dt", {}, "Host"), el("dd", { id: "detail-host" }, el("a", { href: "/hosts/" + encodeURIComponent(t.agentId) }, t.hostname || t.agentId),
-          " ", t.hostStatus === "offline" ? hostBadge(t) : el("span", { class: "muted" }, t.hostStatus || "")),
+        el("dt", {}, "Source"), el("dd", { id: "detail-source" }, SOURCE_NAMES[t.source] || "fault"),
+        el("dt", {}, "Host"), el("dd", { id: "detail-host" }, t.agentId
+          ? el("a", { href: "/hosts/" + encodeURIComponent(t.agentId) }, t.hostname || t.agentId) : (t.hostname || "–"),
+          " ", t.hostStatus === "offline" ? hostBadge(t) : el("span", { class: "muted" }, t.agentId ? t.hostStatus || "" : "")),
         el("dt", {}, "Site"), el("dd", {}, t.site || "–"),
         el("dt", {}, "Rule"), el("dd", {}, (t.ruleId || "") + (t.resource ? " on " + t.resource : "")),
         el("dt", {}, "Assignee"), el("dd", {}, t.assignee || "–"),
@@ -245,7 +248,70 @@
     }
   }
 
-  for (const x of Object.values(f)) x.addEventListener("input", renderQueue);
+  /**
+   * The "New ticket" form: a ticket an engineer opens by hand (a phone call,
+   * a problem seen elsewhere), optionally about one machine. Posted as JSON
+   * to POST /api/tickets; the new ticket is selected when it is stored.
+   */
+  const form = {
+    node: document.getElementById("new-ticket-form"), title: document.getElementById("nt-title"),
+    description: document.getElementById("nt-description"), severity: document.getElementById("nt-severity"),
+    agent: document.getElementById("nt-agent"), status: document.getElementById("nt-status"),
+    submit: document.getElementById("nt-submit"),
+  };
+
+  async function openForm() {
+    form.node.classList.remove("hidden");
+    form.status.textContent = "";
+    form.title.focus();
+    try {
+      const agents = await api("/api/agents");
+      const chosen = form.agent.value || agentFilter;
+      clear(form.agent).append(el("option", { value: "" }, "None (not about one machine)"));
+      for (const a of agents) {
+        form.agent.append(el("option", { value: a.id }, (a.hostname || a.id) + (a.site ? " · " + a.site : "") + " (" + a.id + ")"));
+      }
+      form.agent.value = chosen && agents.some(a => a.id === chosen) ? chosen : "";
+    } catch (e) {
+      form.status.textContent = "cannot list machines: " + e.message;
+    }
+  }
+
+  function closeForm() {
+    form.node.classList.add("hidden");
+    form.node.reset();
+  }
+
+  async function submitForm(e) {
+    e.preventDefault();
+    const body = { title: form.title.value.trim(), description: form.description.value.trim(), severity: form.severity.value };
+    if (form.agent.value) body.agentId = form.agent.value;
+    if (!body.title) { form.status.textContent = "a title is required"; form.title.focus(); return; }
+    form.submit.disabled = true;
+    try {
+      const t = await post("/api/tickets", body);
+      closeForm();
+      await refresh();
+      select(t.id);
+    } catch (err) {
+      form.status.textContent = err.message;
+    } finally {
+      form.submit.disabled = false;
+    }
+  }
+
+  document.getElementById("new-ticket").addEventListener("click", () => form.node.classList.contains("hidden") ? openForm() : closeForm());
+  document.getElementById("nt-cancel").addEventListener("click", closeForm);
+  form.node.addEventListener("submit", submitForm);
+
+  // "change" too: a select changed by a script or a test driver may fire only that.
+  for (const x of Object.values(f)) for (const kind of ["input", "change"]) x.addEventListener(kind, renderQueue);
   document.getElementById("f-agent-clear").addEventListener("click", clearAgentFilter);
-  FL.start("tickets").then(m => { me = m; refresh(); setInterval(refresh, 1000); });
+  FL.start("tickets").then(m => {
+    me = m;
+    // Viewers change nothing: no form for them (the server refuses them too).
+    document.getElementById("new-ticket").classList.toggle("hidden", me.role === "viewer");
+    refresh();
+    setInterval(refresh, 1000);
+  });
 })();

@@ -175,8 +175,10 @@ final class TicketApi implements ApiModule {
             }
         }
         String source = ex.queryParam("source", "");
-        if (!source.isEmpty() && !source.equals(Ticket.FAULT) && !source.equals(Ticket.USER)) {
-            throw ApiError.badRequest("query parameter 'source' must be fault or user, got " + Json.quote(Fields.clip(source)));
+        if (!source.isEmpty() && !java.util.Set.of(Ticket.FAULT, Ticket.USER, io.firstline.console.tickets.ExternalTickets.ALERT,
+                io.firstline.console.tickets.ExternalTickets.ENGINEER).contains(source)) {
+            throw ApiError.badRequest("query parameter 'source' must be fault, user, alert or engineer, got "
+                    + Json.quote(Fields.clip(source)));
         }
         int limit = ex.intQueryParam("limit", 500, 1, 5000);
         return new TicketService.Query(state, severity, ex.queryParam("agent", ""), ex.queryParam("rule", ""),

@@ -203,4 +203,59 @@ class TicketDeskBrowserTest {
         browser.click("act-reply");
         browser.await(10, d -> d.findElement(By.id("timeline")).getText().contains("public reply by uma") ? true : null);
     }
+    @Test
+    void anEngineerOpensATicketByHandWithTheNewTicketForm() throws Exception {
+        String password = TestSupport.user(console, "nina", Role.ENGINEER);
+        String viewerPassword = TestSupport.user(console, "vera", Role.VIEWER);
+        String title = "Printer on floor 3 jams <b>again</b>";
+
+        browser.signIn(base, "nina", password);
+        browser.driver.get(base + "/tickets");
+        browser.await(10, d -> d.findElement(By.id("new-ticket")).isDisplayed() ? true : null);
+        browser.click("new-ticket");
+        browser.await(10, d -> d.findElement(By.id("new-ticket-form")).isDisplayed() ? true : null);
+
+        // A title is required: the form says so and posts nothing.
+        int before = TestSupport.get(base + "/api/tickets?state=all&source=engineer", TestSupport.adminToken(console)).json().size();
+        browser.click("nt-submit");
+        browser.await(5, d -> d.findElement(By.id("nt-status")).getText().contains("title") ? true : null);
+
+        browser.driver.findElement(By.id("nt-title")).sendKeys(title);
+        browser.driver.findElement(By.id("nt-description")).sendKeys("Called in by reception at 9:05; paper tray 2.");
+        new org.openqa.selenium.support.ui.Select(browser.driver.findElement(By.id("nt-severity"))).selectByValue("critical");
+        // The machine list is filled from /api/agents once the form opens.
+        browser.await(10, d -> d.findElements(By.cssSelector("#nt-agent option[value='" + agent.agentId() + "']")).isEmpty() ? null : true);
+        new org.openqa.selenium.support.ui.Select(browser.driver.findElement(By.id("nt-agent"))).selectByValue(agent.agentId());
+        browser.click("nt-submit");
+
+        // The form closes and the new ticket is selected, its title shown as text.
+        browser.await(10, d -> d.findElement(By.id("new-ticket-form")).isDisplayed() ? null : true);
+        browser.await(10, d -> "opened by hand".equals(d.findElement(By.id("detail-source")).getText()) ? true : null);
+        WebElement heading = browser.driver.findElement(By.cssSelector("#detail h2"));
+        assertTrue(heading.getText().contains(title), heading.getText());
+        assertTrue(browser.driver.findElements(By.cssSelector("#detail h2 b")).isEmpty(), "the title is text, not HTML");
+        // The queue redraws every second: read the row inside the wait.
+        String id = browser.await(10, d -> d.findElements(By.cssSelector("#queue tr.ticket.selected")).stream()
+                .filter(x -> x.getText().contains("Printer on floor 3") && x.findElement(By.cssSelector(".source")).getText().equals("engineer"))
+                .map(x -> x.getDomAttribute("data-id")).findFirst().orElse(null));
+        assertTrue(browser.driver.findElement(By.id("timeline")).getText().contains("opened by nina"),
+                browser.driver.findElement(By.id("timeline")).getText());
+
+        // Stored as asked: source engineer, the severity, the machine, who opened it.
+        TestSupport.Auth admin = TestSupport.adminToken(console);
+        com.fasterxml.jackson.databind.JsonNode list = TestSupport.get(base + "/api/tickets?state=all&source=engineer", admin).json();
+        assertEquals(before + 1, list.size());
+        com.fasterxml.jackson.databind.JsonNode t = TestSupport.get(base + "/api/tickets/" + id, admin).json();
+        assertEquals(title, t.path("title").asText());
+        assertEquals("critical", t.path("severity").asText());
+        assertEquals("engineer", t.path("source").asText());
+        assertEquals(agent.agentId(), t.path("agentId").asText());
+        assertEquals("Called in by reception at 9:05; paper tray 2.", t.path("description").asText());
+
+        // A viewer gets no form.
+        browser.signIn(base, "vera", viewerPassword);
+        browser.driver.get(base + "/tickets");
+        browser.await(10, d -> d.findElements(By.cssSelector("#queue tr")).isEmpty() ? null : true);
+        assertFalse(browser.driver.findElement(By.id("new-ticket")).isDisplayed());
+    }
 }

@@ -11,6 +11,10 @@ import io.firstline.console.fleet.FleetStore;
 import io.firstline.console.intake.IntakeTokens;
 import io.firstline.console.pki.ConsoleCa;
 import io.firstline.console.pki.ServerTls;
+import io.firstline.console.notify.NotifyConfig;
+import io.firstline.console.notify.WebhookTarget;
+import io.firstline.console.reports.Reports;
+import io.firstline.console.reports.WeeklyDigest;
 import io.firstline.console.ingest.AgentServer;
 import io.firstline.console.ingest.IngestMetrics;
 import io.firstline.console.kb.KnowledgeBase;
@@ -66,6 +70,7 @@ public final class Console implements AutoCloseable {
     private Optional<String> initialAdminPassword = Optional.empty();
     private WebConsole web;
     private FaultDetection faults;
+    private WeeklyDigest digest;
     private KnowledgeBase kb;
     private ConsoleCa ca;
     private Enrollment enrollment;
@@ -99,7 +104,15 @@ public final class Console implements AutoCloseable {
      * @throws UserError when a port is taken or the data directory is unusable
      */
     public static Console start(ConsoleConfig config) {
-        Console c = new Console(config, Clock.systemUTC());
+        return start(config, Clock.systemUTC());
+    }
+
+    /**
+     * Starts a console whose tickets, SLAs, reports and sessions run on
+     * {@code clock} (tests move a clock by hand to age tickets by days).
+     */
+    public static Console start(ConsoleConfig config, Clock clock) {
+        Console c = new Console(config, clock);
         try {
             c.open();
             return c;
@@ -127,6 +140,8 @@ public final class Console implements AutoCloseable {
         accounts = new Accounts(store, clock, new Passwords(Passwords.DEFAULT_ITERATIONS));
         initialAdminPassword = accounts.bootstrapAdmin(config.dataDir());
         web = new WebConsole(accounts, fleet, new TicketCounts(faults.tickets), httpWorkers.next());
+        Reports reports = new Reports(store, clock);
+        digest = new WeeklyDigest(store, reports, () -> digestTargets(config.dataDir())).schedule(10);
         metrics.bindFleet(fleet);
         metrics.bindEventLoops(boss, agentWorkers, httpWorkers);
         IngestMetrics ingestMetrics = new IngestMetrics(metrics.registry());
@@ -140,7 +155,8 @@ public final class Console implements AutoCloseable {
                                 new ConsoleConfig.Listen(config.agentListen().bind(), agentServer.port()))
                                 .withTickets(faults.tickets, faults.windows, faults.rules, clock, accounts, kb,
                                         id -> fleet.get(id).map(a -> a.host().getOsFamily()).orElse(""))
-                                .withIntake(new IntakeTokens(store, clock), faults.tickets),
+                                .withIntake(new IntakeTokens(store, clock), faults.tickets)
+                                .withReports(reports, digest),
                         web, boss, httpWorkers));
         // Revocations made elsewhere (the CLI, another node) end live connections within a sweep.
         boss.next().scheduleAtFixedRate(this::sweepRevoked, 15, 15, TimeUnit.SECONDS);
@@ -148,6 +164,15 @@ public final class Console implements AutoCloseable {
         ready = true;
         log.info("console {} ready: agents on {}:{}, HTTP on {}:{}, data in {}", consoleId, config.agentListen().bind(),
                 agentServer.port(), config.httpListen().bind(), httpServer.port(), config.dataDir());
+    }
+
+    /**
+     * The notification targets the weekly digest goes to, as notifications.yaml says now: the generic webhooks
+     * (a PagerDuty target takes incidents, not reports).
+     */
+    private static java.util.List<String> digestTargets(Path dataDir) {
+        return NotifyConfig.load(dataDir).stream().filter(t -> t.format() == WebhookTarget.Format.GENERIC)
+                .map(WebhookTarget::name).toList();
     }
 
     private void sweepRevoked() {
@@ -285,6 +310,11 @@ public final class Console implements AutoCloseable {
         return accounts;
     }
 
+    /** The weekly digest of the reports (tests send it by hand). */
+    public WeeklyDigest digest() {
+        return digest;
+    }
+
     public ConsoleMetrics metrics() {
         return metrics;
     }
@@ -304,6 +334,9 @@ public final class Console implements AutoCloseable {
         }
         if (agentServer != null) {
             agentServer.close();
+        }
+        if (digest != null) {
+            digest.close();
         }
         if (faults != null) {
             faults.close();

@@ -22,6 +22,10 @@ public final class MutableClock extends Clock {
         now = now.plus(d);
     }
 
+    public synchronized void set(Instant t) {
+        now = t;
+    }
+
     @Override
     public ZoneId getZone() {
         return ZoneOffset.UTC;

@@ -78,6 +78,13 @@ public final class ConsoleRoutes implements ApiHandler.Routes {
         return new ConsoleRoutes(fleet, metrics, ready, enrollment, all);
     }
 
+    /** These routes plus the reports ({@code /api/reports/...}). */
+    public ConsoleRoutes withReports(io.firstline.console.reports.Reports reports, io.firstline.console.reports.WeeklyDigest digest) {
+        List<ApiModule> all = new java.util.ArrayList<>(modules);
+        all.add(new ReportsApi(reports, digest));
+        return new ConsoleRoutes(fleet, metrics, ready, enrollment, all);
+    }
+
     @Override
     public List<ApiModule> modules() {
         return modules;

@@ -55,6 +55,7 @@ public final class WebConsole implements AutoCloseable {
         page("/kb", Router.Access.SIGNED_IN, "kb.html");
         page("/kb/{id}", Router.Access.SIGNED_IN, "kb-article.html");
         page("/kb/{id}/edit", Router.Access.SIGNED_IN, "kb-edit.html");
+        page("/reports", Router.Access.SIGNED_IN, "reports.html");
         page("/admin", Router.Access.ADMIN, "admin.html");
         page("/account", Router.Access.SIGNED_IN, "account.html");
         router.get("/live/fleet", Router.Access.SIGNED_IN, live::open);

@@ -167,6 +167,8 @@ class OpenApiContractTest {
         JsonNode content = spec.at(response + "/content");
         if (content.isMissingNode()) {
             assertTrue(r.body().isEmpty(), method + " " + path + " has a body its description does not give: " + r.body());
+        } else if (content.has("text/csv")) {
+            assertTrue(r.contentType().startsWith("text/csv"), r.contentType());
         } else {
             assertTrue(r.contentType().startsWith("application/json"), r.contentType());
             String schemaPointer = response + "/content/application~1json/schema";
@@ -284,6 +286,21 @@ class OpenApiContractTest {
                 "{\"version\":\"4\",\"alerts\":[],\"x\":\"" + "x".repeat(1100 * 1024) + "\"}", 413);
         call("DELETE", "/api/intake-tokens/{id}", "/api/intake-tokens/" + intake.path("id").asLong(), admin, null, 204);
         call("DELETE", "/api/intake-tokens/{id}", "/api/intake-tokens/" + intake.path("id").asLong(), admin, null, 404);
+
+        // reports
+        get("/api/reports/common-problems", "/api/reports/common-problems?days=7", 200);
+        get("/api/reports/common-problems", "/api/reports/common-problems?days=30&groupBy=rule,site&sort=mttrSeconds&daily=true", 200);
+        get("/api/reports/common-problems", "/api/reports/common-problems?days=0", 400);
+        get("/api/reports/common-problems", "/api/reports/common-problems?groupBy=planet", 400);
+        call("GET", "/api/reports/common-problems", "/api/reports/common-problems", TestSupport.Auth.NONE, null, 401);
+        get("/api/reports/common-problems.csv", "/api/reports/common-problems.csv?days=90", 200);
+        get("/api/reports/common-problems.csv", "/api/reports/common-problems.csv?days=100000", 400);
+        call("GET", "/api/reports/common-problems.csv", "/api/reports/common-problems.csv", TestSupport.Auth.NONE, null, 401);
+        get("/api/reports/service", "/api/reports/service?days=30", 200);
+        get("/api/reports/service", "/api/reports/service?days=0", 400);
+        call("GET", "/api/reports/service", "/api/reports/service", TestSupport.Auth.NONE, null, 401);
+        get("/api/reports/digest", "/api/reports/digest", 200);
+        post("/api/reports/digest", "/api/reports/digest", "{}", 201);
 
         // maintenance windows
         JsonNode w = post("/api/maintenance-windows", "/api/maintenance-windows",

@@ -23,6 +23,8 @@ import io.firstline.console.rules.RulesService;
 import io.firstline.console.store.SqliteStore;
 import io.firstline.console.store.Store;
 import io.firstline.console.store.StoreException;
+import io.firstline.console.store.StoreSettings;
+import io.firstline.console.store.Stores;
 import io.firstline.console.tickets.MaintenanceWindows;
 import io.firstline.console.tickets.TicketService;
 import io.firstline.console.web.ConsoleRoutes;
@@ -127,7 +129,7 @@ public final class Console implements AutoCloseable {
         checkFree("agent link", config.agentListen(), "--agent-port");
         checkFree("HTTP", config.httpListen(), "--http-port");
         String consoleId = consoleId(config.dataDir());
-        store = openStore(config.dataDir());
+        store = openStore(config);
         ca = openCa(config.dataDir(), consoleId);
         enrollment = new Enrollment(store, ca, clock);
         fleetPersistence = FleetPersistence.start(fleet, new FleetStore(store), clock);
@@ -194,19 +196,27 @@ public final class Console implements AutoCloseable {
         }
     }
 
-    private static Store openStore(Path dataDir) {
+    /** Opens the configured store, or fails with a message that names the setting to check. */
+    public static Store openStore(ConsoleConfig config) {
         try {
-            Store s = SqliteStore.open(dataDir);
+            Store s = Stores.open(config.store(), config.dataDir());
             log.info("store {} at schema version {}", s.describe(), s.schemaVersion());
             return s;
         } catch (StoreException | UncheckedIOException e) {
-            throw new UserError("cannot open the store in " + dataDir + ": " + e.getMessage());
+            throw new UserError(config.store().embedded() ? "cannot open the store in " + config.dataDir() + ": " + e.getMessage()
+                    : e.getMessage());
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            throw new UserError(e.getMessage());
         }
     }
 
-    /** Whether {@code dir} holds a console's data: its id and its store, made together by its first start. */
-    public static boolean holdsConsole(Path dir) {
-        return Files.isRegularFile(dir.resolve("console-id")) && Files.isRegularFile(dir.resolve(SqliteStore.FILE_NAME));
+    /**
+     * Whether {@code dir} holds a console's data: its id and, on the embedded
+     * store, its database, made together by its first start.
+     */
+    public static boolean holdsConsole(Path dir, StoreSettings store) {
+        return Files.isRegularFile(dir.resolve("console-id"))
+                && (!store.embedded() || Files.isRegularFile(dir.resolve(SqliteStore.FILE_NAME)));
     }
 
     /** Fails with the same message a failed bind gives if {@code listen} cannot be bound now (port 0 always can). */

@@ -3,20 +3,22 @@ package io.firstline.console.cli;
 import io.firstline.cli.CliSupport.UserError;
 import io.firstline.console.Console;
 import io.firstline.console.config.ConfigLoader;
+import io.firstline.console.config.ConsoleConfig;
 import io.firstline.console.enroll.Enrollment;
 import io.firstline.console.pki.ConsoleCa;
 import io.firstline.console.store.SqliteStore;
 import io.firstline.console.store.Store;
-import io.firstline.console.store.StoreException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import picocli.CommandLine.Option;
 
 /**
- * The data directory an admin command works on ({@code --data}, or the
- * {@code dataDir} of {@code --config}), opened the way the console opens it.
- * SQLite lets these commands run while the console is serving.
+ * The console an admin command works on: the data directory ({@code --data},
+ * or the {@code dataDir} of {@code --config}) and the store of
+ * {@code --config} (embedded SQLite when it names none, or with
+ * {@code --data} alone), opened the way the console opens them. Both stores
+ * let these commands run while consoles are serving.
  */
 final class AdminContext implements AutoCloseable {
     /** The options every admin command shares. */
@@ -24,48 +26,47 @@ final class AdminContext implements AutoCloseable {
         @Option(names = "--data", paramLabel = "DIR", description = "The console's data directory (default: /var/lib/firstline-console).")
         Path data;
 
-        @Option(names = "--config", paramLabel = "FILE", description = "Take the data directory from this configuration file.")
+        @Option(names = "--config", paramLabel = "FILE", description = "Take the data directory and the store from this configuration file.")
         Path config;
 
-        Path dataDir() {
-            if (data != null) {
-                return data;
-            }
+        ConsoleConfig console() {
+            ConsoleConfig c;
             if (config != null) {
                 try {
-                    return ConfigLoader.load(config).dataDir();
+                    c = ConfigLoader.load(config);
                 } catch (ConfigLoader.ConfigException e) {
                     throw new IllegalArgumentException(e.getMessage());
                 }
+            } else {
+                c = ConsoleConfig.defaults(Path.of("/var/lib/firstline-console"));
             }
-            return Path.of("/var/lib/firstline-console");
+            return data != null ? c.withDataDir(data) : c;
         }
     }
 
     final Store store;
     final Enrollment enrollment;
+    final ConsoleConfig config;
 
-    private AdminContext(Store store, Enrollment enrollment) {
+    private AdminContext(Store store, Enrollment enrollment, ConsoleConfig config) {
         this.store = store;
         this.enrollment = enrollment;
+        this.config = config;
     }
 
     static AdminContext open(Options options) {
-        Path dir = options.dataDir();
-        if (!Console.holdsConsole(dir)) {
+        ConsoleConfig config = options.console();
+        Path dir = config.dataDir();
+        if (!Console.holdsConsole(dir, config.store())) {
             // A mistyped --data must not create a second store and CA whose fingerprint no console uses.
-            throw new UserError(dir + " holds no Firstline console (no console-id and " + SqliteStore.FILE_NAME
+            throw new UserError(dir + " holds no Firstline console (no console-id"
+                    + (config.store().embedded() ? " and " + SqliteStore.FILE_NAME : "")
                     + "): check --data or --config; a console creates its data directory on its first start");
         }
-        Store store;
-        try {
-            store = SqliteStore.open(dir);
-        } catch (StoreException | UncheckedIOException e) {
-            throw new UserError("cannot open the store in " + dir + ": " + e.getMessage());
-        }
+        Store store = Console.openStore(config);
         try {
             ConsoleCa ca = ConsoleCa.loadOrCreate(dir, Console.consoleId(dir), Clock.systemUTC());
-            return new AdminContext(store, new Enrollment(store, ca, Clock.systemUTC()));
+            return new AdminContext(store, new Enrollment(store, ca, Clock.systemUTC()), config);
         } catch (UncheckedIOException | IllegalStateException e) {
             store.close();
             throw new UserError(e.getMessage());

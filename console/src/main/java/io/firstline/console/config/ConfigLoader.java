@@ -11,12 +11,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.firstline.console.store.StoreSettings;
 import io.firstline.wire.Durations;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -36,6 +38,10 @@ import java.util.stream.Collectors;
  *   port: 8080
  * sampleInterval: 10s
  * offlineAfterIntervals: 3
+ * store:                      # absent: embedded SQLite in dataDir
+ *   url: jdbc:postgresql://db.example:5432/firstline
+ *   user: firstline
+ *   passwordFile: /etc/firstline/store-password   # optional
  * </pre>
  */
 public final class ConfigLoader {
@@ -56,6 +62,13 @@ public final class ConfigLoader {
         @JsonProperty RawListen http = new RawListen();
         @JsonProperty String sampleInterval;
         @JsonProperty Integer offlineAfterIntervals;
+        @JsonProperty RawStore store;
+    }
+
+    static final class RawStore {
+        @JsonProperty String url;
+        @JsonProperty String user;
+        @JsonProperty String passwordFile;
     }
 
     static final class RawListen {
@@ -113,7 +126,30 @@ public final class ConfigLoader {
                 o.duration("sampleInterval", raw.sampleInterval, d.sampleInterval(), Duration.ofSeconds(1), Duration.ofHours(1)),
                 o.number("offlineAfterIntervals", raw.offlineAfterIntervals, d.offlineAfterIntervals(), 2, 100),
                 o.number("agent.maxFrameBytes", a.maxFrameBytes, d.maxFrameBytes(), 1024, 64 << 20),
-                o.duration("agent.handshakeTimeout", a.handshakeTimeout, d.handshakeTimeout(), Duration.ofMillis(1), Duration.ofMinutes(10)));
+                o.duration("agent.handshakeTimeout", a.handshakeTimeout, d.handshakeTimeout(), Duration.ofMillis(1), Duration.ofMinutes(10)),
+                store(o, raw.store));
+    }
+
+    private static StoreSettings store(Options o, RawStore s) {
+        if (s == null) {
+            return StoreSettings.EMBEDDED;
+        }
+        if (s.url == null || s.url.isBlank()) {
+            throw o.fail("store.url", "is required in a 'store' section: a PostgreSQL JDBC URL such as"
+                    + " jdbc:postgresql://db.example:5432/firstline (leave out 'store' for the embedded SQLite store)");
+        }
+        Optional<Path> passwordFile = Optional.empty();
+        if (s.passwordFile != null) {
+            if (s.passwordFile.isBlank()) {
+                throw o.fail("store.passwordFile", "must name a file holding the password");
+            }
+            passwordFile = Optional.of(Path.of(s.passwordFile));
+        }
+        try {
+            return new StoreSettings(s.url.strip(), s.user == null ? "" : s.user.strip(), passwordFile);
+        } catch (IllegalArgumentException e) {
+            throw o.fail("store.url", e.getMessage());
+        }
     }
 
     /** What a value of the wrong type should have been, in words (never a Java type name). */
@@ -125,11 +161,14 @@ public final class ConfigLoader {
         if (t == String.class) {
             return "must be a single value (text)";
         }
+        if (t == RawStore.class) {
+            return "must be a section of options (url, user, passwordFile)";
+        }
         if (t == RawListen.class) {
             return "must be a section of options (bind, port, maxFrameBytes, handshakeTimeout)";
         }
         if (t == Raw.class) {
-            return "the file must be a map of options (dataDir, agent, http, sampleInterval, offlineAfterIntervals)";
+            return "the file must be a map of options (dataDir, agent, http, sampleInterval, offlineAfterIntervals, store)";
         }
         return "has the wrong type";
     }

@@ -1,5 +1,6 @@
 package io.firstline.console.config;
 
+import io.firstline.console.store.StoreSettings;
 import io.firstline.wire.Durations;
 import io.firstline.wire.WireProtocol;
 import java.nio.file.Path;
@@ -11,7 +12,7 @@ import java.util.Objects;
  * uses. Read from YAML by {@link ConfigLoader}; see README "Configuration".
  */
 public record ConsoleConfig(Path dataDir, Listen agentListen, Listen httpListen, Duration sampleInterval,
-                            int offlineAfterIntervals, int maxFrameBytes, Duration handshakeTimeout) {
+                            int offlineAfterIntervals, int maxFrameBytes, Duration handshakeTimeout, StoreSettings store) {
 
     /** An address to listen on. Port 0 picks a free port (tests). */
     public record Listen(String bind, int port) {
@@ -30,8 +31,16 @@ public record ConsoleConfig(Path dataDir, Listen agentListen, Listen httpListen,
 
     public static final int DEFAULT_HTTP_PORT = 8080;
 
+    /** A console on the embedded SQLite store. */
+    public ConsoleConfig(Path dataDir, Listen agentListen, Listen httpListen, Duration sampleInterval,
+                         int offlineAfterIntervals, int maxFrameBytes, Duration handshakeTimeout) {
+        this(dataDir, agentListen, httpListen, sampleInterval, offlineAfterIntervals, maxFrameBytes, handshakeTimeout,
+                StoreSettings.EMBEDDED);
+    }
+
     public ConsoleConfig {
         Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(store, "store");
         Objects.requireNonNull(agentListen, "agentListen");
         Objects.requireNonNull(httpListen, "httpListen");
         if (sampleInterval.compareTo(Duration.ofSeconds(1)) < 0 || sampleInterval.compareTo(Duration.ofHours(1)) > 0) {
@@ -64,18 +73,23 @@ public record ConsoleConfig(Path dataDir, Listen agentListen, Listen httpListen,
     }
 
     public ConsoleConfig withDataDir(Path dir) {
-        return new ConsoleConfig(dir, agentListen, httpListen, sampleInterval, offlineAfterIntervals, maxFrameBytes, handshakeTimeout);
+        return new ConsoleConfig(dir, agentListen, httpListen, sampleInterval, offlineAfterIntervals, maxFrameBytes, handshakeTimeout, store);
     }
 
     public ConsoleConfig withAgentListen(Listen l) {
-        return new ConsoleConfig(dataDir, l, httpListen, sampleInterval, offlineAfterIntervals, maxFrameBytes, handshakeTimeout);
+        return new ConsoleConfig(dataDir, l, httpListen, sampleInterval, offlineAfterIntervals, maxFrameBytes, handshakeTimeout, store);
     }
 
     public ConsoleConfig withHttpListen(Listen l) {
-        return new ConsoleConfig(dataDir, agentListen, l, sampleInterval, offlineAfterIntervals, maxFrameBytes, handshakeTimeout);
+        return new ConsoleConfig(dataDir, agentListen, l, sampleInterval, offlineAfterIntervals, maxFrameBytes, handshakeTimeout, store);
+    }
+
+    /** The same console on another store. */
+    public ConsoleConfig withStore(StoreSettings s) {
+        return new ConsoleConfig(dataDir, agentListen, httpListen, sampleInterval, offlineAfterIntervals, maxFrameBytes, handshakeTimeout, s);
     }
 
     public ConsoleConfig withSampleInterval(Duration d) {
-        return new ConsoleConfig(dataDir, agentListen, httpListen, d, offlineAfterIntervals, maxFrameBytes, handshakeTimeout);
+        return new ConsoleConfig(dataDir, agentListen, httpListen, d, offlineAfterIntervals, maxFrameBytes, handshakeTimeout, store);
     }
 }

@@ -26,6 +26,9 @@ public interface KbSearch {
         if (dialect.equals("sqlite")) {
             return new Fts5Search();
         }
+        if (dialect.equals("postgresql")) {
+            return new PgSearch();
+        }
         throw new IllegalStateException("no knowledge-base search for the " + dialect + " store yet");
     }
 }

@@ -31,9 +31,14 @@ public final class Sql {
         }
     }
 
-    /** Runs an INSERT and returns the generated key of the new row. */
+    /**
+     * Runs an INSERT and returns the generated key of the new row: SQLite's
+     * rowid, PostgreSQL's {@code id} column (the portable identity key).
+     */
     public static long insert(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
+        boolean postgresql = "PostgreSQL".equals(c.getMetaData().getDatabaseProductName());
+        try (PreparedStatement ps = postgresql ? c.prepareStatement(sql, new String[] {"id"})
+                : c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
             bind(ps, args);
             ps.executeUpdate();
             try (ResultSet keys = ps.getGeneratedKeys()) {

@@ -37,6 +37,15 @@ public interface Store extends AutoCloseable {
     /** Where the data lives, for logs and error messages. */
     String describe();
 
+    /**
+     * Whether the database answers now. An embedded store always does; a
+     * server store turns false when it loses its database and true again
+     * when it returns (the console's /healthz and metrics show it).
+     */
+    default boolean available() {
+        return true;
+    }
+
     /** The highest Flyway migration applied, e.g. "1". */
     String schemaVersion();
 

@@ -2,6 +2,7 @@ package io.firstline.console;
 
 import io.firstline.cli.CliSupport.UserError;
 import io.firstline.console.auth.Accounts;
+import io.firstline.console.cluster.ClusterMembership;
 import io.firstline.console.auth.Passwords;
 import io.firstline.console.config.ConsoleConfig;
 import io.firstline.console.enroll.Enrollment;
@@ -80,6 +81,8 @@ public final class Console implements AutoCloseable {
     private AgentServer agentServer;
     private HttpServer httpServer;
     private volatile boolean ready;
+    private final java.util.concurrent.ScheduledExecutorService housekeeping = java.util.concurrent.Executors
+            .newSingleThreadScheduledExecutor(new DefaultThreadFactory("firstline-housekeeping", true));
 
     private Console(ConsoleConfig config, Clock clock) {
         this.config = config;
@@ -131,6 +134,7 @@ public final class Console implements AutoCloseable {
         String consoleId = consoleId(config.dataDir());
         store = openStore(config);
         ca = openCa(config.dataDir(), consoleId);
+        joinStore(consoleId);
         enrollment = new Enrollment(store, ca, clock);
         fleetPersistence = FleetPersistence.start(fleet, new FleetStore(store), clock);
         // Every agent enrolled here is part of the fleet from its enrollment on, whether it ever connected or not.
@@ -145,6 +149,7 @@ public final class Console implements AutoCloseable {
         Reports reports = new Reports(store, clock);
         digest = new WeeklyDigest(store, reports, () -> digestTargets(config.dataDir())).schedule(10);
         metrics.bindFleet(fleet);
+        metrics.bindStore(store);
         metrics.bindEventLoops(boss, agentWorkers, httpWorkers);
         IngestMetrics ingestMetrics = new IngestMetrics(metrics.registry());
         SslContext tls = ServerTls.context(ca, enrollment);
@@ -162,6 +167,8 @@ public final class Console implements AutoCloseable {
                         web, boss, httpWorkers));
         // Revocations made elsewhere (the CLI, another node) end live connections within a sweep.
         boss.next().scheduleAtFixedRate(this::sweepRevoked, 15, 15, TimeUnit.SECONDS);
+        // Off the event loops: a write to a lost store waits for the pool's timeout.
+        housekeeping.scheduleWithFixedDelay(() -> heartbeat(consoleId), 5, 5, TimeUnit.SECONDS);
         PrivateFiles.warnIfLoosened(config.dataDir(), "the console's data directory", log);
         ready = true;
         log.info("console {} ready: agents on {}:{}, HTTP on {}:{}, data in {}", consoleId, config.agentListen().bind(),
@@ -185,6 +192,24 @@ public final class Console implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             log.warn("revocation sweep failed: {}", e.toString());
+        }
+    }
+
+    /** Joins the nodes sharing the store: refused when their CA is not this node's (agents pin it). */
+    private void joinStore(String consoleId) {
+        try {
+            ClusterMembership.join(store, consoleId, ca.fingerprint(), io.firstline.agent.AgentVersion.get(),
+                    config.agentListen().toString(), config.httpListen().toString(), clock);
+        } catch (IllegalStateException e) {
+            throw new UserError(e.getMessage());
+        }
+    }
+
+    private void heartbeat(String consoleId) {
+        try {
+            ClusterMembership.heartbeat(store, consoleId, clock);
+        } catch (RuntimeException e) {
+            log.debug("node heartbeat failed: {}", e.toString());
         }
     }
 
@@ -360,6 +385,7 @@ public final class Console implements AutoCloseable {
         boss.terminationFuture().syncUninterruptibly();
         agentWorkers.terminationFuture().syncUninterruptibly();
         httpWorkers.terminationFuture().syncUninterruptibly();
+        housekeeping.shutdownNow();
         if (store != null) {
             store.close();
         }

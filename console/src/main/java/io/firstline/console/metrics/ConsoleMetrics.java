@@ -89,6 +89,24 @@ public final class ConsoleMetrics implements AutoCloseable {
         new NettyEventExecutorMetrics(executors).bindTo(registry);
     }
 
+    private volatile java.util.function.BooleanSupplier storeUp = () -> true;
+
+    /**
+     * {@code firstline_store_up}: 1 while the store answers, 0 while it is
+     * lost (a server store); /healthz answers 503 meanwhile.
+     */
+    public void bindStore(io.firstline.console.store.Store store) {
+        storeUp = store::available;
+        Gauge.builder("firstline.store.up", store, s -> s.available() ? 1 : 0)
+                .description("1 while the console's store (" + store.dialect() + ") answers, 0 while it is lost")
+                .strongReference(true).register(registry);
+    }
+
+    /** Whether the store answers now (always, for the embedded store). */
+    public boolean storeAvailable() {
+        return storeUp.getAsBoolean();
+    }
+
     public void bindFleet(FleetState fleet) {
         fleetBinder(fleet).bindTo(registry);
     }

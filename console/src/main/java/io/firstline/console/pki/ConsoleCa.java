@@ -92,8 +92,9 @@ public final class ConsoleCa {
             Path serverCertFile = dir.resolve("server.crt");
             PrivateKey serverKey;
             X509Certificate serverCert;
+            // Re-issued when it expires within 30 days or another CA signed it (a node given the CA of the others).
             if (Files.exists(serverCertFile) && Tls.readCertificate(serverCertFile).getNotAfter().toInstant()
-                    .isAfter(clock.instant().plus(Duration.ofDays(30)))) {
+                    .isAfter(clock.instant().plus(Duration.ofDays(30))) && signedBy(Tls.readCertificate(serverCertFile), caCert)) {
                 serverKey = Tls.readPrivateKey(serverKeyFile);
                 serverCert = Tls.readCertificate(serverCertFile);
             } else {
@@ -109,6 +110,15 @@ public final class ConsoleCa {
             throw new UncheckedIOException("cannot create or read the console CA in " + dir + ": " + e.getMessage(), e);
         } catch (GeneralSecurityException | OperatorCreationException | IllegalArgumentException e) {
             throw new IllegalStateException("the console CA in " + dir + " is unusable: " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean signedBy(X509Certificate cert, X509Certificate ca) {
+        try {
+            cert.verify(ca.getPublicKey());
+            return true;
+        } catch (GeneralSecurityException e) {
+            return false;
         }
     }
 

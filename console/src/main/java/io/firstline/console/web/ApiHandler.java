@@ -41,6 +41,11 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     interface Routes {
         boolean ready();
 
+        /** Why {@link #ready} is false, for /healthz's {@code status}: "starting", or e.g. "store unavailable". */
+        default String notReadyReason() {
+            return "starting";
+        }
+
         String metrics();
 
         /** The API's route groups (agents, tickets, rules, ...), registered on the web console's router. */
@@ -81,7 +86,8 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             if (path.equals("/metrics")) {
                 return text(OK, routes.metrics(), ConsoleMetrics.CONTENT_TYPE);
             }
-            return routes.ready() ? json(OK, "{\"status\":\"ok\"}") : json(SERVICE_UNAVAILABLE, "{\"status\":\"starting\"}");
+            return routes.ready() ? json(OK, "{\"status\":\"ok\"}")
+                    : json(SERVICE_UNAVAILABLE, Json.write(Map.of("status", routes.notReadyReason())));
         }
         return json(NOT_FOUND, error("no such path; GET /api/openapi.json describes the API"));
     }

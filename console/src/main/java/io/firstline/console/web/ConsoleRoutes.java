@@ -92,7 +92,12 @@ public final class ConsoleRoutes implements ApiHandler.Routes {
 
     @Override
     public boolean ready() {
-        return ready.getAsBoolean();
+        return ready.getAsBoolean() && metrics.storeAvailable();
+    }
+
+    @Override
+    public String notReadyReason() {
+        return metrics.storeAvailable() ? "starting" : "store unavailable";
     }
 
     @Override

@@ -9,16 +9,25 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import io.firstline.console.store.StoreKind;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.ParameterizedClass;
 
 /** Issue 9 item 2: a token with an expiry stops working at it; its last use is kept to the minute. */
+@ParameterizedClass(name = "{0}")
+@MethodSource("io.firstline.console.store.StoreKind#all")
 class ApiTokenExpiryTest {
+    @Parameter
+    StoreKind storeKind;
+
     @TempDir
     Path dir;
 
     @Test
     void aTokenStopsAtItsExpiryAndShowsAsExpired() {
         MutableClock clock = new MutableClock();
-        try (SqliteStore store = SqliteStore.open(dir)) {
+        try (io.firstline.console.store.Store store = storeKind.open(dir)) {
             Accounts accounts = new Accounts(store, clock, new Passwords(1000));
             accounts.createUser("ed", Role.ENGINEER).orElseThrow();
             Accounts.NewApiToken t = accounts.createApiToken("ed", "nightly", Duration.ofHours(1));

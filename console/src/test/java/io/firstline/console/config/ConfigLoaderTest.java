@@ -43,6 +43,27 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theStoreSectionNamesAPostgresqlStoreAndIsEmbeddedSqliteWhenAbsent() {
+        assertTrue(ConfigLoader.parse("c.yaml", "").store().embedded());
+        ConsoleConfig c = ConfigLoader.parse("c.yaml", """
+                store:
+                  url: jdbc:postgresql://db.example:5432/firstline
+                  user: firstline
+                  passwordFile: /etc/firstline/store-password
+                """);
+        assertEquals("jdbc:postgresql://db.example:5432/firstline", c.store().url());
+        assertEquals("firstline", c.store().user());
+        assertEquals(java.nio.file.Path.of("/etc/firstline/store-password"), c.store().passwordFile().orElseThrow());
+        String missing = assertThrows(ConfigLoader.ConfigException.class, () -> ConfigLoader.parse("c.yaml", "store:\n  user: x\n"))
+                .getMessage();
+        assertTrue(missing.startsWith("c.yaml: option 'store.url' is required in a 'store' section"), missing);
+        assertTrue(assertThrows(ConfigLoader.ConfigException.class, () -> ConfigLoader.parse("c.yaml", "store:\n  url: mysql://x\n"))
+                .getMessage().contains("option 'store.url' must be a PostgreSQL JDBC URL"));
+        assertTrue(assertThrows(ConfigLoader.ConfigException.class, () -> ConfigLoader.parse("c.yaml", "store:\n  url: jdbc:postgresql://x/y\n  pasword: x\n"))
+                .getMessage().contains("unknown option 'store.pasword'"));
+    }
+
+    @Test
     void unknownOptionNamesFileLineAndOption() {
         ConfigLoader.ConfigException e = assertThrows(ConfigLoader.ConfigException.class, () -> ConfigLoader.parse("c.yaml", """
                 agent:

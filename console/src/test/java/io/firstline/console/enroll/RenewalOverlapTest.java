@@ -7,7 +7,6 @@ import com.google.protobuf.ByteString;
 import io.firstline.agent.enroll.KeyAndRequest;
 import io.firstline.console.MutableClock;
 import io.firstline.console.pki.ConsoleCa;
-import io.firstline.console.store.SqliteStore;
 import io.firstline.console.store.Store;
 import io.firstline.proto.EnrollRequest;
 import io.firstline.proto.HostFacts;
@@ -20,13 +19,22 @@ import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import io.firstline.console.store.StoreKind;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.ParameterizedClass;
 
 /**
  * Which certificates of an agent the handshake accepts around a renewal: the
  * previous one only until the new one is presented, or for
  * {@link Enrollment#RENEWAL_OVERLAP} at most.
  */
+@ParameterizedClass(name = "{0}")
+@MethodSource("io.firstline.console.store.StoreKind#all")
 class RenewalOverlapTest {
+    @Parameter
+    StoreKind storeKind;
+
     @TempDir
     Path dir;
 
@@ -37,7 +45,7 @@ class RenewalOverlapTest {
     @Test
     void thePreviousCertificateIsRefusedOnceTheOverlapIsOverEvenIfTheNewOneIsNeverUsed() throws Exception {
         MutableClock clock = new MutableClock();
-        try (Store store = SqliteStore.open(dir)) {
+        try (Store store = storeKind.open(dir)) {
             Enrollment enrollment = new Enrollment(store, ConsoleCa.loadOrCreate(dir, "console-test", clock), clock);
             TokenInfo token = enrollment.createToken("lab", Duration.ofHours(1), 1, "test");
             X509Certificate first = cert(enrollment.enroll(EnrollRequest.newBuilder().setToken(token.secret())

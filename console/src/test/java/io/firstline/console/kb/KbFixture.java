@@ -2,7 +2,7 @@ package io.firstline.console.kb;
 
 import io.firstline.console.MutableClock;
 import io.firstline.console.notify.NotificationOutbox;
-import io.firstline.console.store.SqliteStore;
+import io.firstline.console.store.StoreKind;
 import io.firstline.console.store.Store;
 import io.firstline.console.tickets.AgentDirectory;
 import io.firstline.console.tickets.FaultEvent;
@@ -22,7 +22,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-/** A real SQLite store with tickets and a knowledge base, a clock the test moves, and a rule that links articles. */
+/** A real store (SQLite or PostgreSQL) with tickets and a knowledge base, a clock the test moves, and a rule that links articles. */
 final class KbFixture implements AutoCloseable {
     static final Duration REOPEN = Duration.ofHours(1);
     static final Rule DISK = new Rule("disk_almost_full", Rule.Kind.THRESHOLD, "fs.used_ratio", "*", Comparison.ABOVE, 0.9,
@@ -36,8 +36,8 @@ final class KbFixture implements AutoCloseable {
     final KnowledgeBase kb;
     private long sequence;
 
-    KbFixture(Path dir) {
-        store = SqliteStore.open(dir);
+    KbFixture(Path dir, StoreKind kind) {
+        store = kind.open(dir);
         AgentDirectory directory = id -> new AgentDirectory.AgentFacts("host-" + id, "", "Ubuntu", Set.of());
         tickets = new TicketService(store, clock, TicketPolicy.defaults().withReopenWindow(REOPEN), directory,
                 id -> id.equals(DISK.id()) ? Optional.of(DISK) : Optional.empty(), new NotificationOutbox(List.of()),

@@ -29,7 +29,7 @@ class KbQueryFuzzTest {
 
     @BeforeAll
     static void open() {
-        f = new KbFixture(dir);
+        f = new KbFixture(dir, io.firstline.console.store.StoreKind.SQLITE); // FTS5 query syntax is what it fuzzes
         f.kb.loadDefaults();
     }
 

@@ -5,28 +5,37 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
+import io.firstline.console.store.StoreKind;
 
 /**
- * Search over the shipped knowledge base in a real SQLite store: prefix
+ * Search over the shipped knowledge base in a real store (SQLite's FTS5, PostgreSQL's tsvector): prefix
  * matching, ranking, snippets, filters, and query text that FTS5 would
  * otherwise read as syntax ({@link KbQueryFuzzTest} fuzzes that).
  */
+@ParameterizedClass(name = "{0}")
+@MethodSource("io.firstline.console.store.StoreKind#all")
 class KbSearchTest {
+    @Parameter
+    StoreKind storeKind;
+
     @TempDir
     static Path dir;
     static KbFixture f;
 
-    @BeforeAll
-    static void open() {
-        f = new KbFixture(dir);
+    @BeforeParameterizedClassInvocation
+    static void open(StoreKind kind) {
+        f = new KbFixture(dir, kind);
         f.kb.loadDefaults();
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation
     static void close() {
         f.close();
     }

@@ -13,15 +13,24 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import io.firstline.console.store.StoreKind;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.ParameterizedClass;
 
+@ParameterizedClass(name = "{0}")
+@MethodSource("io.firstline.console.store.StoreKind#all")
 class KnowledgeBaseTest {
+    @Parameter
+    StoreKind storeKind;
+
     @TempDir
     Path dir;
     KbFixture f;
 
     @BeforeEach
     void open() {
-        f = new KbFixture(dir);
+        f = new KbFixture(dir, storeKind);
     }
 
     @AfterEach

@@ -10,9 +10,18 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import io.firstline.console.store.StoreKind;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.ParameterizedClass;
 
 /** Ranking with fixtures: linked articles first (in the rule's order), then text matches, then what fixed this rule. */
+@ParameterizedClass(name = "{0}")
+@MethodSource("io.firstline.console.store.StoreKind#all")
 class SuggestionsTest {
+    @Parameter
+    StoreKind storeKind;
+
     @TempDir
     Path dir;
     KbFixture f;
@@ -20,7 +29,7 @@ class SuggestionsTest {
 
     @BeforeEach
     void open() {
-        f = new KbFixture(dir);
+        f = new KbFixture(dir, storeKind);
         suggestions = new Suggestions(f.kb);
         // The rule lists kb-linked-b before kb-linked-a; neither mentions the ticket's words.
         f.article("kb-linked-a", "Procedure A", "unrelated words", List.of(), List.of());

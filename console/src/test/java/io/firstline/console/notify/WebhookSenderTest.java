@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.firstline.console.MutableClock;
 import io.firstline.console.store.Sql;
-import io.firstline.console.store.SqliteStore;
 import io.firstline.console.store.Store;
 import io.firstline.console.tickets.AgentDirectory;
 import io.firstline.console.tickets.FaultEvent;
@@ -34,9 +33,18 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import io.firstline.console.store.StoreKind;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.ParameterizedClass;
 
 /** Webhook delivery against a receiver this test runs on 127.0.0.1. */
+@ParameterizedClass(name = "{0}")
+@MethodSource("io.firstline.console.store.StoreKind#all")
 class WebhookSenderTest {
+    @Parameter
+    StoreKind storeKind;
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -72,7 +80,7 @@ class WebhookSenderTest {
         });
         receiver.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(2));
         receiver.start();
-        store = SqliteStore.open(dir);
+        store = storeKind.open(dir);
     }
 
     @AfterEach

@@ -10,7 +10,6 @@ import io.firstline.console.MutableClock;
 import io.firstline.console.notify.NotificationOutbox;
 import io.firstline.console.notify.WebhookTarget;
 import io.firstline.console.store.Sql;
-import io.firstline.console.store.SqliteStore;
 import io.firstline.console.store.Store;
 import io.firstline.console.tickets.TicketService.Effect;
 import io.firstline.rules.Comparison;
@@ -28,8 +27,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import io.firstline.console.store.StoreKind;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.ParameterizedClass;
 
+@ParameterizedClass(name = "{0}")
+@MethodSource("io.firstline.console.store.StoreKind#all")
 class TicketServiceTest {
+    @Parameter
+    StoreKind storeKind;
+
     @TempDir
     Path dir;
 
@@ -46,7 +54,7 @@ class TicketServiceTest {
 
     @BeforeEach
     void open() {
-        store = SqliteStore.open(dir);
+        store = storeKind.open(dir);
         tickets = service(TicketPolicy.defaults());
         windows = new MaintenanceWindows(store, clock);
     }

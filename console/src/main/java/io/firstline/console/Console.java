@@ -198,7 +198,7 @@ public final class Console implements AutoCloseable {
     /** Joins the nodes sharing the store: refused when their CA is not this node's (agents pin it). */
     private void joinStore(String consoleId) {
         try {
-            ClusterMembership.join(store, consoleId, ca.fingerprint(), io.firstline.agent.AgentVersion.get(),
+            ClusterMembership.join(store, consoleId, ca.fingerprint(), io.firstline.cli.BuildVersion.get(),
                     config.agentListen().toString(), config.httpListen().toString(), clock);
         } catch (IllegalStateException e) {
             throw new UserError(e.getMessage());

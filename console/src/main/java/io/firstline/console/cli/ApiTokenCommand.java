@@ -1,6 +1,6 @@
 package io.firstline.console.cli;
 
-import io.firstline.agent.cli.CliSupport.UserError;
+import io.firstline.cli.CliSupport.UserError;
 import io.firstline.console.auth.Accounts;
 import io.firstline.console.auth.Passwords;
 import java.time.Clock;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.firstline.agent.cli.CliSupport.UserError;
+import io.firstline.cli.CliSupport.UserError;
 import io.firstline.console.Console;
 import io.firstline.console.config.ConsoleConfig;
 import io.firstline.console.store.StoreSettings;

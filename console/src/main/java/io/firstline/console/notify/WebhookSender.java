@@ -35,6 +35,8 @@ public final class WebhookSender implements Runnable {
     static final int MAX_ATTEMPTS = 12;
     static final Duration FIRST_RETRY = Duration.ofSeconds(1);
     static final Duration MAX_RETRY = Duration.ofMinutes(5);
+    /** How long a claimed row is left to the node that claimed it. */
+    static final Duration CLAIM = Duration.ofMinutes(5);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private record Due(long id, String target, String event, String payload, int attempts) {
@@ -68,12 +70,17 @@ public final class WebhookSender implements Runnable {
         }
     }
 
-    /** Delivers every due notification once; returns how many were delivered. */
+    /**
+     * Delivers every due notification once; returns how many were delivered.
+     * Due rows are first claimed in their own transaction (PostgreSQL:
+     * {@code FOR UPDATE SKIP LOCKED}, so two console nodes draining at once
+     * take different rows and never wait on each other; SQLite has one
+     * writer anyway), then posted. A claim lasts {@link #CLAIM}: a node that
+     * dies mid-pass leaves its rows to the others after that.
+     */
     public int drain() {
         long now = clock.millis();
-        List<Due> due = store.read(c -> Sql.list(c, "SELECT id, target, event, payload, attempts FROM notification_outbox"
-                + " WHERE delivered_at_ms IS NULL AND failed_at_ms IS NULL AND next_attempt_ms <= ? ORDER BY id LIMIT 100",
-                rs -> new Due(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5)), now));
+        List<Due> due = claim(now);
         int delivered = 0;
         for (Due d : due) {
             WebhookTarget target = targets.get(d.target());
@@ -86,6 +93,20 @@ public final class WebhookSender implements Runnable {
         pending.set(store.read(c -> Sql.one(c, "SELECT COUNT(*) FROM notification_outbox WHERE delivered_at_ms IS NULL"
                 + " AND failed_at_ms IS NULL", rs -> rs.getLong(1)).orElse(0L)));
         return delivered;
+    }
+
+    private List<Due> claim(long now) {
+        String skipLocked = store.dialect().equals("postgresql") ? " FOR UPDATE SKIP LOCKED" : "";
+        return store.write(c -> {
+            List<Due> rows = Sql.list(c, "SELECT id, target, event, payload, attempts FROM notification_outbox"
+                    + " WHERE delivered_at_ms IS NULL AND failed_at_ms IS NULL AND next_attempt_ms <= ?"
+                    + " AND (claimed_until_ms IS NULL OR claimed_until_ms <= ?) ORDER BY id LIMIT 100" + skipLocked,
+                    rs -> new Due(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5)), now, now);
+            for (Due d : rows) {
+                Sql.update(c, "UPDATE notification_outbox SET claimed_until_ms = ? WHERE id = ?", now + CLAIM.toMillis(), d.id());
+            }
+            return rows;
+        });
     }
 
     /** Posts one notification; returns null on success or the reason it failed. */
@@ -108,18 +129,21 @@ public final class WebhookSender implements Runnable {
         long now = clock.millis();
         String outcome;
         if (error == null) {
-            store.write(c -> Sql.update(c, "UPDATE notification_outbox SET delivered_at_ms = ?, attempts = ? WHERE id = ?",
+            store.write(c -> Sql.update(c, "UPDATE notification_outbox SET delivered_at_ms = ?, attempts = ?, claimed_until_ms = NULL"
+                    + " WHERE id = ?",
                     now, d.attempts() + 1, d.id()));
             outcome = "delivered";
         } else if (d.attempts() + 1 >= MAX_ATTEMPTS) {
-            store.write(c -> Sql.update(c, "UPDATE notification_outbox SET failed_at_ms = ?, attempts = ?, last_error = ?"
+            store.write(c -> Sql.update(c, "UPDATE notification_outbox SET failed_at_ms = ?, attempts = ?, last_error = ?,"
+                    + " claimed_until_ms = NULL"
                     + " WHERE id = ?", now, d.attempts() + 1, error, d.id()));
             log.error("giving up on notification {} ({} of a ticket) to {} after {} attempts: {}", d.id(), d.event(),
                     d.target(), d.attempts() + 1, error);
             outcome = "failed";
         } else {
             long next = now + backoff(d.attempts() + 1).toMillis();
-            store.write(c -> Sql.update(c, "UPDATE notification_outbox SET next_attempt_ms = ?, attempts = ?, last_error = ?"
+            store.write(c -> Sql.update(c, "UPDATE notification_outbox SET next_attempt_ms = ?, attempts = ?, last_error = ?,"
+                    + " claimed_until_ms = NULL"
                     + " WHERE id = ?", next, d.attempts() + 1, error, d.id()));
             log.warn("notification {} to {} failed ({}); retry {} in {} ms", d.id(), d.target(), error, d.attempts() + 1,
                     next - now);

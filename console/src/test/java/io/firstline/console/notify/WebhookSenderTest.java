@@ -106,6 +106,33 @@ class WebhookSenderTest {
     }
 
     @Test
+    void twoNodesDrainingAtOnceSendEachNotificationOnce() throws Exception {
+        WebhookTarget generic = new WebhookTarget("ops", url("/generic"), WebhookTarget.Format.GENERIC, "");
+        TicketService tickets = tickets(List.of(generic));
+        for (int i = 0; i < 10; i++) {
+            tickets.apply(event("/d" + i, true));
+        }
+        try (Store otherNode = storeKind.open(dir)) {
+            WebhookSender one = new WebhookSender(store, clock, List.of(generic), Duration.ofSeconds(20), new SimpleMeterRegistry());
+            WebhookSender two = new WebhookSender(otherNode, clock, List.of(generic), Duration.ofSeconds(20), new SimpleMeterRegistry());
+            gate = new CountDownLatch(1); // the receiver holds the first post until the other node has drained
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(1);
+            try {
+                java.util.concurrent.Future<Integer> first = pool.submit(one::drain);
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> arrived.get() == 1);
+                assertEquals(0, two.drain(), "the other node's pass finds every due row claimed");
+                gate.countDown();
+                assertEquals(10, (int) first.get(30, TimeUnit.SECONDS));
+            } finally {
+                pool.shutdown();
+            }
+            assertEquals(10, received.size());
+            assertEquals(10, arrived.get(), "each notification posted once");
+            assertEquals(0, one.drain() + two.drain());
+        }
+    }
+
+    @Test
     void deliversGenericAndPagerDutyBodies() throws Exception {
         WebhookTarget generic = new WebhookTarget("ops", url("/generic"), WebhookTarget.Format.GENERIC, "");
         WebhookTarget pd = new WebhookTarget("pager", url("/pd"), WebhookTarget.Format.PAGERDUTY, "R0UTING");

@@ -6,7 +6,8 @@
 #
 #   bench/agent-memory-budget.sh PID
 #
-# Prints: the kernel's RSS split (anonymous / file), the RSS of each kind of
+# Prints: the kernel's RSS split (anonymous / file; RSS and PSS, clean and
+# dirty), the RSS of each kind of
 # mapping (pmap), Native Memory Tracking's committed memory per JVM area,
 # metaspace and class counts, the Java objects of Netty, TLS and the rest
 # (a class histogram, which runs a full GC), and every thread by name.
@@ -18,6 +19,9 @@ jcmd=${JAVA_HOME:+$JAVA_HOME/bin/}jcmd
 
 echo "== /proc/$pid/status"
 grep -E '^(VmRSS|RssAnon|RssFile|RssShmem|Threads):' "/proc/$pid/status"
+
+echo "== RSS and PSS (/proc/$pid/smaps_rollup): what is private, what is clean page cache"
+grep -E '^(Rss|Pss|Pss_Anon|Pss_File|Shared_Clean|Private_Clean|Private_Dirty):' "/proc/$pid/smaps_rollup"
 
 echo "== RSS by mapping (pmap -x), KiB"
 pmap -x "$pid" | awk 'NR > 2 && $1 ~ /^[0-9a-f]+$/ {

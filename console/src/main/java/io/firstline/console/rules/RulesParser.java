@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.firstline.console.config.LineIndex;
 import io.firstline.rules.Comparison;
 import io.firstline.rules.Rule;
 import io.firstline.rules.Scope;

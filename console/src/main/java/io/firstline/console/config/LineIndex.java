@@ -1,4 +1,4 @@
-package io.firstline.console.rules;
+package io.firstline.console.config;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -13,7 +13,7 @@ import java.util.Map;
  * The line of every value in a YAML document, by path ({@code rules[3].for}),
  * so that errors found after parsing can still name their line.
  */
-final class LineIndex {
+public final class LineIndex {
     private static final YAMLFactory YAML = new YAMLFactory();
     private final Map<String, Integer> lines = new HashMap<>();
 
@@ -21,7 +21,7 @@ final class LineIndex {
     }
 
     /** Indexes {@code text}; a document that does not parse gives an empty index (the parser reports it). */
-    static LineIndex of(String text) {
+    public static LineIndex of(String text) {
         LineIndex index = new LineIndex();
         try (JsonParser p = YAML.createParser(text)) {
             Deque<String> path = new ArrayDeque<>();
@@ -78,7 +78,7 @@ final class LineIndex {
     }
 
     /** The line of {@code path}, or of its nearest indexed parent, or 0. */
-    int line(String path) {
+    public int line(String path) {
         String p = path;
         while (true) {
             Integer l = lines.get(p);

@@ -85,6 +85,17 @@
     }
   }
 
+  async function loadConfigFiles() {
+    const files = await api("/api/config-files");
+    const t = clear(document.getElementById("config-files"));
+    t.append(el("tr", {}, ...["File", "State", "Checked", "Error"].map(h => el("th", {}, h))));
+    for (const f of files) {
+      const state = !f.valid ? "rejected: the last good settings stay active" : f.present ? "in force" : "absent: built-in defaults";
+      t.append(el("tr", {}, el("td", {}, f.file), el("td", { class: f.valid ? "" : "error" }, state),
+        el("td", {}, FL.time(f.checkedAt)), el("td", { class: "error" }, f.error ? f.error.message : "")));
+    }
+  }
+
   async function loadWindows() {
     const list = await api("/api/maintenance-windows");
     const t = clear(document.getElementById("windows"));
@@ -178,7 +189,7 @@
   function refresh() {
     document.getElementById("user-error").textContent = "";
     document.getElementById("mw-error").textContent = "";
-    return Promise.all([loadUsers(), loadAudit(), loadRules(), loadWindows(), loadTokens().catch(tokenFail), loadApiTokens()]).catch(fail);
+    return Promise.all([loadUsers(), loadAudit(), loadRules(), loadConfigFiles(), loadWindows(), loadTokens().catch(tokenFail), loadApiTokens()]).catch(fail);
   }
 
   document.getElementById("new-window").addEventListener("submit", e => {

@@ -12,7 +12,6 @@ import io.firstline.console.fleet.FleetStore;
 import io.firstline.console.intake.IntakeTokens;
 import io.firstline.console.pki.ConsoleCa;
 import io.firstline.console.pki.ServerTls;
-import io.firstline.console.notify.NotifyConfig;
 import io.firstline.console.notify.WebhookTarget;
 import io.firstline.console.reports.Reports;
 import io.firstline.console.reports.WeeklyDigest;
@@ -147,7 +146,7 @@ public final class Console implements AutoCloseable {
         initialAdminPassword = accounts.bootstrapAdmin(config.dataDir());
         web = new WebConsole(accounts, fleet, new TicketCounts(faults.tickets), httpWorkers.next());
         Reports reports = new Reports(store, clock);
-        digest = new WeeklyDigest(store, reports, () -> digestTargets(config.dataDir())).schedule(10);
+        digest = new WeeklyDigest(store, reports, this::digestTargets).schedule(10);
         metrics.bindFleet(fleet);
         metrics.bindStore(store);
         metrics.bindEventLoops(boss, agentWorkers, httpWorkers);
@@ -163,7 +162,8 @@ public final class Console implements AutoCloseable {
                                 .withTickets(faults.tickets, faults.windows, faults.rules, clock, accounts, kb,
                                         id -> fleet.get(id).map(a -> a.host().getOsFamily()).orElse(""))
                                 .withIntake(new IntakeTokens(store, clock), faults.tickets)
-                                .withReports(reports, digest),
+                                .withReports(reports, digest)
+                                .withConfigFiles(this::configFiles),
                         web, boss, httpWorkers));
         // Revocations made elsewhere (the CLI, another node) end live connections within a sweep.
         boss.next().scheduleAtFixedRate(this::sweepRevoked, 15, 15, TimeUnit.SECONDS);
@@ -179,8 +179,8 @@ public final class Console implements AutoCloseable {
      * The notification targets the weekly digest goes to, as notifications.yaml says now: the generic webhooks
      * (a PagerDuty target takes incidents, not reports).
      */
-    private static java.util.List<String> digestTargets(Path dataDir) {
-        return NotifyConfig.load(dataDir).stream().filter(t -> t.format() == WebhookTarget.Format.GENERIC)
+    private java.util.List<String> digestTargets() {
+        return faults.notifications().webhooks().stream().filter(t -> t.format() == WebhookTarget.Format.GENERIC)
                 .map(WebhookTarget::name).toList();
     }
 
@@ -323,6 +323,11 @@ public final class Console implements AutoCloseable {
 
     public MaintenanceWindows maintenanceWindows() {
         return faults.windows;
+    }
+
+    /** The state of tickets.yaml and notifications.yaml, as their last reload left it. */
+    public java.util.List<io.firstline.console.config.WatchedFile.Status> configFiles() {
+        return faults.configFiles.stream().<io.firstline.console.config.WatchedFile.Status>map(f -> f.status()).toList();
     }
 
     /** Tokens, agent certificates and revocation. */

@@ -10,39 +10,49 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The durable outbox of notifications: a ticket change and its notification
- * rows commit in the same transaction, and {@link WebhookSender} delivers
+ * rows commit in the same transaction, and {@link NotificationSender} delivers
  * them later on its own thread, so a slow or dead receiver never slows
  * ticketing.
  */
 public final class NotificationOutbox {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final List<WebhookTarget> targets;
+    private final Supplier<Notifications> config;
 
+    /** Targets as {@code config} says at the moment of each ticket change (notifications.yaml is reloaded). */
+    public NotificationOutbox(Supplier<Notifications> config) {
+        this.config = config;
+    }
+
+    /** Fixed webhook targets. */
     public NotificationOutbox(List<WebhookTarget> targets) {
-        this.targets = List.copyOf(targets);
+        Notifications fixed = Notifications.webhooks(targets);
+        this.config = () -> fixed;
     }
 
     public static NotificationOutbox none() {
         return new NotificationOutbox(List.of());
     }
 
-    public List<WebhookTarget> targets() {
-        return targets;
+    public List<NotifyTarget> targets() {
+        return config.get().targets();
     }
 
     /**
      * Queues {@code event} ("opened", "acknowledged", "escalated", "resolved")
-     * about {@code t} for every target, inside the caller's transaction.
+     * about {@code t} for every target whose route wants it, inside the
+     * caller's transaction.
      */
     public void enqueue(Connection c, Ticket t, String event, Instant now) throws SQLException {
+        List<NotifyTarget> targets = config.get().targets().stream().filter(x -> x.route().matches(t, event)).toList();
         if (targets.isEmpty()) {
             return;
         }
         String payload = payload(t, event, now);
-        for (WebhookTarget target : targets) {
+        for (NotifyTarget target : targets) {
             Sql.insert(c, "INSERT INTO notification_outbox (ticket_id, target, event, payload, next_attempt_ms, created_at_ms)"
                     + " VALUES (?, ?, ?, ?, ?, ?)", t.id(), target.name(), event, payload, now.toEpochMilli(), now.toEpochMilli());
         }

@@ -15,23 +15,26 @@ import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
-import java.util.stream.Collectors;
+import java.util.ArrayList;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers the notification outbox on its own thread: each due row is POSTed
- * to its target; a 2xx marks it delivered, anything else schedules a retry
- * with exponential backoff (1 s doubling to 5 min), and after
- * {@value #MAX_ATTEMPTS} attempts the row is marked failed. Rows survive
- * restarts, so nothing queued is lost; a receiver that is down only delays
- * its own notifications.
+ * Delivers the notification outbox for one channel (webhooks or e-mail) on
+ * its own thread: each due row goes to its target; success marks it
+ * delivered, anything else schedules a retry with exponential backoff (1 s
+ * doubling to 5 min), and after {@value #MAX_ATTEMPTS} attempts the row is
+ * marked failed. Rows survive restarts, so nothing queued is lost; a
+ * receiver or mail server that is down only delays its own channel. The
+ * targets are read from the current configuration on every pass, so a
+ * reloaded {@code notifications.yaml} applies to rows already queued.
  */
-public final class WebhookSender implements Runnable {
-    private static final Logger log = LoggerFactory.getLogger(WebhookSender.class);
+public final class NotificationSender implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(NotificationSender.class);
     static final int MAX_ATTEMPTS = 12;
     static final Duration FIRST_RETRY = Duration.ofSeconds(1);
     static final Duration MAX_RETRY = Duration.ofMinutes(5);
@@ -44,21 +47,49 @@ public final class WebhookSender implements Runnable {
 
     private final Store store;
     private final Clock clock;
-    private final Map<String, WebhookTarget> targets;
+    private final Supplier<Notifications> config;
+    private final NotifyTarget.Channel channel;
     private final HttpClient http;
     private final Duration timeout;
     private final MeterRegistry registry;
+    private final String channelTag;
     private final AtomicLong pending = new AtomicLong();
+    private final AtomicLong oldestPendingMs = new AtomicLong();
 
-    public WebhookSender(Store store, Clock clock, List<WebhookTarget> targets, Duration timeout, MeterRegistry registry) {
+    /** Webhooks only, to fixed targets. */
+    public NotificationSender(Store store, Clock clock, List<WebhookTarget> targets, Duration timeout, MeterRegistry registry) {
+        this(store, clock, fixed(targets), NotifyTarget.Channel.WEBHOOK, timeout, registry);
+    }
+
+    private static Supplier<Notifications> fixed(List<WebhookTarget> targets) {
+        Notifications n = Notifications.webhooks(targets);
+        return () -> n;
+    }
+
+    /**
+     * @param channel the targets this sender serves; the webhook sender also
+     *                fails rows whose target is no longer configured at all
+     */
+    public NotificationSender(Store store, Clock clock, Supplier<Notifications> config, NotifyTarget.Channel channel,
+                              Duration timeout, MeterRegistry registry) {
         this.store = store;
         this.clock = clock;
-        this.targets = targets.stream().collect(Collectors.toMap(WebhookTarget::name, Function.identity()));
+        this.config = config;
+        this.channel = channel;
         this.timeout = timeout;
         this.registry = registry;
+        this.channelTag = channel.name().toLowerCase(Locale.ROOT);
         this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
-        Gauge.builder("firstline.notifications.pending", pending, AtomicLong::get)
-                .description("Notifications waiting in the outbox").strongReference(true).register(registry);
+        Gauge.builder("firstline.notifications.pending", pending, AtomicLong::get).tag("channel", channelTag)
+                .description("Notifications waiting in the outbox, by channel").strongReference(true).register(registry);
+        Gauge.builder("firstline.notifications.oldest.pending.seconds", this, s -> s.oldestPendingSeconds())
+                .tag("channel", channelTag).description("Age of the oldest notification still waiting in the outbox, by channel")
+                .strongReference(true).register(registry);
+    }
+
+    private double oldestPendingSeconds() {
+        long oldest = oldestPendingMs.get();
+        return oldest == 0 ? 0 : Math.max(0, clock.millis() - oldest) / 1000.0;
     }
 
     @Override
@@ -66,47 +97,81 @@ public final class WebhookSender implements Runnable {
         try {
             drain();
         } catch (RuntimeException e) {
-            log.error("notification delivery pass failed; next pass soon", e);
+            log.error("{} delivery pass failed; next pass soon", channelTag, e);
         }
     }
 
     /**
-     * Delivers every due notification once; returns how many were delivered.
-     * Due rows are first claimed in their own transaction (PostgreSQL:
-     * {@code FOR UPDATE SKIP LOCKED}, so two console nodes draining at once
-     * take different rows and never wait on each other; SQLite has one
-     * writer anyway), then posted. A claim lasts {@link #CLAIM}: a node that
-     * dies mid-pass leaves its rows to the others after that.
+     * Delivers every due notification of this channel once; returns how many
+     * were delivered. Due rows are first claimed in their own transaction
+     * (PostgreSQL: {@code FOR UPDATE SKIP LOCKED}, so two console nodes
+     * draining at once take different rows and never wait on each other;
+     * SQLite has one writer anyway), then sent. A claim lasts {@link #CLAIM}:
+     * a node that dies mid-pass leaves its rows to the others after that.
      */
     public int drain() {
         long now = clock.millis();
-        List<Due> due = claim(now);
+        Notifications n = config.get();
+        List<String> mine = n.targets().stream().filter(t -> t.channel() == channel).map(NotifyTarget::name).toList();
+        List<String> all = n.targets().stream().map(NotifyTarget::name).toList();
+        String open = "delivered_at_ms IS NULL AND failed_at_ms IS NULL";
+        // Rows of this channel's targets; the webhook sender also takes rows whose target is gone, to fail them.
+        StringBuilder where = new StringBuilder("(").append(in(mine));
+        List<Object> args = new ArrayList<>(mine);
+        if (channel == NotifyTarget.Channel.WEBHOOK) {
+            where.append(" OR ").append(all.isEmpty() ? "1 = 1" : "target NOT IN (" + marks(all.size()) + ")");
+            args.addAll(all);
+        }
+        where.append(")");
+        List<Due> due = claim(now, where.toString(), args);
         int delivered = 0;
         for (Due d : due) {
-            WebhookTarget target = targets.get(d.target());
-            String error = target == null ? "target '" + d.target() + "' is no longer configured" : post(target, d);
+            Optional<NotifyTarget> target = n.target(d.target());
+            String error = target.isEmpty() ? "target '" + d.target() + "' is no longer configured" : deliver(n, target.get(), d);
             record(d, error);
             if (error == null) {
                 delivered++;
             }
         }
-        pending.set(store.read(c -> Sql.one(c, "SELECT COUNT(*) FROM notification_outbox WHERE delivered_at_ms IS NULL"
-                + " AND failed_at_ms IS NULL", rs -> rs.getLong(1)).orElse(0L)));
+        long[] backlog = store.read(c -> Sql.one(c, "SELECT COUNT(*), MIN(created_at_ms) FROM notification_outbox WHERE "
+                + open + " AND " + where, rs -> new long[] {rs.getLong(1), rs.getLong(2)}, args.toArray()).orElse(new long[2]));
+        pending.set(backlog[0]);
+        oldestPendingMs.set(backlog[0] == 0 ? 0 : backlog[1]);
         return delivered;
     }
 
-    private List<Due> claim(long now) {
+    private List<Due> claim(long now, String where, List<Object> whereArgs) {
         String skipLocked = store.dialect().equals("postgresql") ? " FOR UPDATE SKIP LOCKED" : "";
+        List<Object> args = new ArrayList<>(whereArgs);
+        args.add(now);
+        args.add(now);
         return store.write(c -> {
             List<Due> rows = Sql.list(c, "SELECT id, target, event, payload, attempts FROM notification_outbox"
-                    + " WHERE delivered_at_ms IS NULL AND failed_at_ms IS NULL AND next_attempt_ms <= ?"
+                    + " WHERE delivered_at_ms IS NULL AND failed_at_ms IS NULL AND " + where + " AND next_attempt_ms <= ?"
                     + " AND (claimed_until_ms IS NULL OR claimed_until_ms <= ?) ORDER BY id LIMIT 100" + skipLocked,
-                    rs -> new Due(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5)), now, now);
+                    rs -> new Due(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5)), args.toArray());
             for (Due d : rows) {
                 Sql.update(c, "UPDATE notification_outbox SET claimed_until_ms = ? WHERE id = ?", now + CLAIM.toMillis(), d.id());
             }
             return rows;
         });
+    }
+
+    private static String in(List<String> names) {
+        return names.isEmpty() ? "1 = 0" : "target IN (" + marks(names.size()) + ")";
+    }
+
+    private static String marks(int n) {
+        return String.join(", ", java.util.Collections.nCopies(n, "?"));
+    }
+
+    private String deliver(Notifications n, NotifyTarget target, Due d) {
+        if (target instanceof WebhookTarget w) {
+            return post(w, d);
+        }
+        EmailTarget e = (EmailTarget) target;
+        return n.smtp().isEmpty() ? "no smtp server is configured"
+                : MailSender.send(n.smtp().get(), e, d.event(), d.payload(), n.consoleUrl(), d.id());
     }
 
     /** Posts one notification; returns null on success or the reason it failed. */
@@ -137,7 +202,7 @@ public final class WebhookSender implements Runnable {
             store.write(c -> Sql.update(c, "UPDATE notification_outbox SET failed_at_ms = ?, attempts = ?, last_error = ?,"
                     + " claimed_until_ms = NULL"
                     + " WHERE id = ?", now, d.attempts() + 1, error, d.id()));
-            log.error("giving up on notification {} ({} of a ticket) to {} after {} attempts: {}", d.id(), d.event(),
+            log.error("giving up on {} notification {} ({} of a ticket) to {} after {} attempts: {}", channelTag, d.id(), d.event(),
                     d.target(), d.attempts() + 1, error);
             outcome = "failed";
         } else {
@@ -149,8 +214,8 @@ public final class WebhookSender implements Runnable {
                     next - now);
             outcome = "retry";
         }
-        Counter.builder("firstline.notifications").description("Notification delivery attempts, by result")
-                .tag("result", outcome).register(registry).increment();
+        Counter.builder("firstline.notifications").description("Notification delivery attempts, by channel and result")
+                .tag("channel", channelTag).tag("result", outcome).register(registry).increment();
     }
 
     /** Delay before attempt {@code attempt + 1}: 1 s, 2 s, 4 s, ... capped at 5 min. */

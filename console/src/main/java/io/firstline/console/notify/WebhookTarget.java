@@ -2,21 +2,16 @@ package io.firstline.console.notify;
 
 import java.net.URI;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * A receiver of ticket notifications: a URL and the body shape it wants,
  * generic JSON or a PagerDuty Events v2 event (with its routing key).
  */
-public record WebhookTarget(String name, URI url, Format format, String routingKey) {
-    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_-]{0,31}");
-
+public record WebhookTarget(String name, URI url, Format format, String routingKey, Route route) implements NotifyTarget {
     public enum Format { GENERIC, PAGERDUTY }
 
     public WebhookTarget {
-        if (name == null || !NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("target name must match " + NAME + ": " + name);
-        }
+        TargetNames.check(name);
         Objects.requireNonNull(url, "url");
         if (!"http".equals(url.getScheme()) && !"https".equals(url.getScheme())) {
             throw new IllegalArgumentException("target " + name + ": url must be http or https: " + url);
@@ -30,5 +25,16 @@ public record WebhookTarget(String name, URI url, Format format, String routingK
         if (format == Format.PAGERDUTY && routingKey.isEmpty()) {
             throw new IllegalArgumentException("target " + name + ": a PagerDuty target needs a routing_key");
         }
+        route = route == null ? Route.ALL : route;
+    }
+
+    /** A target for every ticket notification. */
+    public WebhookTarget(String name, URI url, Format format, String routingKey) {
+        this(name, url, format, routingKey, Route.ALL);
+    }
+
+    @Override
+    public Channel channel() {
+        return Channel.WEBHOOK;
     }
 }

@@ -38,7 +38,7 @@ public final class TicketService {
 
     private final Store store;
     private final Clock clock;
-    private final TicketPolicy policy;
+    private volatile TicketPolicy policy;
     private final AgentDirectory directory;
     private final Function<String, Optional<Rule>> rules;
     private final NotificationOutbox outbox;
@@ -58,6 +58,11 @@ public final class TicketService {
 
     public TicketPolicy policy() {
         return policy;
+    }
+
+    /** Puts a new policy in force (tickets.yaml changed): later changes and sweeps follow it. */
+    public void usePolicy(TicketPolicy p) {
+        this.policy = java.util.Objects.requireNonNull(p, "policy");
     }
 
     /** Calls {@code listener} with the agent id of every ticket that changed, after the change committed. */

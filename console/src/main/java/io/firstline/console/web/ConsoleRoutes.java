@@ -71,6 +71,13 @@ public final class ConsoleRoutes implements ApiHandler.Routes {
         return new ConsoleRoutes(fleet, metrics, ready, enrollment, all);
     }
 
+    /** These routes plus {@code GET /api/config-files}: the state of the reloadable configuration files. */
+    public ConsoleRoutes withConfigFiles(java.util.function.Supplier<List<io.firstline.console.config.WatchedFile.Status>> files) {
+        List<ApiModule> all = new java.util.ArrayList<>(modules);
+        all.add(new ConfigFilesApi(files));
+        return new ConsoleRoutes(fleet, metrics, ready, enrollment, all);
+    }
+
     /** These routes plus the alert intake ({@code /api/intake/...}) and its tokens. */
     public ConsoleRoutes withIntake(IntakeTokens intakeTokens, TicketService tickets) {
         List<ApiModule> all = new java.util.ArrayList<>(modules);

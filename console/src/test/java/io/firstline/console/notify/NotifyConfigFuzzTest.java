@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 
 /**
  * Fuzzes {@code DATA/notifications.yaml}, the webhook targets.
@@ -13,14 +12,14 @@ import java.util.List;
  */
 class NotifyConfigFuzzTest {
 
-    /** Any text is either a list of distinct, absolute http(s) targets or one error naming the file. */
+    /** Any text is either distinct targets, webhooks with absolute http(s) URLs, or one error naming the file. */
     @FuzzTest
     void anyTextIsTargetsOrAnErrorNamingTheFile(byte[] input) {
         String text = new String(input, StandardCharsets.UTF_8);
         try {
-            List<WebhookTarget> targets = NotifyConfig.parse("notifications.yaml", text);
-            assertEquals(targets.size(), targets.stream().map(WebhookTarget::name).distinct().count());
-            for (WebhookTarget t : targets) {
+            Notifications n = NotifyConfig.parse("notifications.yaml", text, java.nio.file.Path.of("/nonexistent"));
+            assertEquals(n.targets().size(), n.targets().stream().map(NotifyTarget::name).distinct().count());
+            for (WebhookTarget t : n.webhooks()) {
                 String scheme = String.valueOf(t.url().getScheme());
                 assertTrue(scheme.equals("http") || scheme.equals("https"), t::toString);
                 assertTrue(t.url().getHost() != null, t::toString);

@@ -314,6 +314,17 @@ class OpenApiContractTest {
         // rules
         get("/api/rules", "/api/rules", 200);
 
+        // reloadable configuration files: valid, then one rejected with its line and option
+        get("/api/config-files", "/api/config-files", 200);
+        try {
+            java.nio.file.Files.writeString(dir.resolve("console").resolve("tickets.yaml"), "reopen_window: soon\n");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+                .until(() -> console.configFiles().stream().anyMatch(f -> !f.valid()));
+        get("/api/config-files", "/api/config-files", 200);
+
         // knowledge base
         get("/api/kb", "/api/kb?limit=5", 200);
         get("/api/kb", "/api/kb?q=disk%20full&os=linux", 200);

@@ -20,6 +20,7 @@ import io.firstline.console.ingest.IngestMetrics;
 import io.firstline.console.kb.KnowledgeBase;
 import io.firstline.console.metrics.ConsoleMetrics;
 import io.firstline.console.rules.RulesService;
+import io.firstline.console.store.MeteredStore;
 import io.firstline.console.store.SqliteStore;
 import io.firstline.console.store.Store;
 import io.firstline.console.store.StoreException;
@@ -131,8 +132,9 @@ public final class Console implements AutoCloseable {
         checkFree("agent link", config.agentListen(), "--agent-port");
         checkFree("HTTP", config.httpListen(), "--http-port");
         String consoleId = consoleId(config.dataDir());
-        store = openStore(config);
+        store = new MeteredStore(openStore(config), metrics.registry());
         ca = openCa(config.dataDir(), consoleId);
+        metrics.bindCertificates(ca);
         joinStore(consoleId);
         enrollment = new Enrollment(store, ca, clock);
         fleetPersistence = FleetPersistence.start(fleet, new FleetStore(store), clock);

@@ -1,6 +1,7 @@
 package io.firstline.console.metrics;
 
 import io.firstline.console.fleet.FleetState;
+import io.firstline.console.pki.ConsoleCa;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tags;
@@ -120,6 +121,20 @@ public final class ConsoleMetrics implements AutoCloseable {
                         .description("Agents known to this console, by status").strongReference(true).register(r);
             }
         };
+    }
+
+    /**
+     * {@code firstline_certificate_expiry_timestamp_seconds{certificate="ca|server"}}: when the
+     * console's CA and its agent-link server certificate stop being valid (the server certificate
+     * is renewed at start when it has less than 30 days left; the CA is not).
+     */
+    public void bindCertificates(ConsoleCa ca) {
+        Gauge.builder("firstline.certificate.expiry.timestamp.seconds", ca, c -> c.certificate().getNotAfter().getTime() / 1000.0)
+                .tag("certificate", "ca").description("When the console's certificates expire, in seconds since the epoch")
+                .strongReference(true).register(registry);
+        Gauge.builder("firstline.certificate.expiry.timestamp.seconds", ca, c -> c.serverCertificate().getNotAfter().getTime() / 1000.0)
+                .tag("certificate", "server").description("When the console's certificates expire, in seconds since the epoch")
+                .strongReference(true).register(registry);
     }
 
     /** The current values in the Prometheus text format. */

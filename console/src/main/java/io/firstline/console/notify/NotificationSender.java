@@ -80,6 +80,10 @@ public final class NotificationSender implements Runnable {
         this.registry = registry;
         this.channelTag = channel.name().toLowerCase(Locale.ROOT);
         this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+        // Present from the start at 0, so that rate() and increase() in alert rules see the first failure.
+        for (String result : List.of("delivered", "retry", "failed")) {
+            attempts(result);
+        }
         Gauge.builder("firstline.notifications.pending", pending, AtomicLong::get).tag("channel", channelTag)
                 .description("Notifications waiting in the outbox, by channel").strongReference(true).register(registry);
         Gauge.builder("firstline.notifications.oldest.pending.seconds", this, s -> s.oldestPendingSeconds())
@@ -214,8 +218,12 @@ public final class NotificationSender implements Runnable {
                     next - now);
             outcome = "retry";
         }
-        Counter.builder("firstline.notifications").description("Notification delivery attempts, by channel and result")
-                .tag("channel", channelTag).tag("result", outcome).register(registry).increment();
+        attempts(outcome).increment();
+    }
+
+    private Counter attempts(String result) {
+        return Counter.builder("firstline.notifications").description("Notification delivery attempts, by channel and result")
+                .tag("channel", channelTag).tag("result", result).register(registry);
     }
 
     /** Delay before attempt {@code attempt + 1}: 1 s, 2 s, 4 s, ... capped at 5 min. */

@@ -21,6 +21,15 @@ public final class TicketMetrics {
         this.byState = MultiGauge.builder("firstline.tickets").description("Tickets by state and severity").register(registry);
         this.commit = Timer.builder("firstline.fault.commit").description("From a fault event reaching the console to its ticket committed")
                 .publishPercentiles(0.5, 0.99).register(registry);
+        // Present from the start at 0, so that rate() and increase() in alert rules see the first breach.
+        for (String target : List.of("ack", "resolve")) {
+            slaBreaches(target);
+        }
+    }
+
+    private Counter slaBreaches(String target) {
+        return Counter.builder("firstline.sla.breaches").description("SLA targets missed, by target (ack, resolve)")
+                .tag("target", target).register(registry);
     }
 
     void fault(boolean raised) {
@@ -34,8 +43,7 @@ public final class TicketMetrics {
     }
 
     void slaBreach(String target) {
-        Counter.builder("firstline.sla.breaches").description("SLA targets missed, by target (ack, resolve)")
-                .tag("target", target).register(registry).increment();
+        slaBreaches(target).increment();
     }
 
     void timeTo(String what, Duration d) {

@@ -41,7 +41,8 @@ public final class YamlOptions {
             root = YAML.readTree(text);
         } catch (JsonProcessingException e) {
             int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
-            throw new ConfigFileException(file, line, "", "not valid YAML: " + e.getOriginalMessage());
+            String why = String.valueOf(e.getOriginalMessage()).lines().findFirst().orElse("").strip();
+            throw new ConfigFileException(file, line, "", "not valid YAML: " + why);
         }
         YamlOptions o = new YamlOptions(file, LineIndex.of(text));
         if (root != null && !root.isNull() && !root.isMissingNode() && !root.isObject()) {

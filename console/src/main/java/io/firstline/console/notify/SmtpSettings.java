@@ -53,6 +53,13 @@ public record SmtpSettings(String host, int port, Security security, String user
         trustedCas = List.copyOf(trustedCas);
     }
 
+    /** Never shows the password. */
+    @Override
+    public String toString() {
+        return "SmtpSettings[" + security.name().toLowerCase(java.util.Locale.ROOT) + "://" + host + ":" + port
+                + (username.isEmpty() ? "" : ", user " + username) + ", from " + from + "]";
+    }
+
     public boolean authenticates() {
         return !username.isEmpty();
     }

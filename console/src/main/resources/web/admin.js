@@ -131,22 +131,18 @@
   }
 
   /**
-   * The install command for a new token: the token reaches a 0600 file through
-   * install's stdin (a here-document), so it is never in any process's argv;
-   * the enroll command only names the file.
+   * The one-line install command for a new token. It carries a single-use
+   * install code (valid for 30 minutes), not the token: install/agent/install.sh
+   * trades the code for the token once, over POST /install/token, and keeps
+   * the token in a 0600 file, out of every command line and shell history.
+   * The CA fingerprint comes from this page, so the agent pins the real console.
    */
   function installCommand(r) {
     const host = r.agentHost || location.hostname;
     const addr = (host.indexOf(":") >= 0 && host[0] !== "[" ? "[" + host + "]" : host) + ":" + r.agentPort;
-    return [
-      "install -d -m 700 /etc/firstline /var/lib/firstline",
-      "install -m 600 /dev/stdin /etc/firstline/token <<'EOF'",
-      r.token,
-      "EOF",
-      "java -jar firstline-agent.jar enroll --console " + addr + " --token-file /etc/firstline/token \\",
-      "    --ca-fingerprint " + r.caFingerprint + " --state-dir /var/lib/firstline",
-      "java -jar firstline-agent.jar run --console " + addr + " --state-dir /var/lib/firstline",
-    ].join("\n");
+    const origin = location.origin;
+    return "curl -fsSL " + origin + "/install/agent.sh | sudo sh -s -- --url " + origin + " --console " + addr
+      + " --ca-fingerprint " + r.caFingerprint + " --code " + r.installCode;
   }
 
   function showToken(r) {

@@ -74,7 +74,8 @@ final class AuthGate extends ChannelDuplexHandler {
             return;
         }
         String path = new QueryStringDecoder(req.uri()).path();
-        boolean open = OPEN.contains(path) || path.startsWith("/static/") || path.startsWith("/webjars/");
+        // /install/...: the agent install script, archive and checksum, and the install-code exchange (no secrets in, one out per code).
+        boolean open = OPEN.contains(path) || path.startsWith("/static/") || path.startsWith("/webjars/") || path.startsWith("/install/");
         String[] session = new String[1];
         // Static files need no user: skip the store lookup for them.
         boolean asset = path.startsWith("/static/") || path.startsWith("/webjars/");

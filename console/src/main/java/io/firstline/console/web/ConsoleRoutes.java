@@ -3,6 +3,7 @@ package io.firstline.console.web;
 import io.firstline.console.auth.Accounts;
 import io.firstline.console.config.ConsoleConfig;
 import io.firstline.console.enroll.Enrollment;
+import io.firstline.console.enroll.InstallCodes;
 import io.firstline.console.fleet.FleetState;
 import io.firstline.console.intake.IntakeTokens;
 import io.firstline.console.kb.KnowledgeBase;
@@ -31,9 +32,15 @@ public final class ConsoleRoutes implements ApiHandler.Routes {
      */
     public ConsoleRoutes(FleetState fleet, ConsoleMetrics metrics, BooleanSupplier ready, Enrollment enrollment,
                          Consumer<String> disconnect, ConsoleConfig.Listen agentLink) {
+        this(fleet, metrics, ready, enrollment, Clock.systemUTC(), new InstallCodes(Clock.systemUTC()), disconnect, agentLink);
+    }
+
+    private ConsoleRoutes(FleetState fleet, ConsoleMetrics metrics, BooleanSupplier ready, Enrollment enrollment, Clock clock,
+                          InstallCodes installCodes, Consumer<String> disconnect, ConsoleConfig.Listen agentLink) {
         this(fleet, metrics, ready, enrollment, List.of(new OpenApi(), new AgentApi(fleet, enrollment),
-                new EnrollmentApi(enrollment, disconnect, Clock.systemUTC(),
-                everyInterface(agentLink.bind()) ? null : agentLink.bind(), agentLink.port())));
+                new EnrollmentApi(enrollment, disconnect, clock, installCodes,
+                everyInterface(agentLink.bind()) ? null : agentLink.bind(), agentLink.port()),
+                new InstallApi(AgentArchive.locate(), installCodes)));
     }
 
     private static boolean everyInterface(String bind) {

@@ -6,6 +6,7 @@ import static io.netty.handler.codec.http.HttpResponseStatus.OK;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.firstline.console.enroll.Enrollment;
+import io.firstline.console.enroll.InstallCodes;
 import io.firstline.console.enroll.TokenInfo;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,13 +18,15 @@ import java.util.function.Consumer;
  * The enrollment part of the HTTP API, for the web console's admin pages,
  * admins only: {@code POST/GET /api/tokens}, {@code DELETE /api/tokens/{id}}
  * and {@code POST /api/agents/{id}/revoke}. A new token's answer carries its
- * secret (the only time it is shown), the CA fingerprint and the agent
- * link's address, which the admin page turns into the agent install command.
+ * secret (the only time it is shown), the CA fingerprint, the agent
+ * link's address and a single-use install code ({@link InstallCodes}), which
+ * the admin page turns into the one-line agent install command.
  */
 final class EnrollmentApi implements ApiModule {
     private final Enrollment enrollment;
     private final Consumer<String> disconnect;
     private final Clock clock;
+    private final InstallCodes installCodes;
     private final String agentHost;
     private final int agentPort;
 
@@ -33,10 +36,12 @@ final class EnrollmentApi implements ApiModule {
      *                  uses the host name the browser reached)
      * @param agentPort the agent link's port
      */
-    EnrollmentApi(Enrollment enrollment, Consumer<String> disconnect, Clock clock, String agentHost, int agentPort) {
+    EnrollmentApi(Enrollment enrollment, Consumer<String> disconnect, Clock clock, InstallCodes installCodes,
+                  String agentHost, int agentPort) {
         this.enrollment = enrollment;
         this.disconnect = disconnect;
         this.clock = clock;
+        this.installCodes = installCodes;
         this.agentHost = agentHost;
         this.agentPort = agentPort;
     }
@@ -79,6 +84,9 @@ final class EnrollmentApi implements ApiModule {
         m.put("caFingerprint", enrollment.caFingerprint());
         m.put("agentHost", agentHost);
         m.put("agentPort", agentPort);
+        InstallCodes.Issued code = installCodes.issue(t.secret(), t.expiresAt());
+        m.put("installCode", code.code());
+        m.put("installCodeExpiresAt", code.expiresAt());
         ex.respond(CREATED, m);
     }
 

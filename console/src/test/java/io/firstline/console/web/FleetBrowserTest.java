@@ -170,28 +170,29 @@ class FleetBrowserTest {
         browser.await(10, d -> d.findElement(By.id("audit")).getText().contains("POST /api/maintenance-windows") ? true : null);
         assertTrue(browser.driver.findElement(By.id("audit")).getText().contains("POST /api/users"));
 
-        // An enrollment token: the secret shows once, and the install command passes it only through a 0600 file.
+        // An enrollment token: the secret shows once, and the one-line install command carries a single-use
+        // install code instead of it, with the CA fingerprint from this page.
         browser.driver.findElement(By.id("tok-site")).sendKeys("lab-east");
         browser.driver.findElement(By.id("tok-uses")).clear();
         browser.driver.findElement(By.id("tok-uses")).sendKeys("3");
         browser.driver.findElement(By.cssSelector("#new-token button")).click();
         String command = browser.await(10, d -> {
             String t = d.findElement(By.id("tok-command")).getText();
-            return t.contains("--token-file") ? t : null;
+            return t.contains("--code") ? t : null;
         });
         String shown = browser.driver.findElement(By.id("tok-secret")).getText();
         String tokenId = shown.substring("Token ".length(), shown.indexOf(' ', "Token ".length()));
         String tokenSecret = shown.substring(shown.lastIndexOf(": ") + 2).trim();
         assertTrue(tokenId.startsWith("tok_") && tokenSecret.length() > 40, shown);
-        List<String> lines = List.of(command.split("\n"));
-        assertTrue(lines.contains("install -m 600 /dev/stdin /etc/firstline/token <<'EOF'") && lines.contains(tokenSecret), command);
-        String enroll = lines.stream().filter(l -> l.contains(" enroll ")).findFirst().orElseThrow();
-        assertTrue(enroll.startsWith("java -jar firstline-agent.jar enroll --console 127.0.0.1:" + console.agentPort()
-                + " --token-file /etc/firstline/token"), command);
-        assertTrue(command.contains("--ca-fingerprint " + console.enrollment().caFingerprint()), command);
-        // The secret is on no line but the here-document's body, so never in any process's argv.
-        assertEquals(1, lines.stream().filter(l -> l.contains(tokenSecret)).count(), command);
-        assertEquals(tokenSecret, lines.get(lines.indexOf("install -m 600 /dev/stdin /etc/firstline/token <<'EOF'") + 1));
+        assertEquals(1, command.lines().count(), "one line: " + command);
+        assertTrue(command.startsWith("curl -fsSL " + base + "/install/agent.sh | sudo sh -s -- --url " + base
+                + " --console 127.0.0.1:" + console.agentPort() + " --ca-fingerprint " + console.enrollment().caFingerprint()
+                + " --code fic_"), command);
+        assertFalse(command.contains(tokenSecret), "the token itself is never on the command line: " + command);
+        String code = command.substring(command.indexOf("--code ") + 7).trim();
+        TestSupport.Response traded = TestSupport.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/install/token"))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(code)));
+        assertEquals(tokenSecret + "\n", traded.body(), "the page's code stands for the token it shows");
         browser.driver.findElement(By.id("tok-copy")).click();
         browser.await(10, d -> d.findElement(By.id("tok-copied")).getText().isEmpty() ? null : true);
 

@@ -25,6 +25,7 @@ import io.swagger.v3.parser.OpenAPIV3Parser;
 import io.swagger.v3.parser.core.models.ParseOptions;
 import io.swagger.v3.parser.core.models.SwaggerParseResult;
 import java.net.URI;
+import java.nio.file.Files;
 import java.net.http.HttpRequest;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -96,9 +97,9 @@ class OpenApiContractTest {
         assertEquals(specText, TestSupport.get(base + OpenApi.PATH, admin).body());
     }
 
-    /** "METHOD /pattern" of every /api route the server answers, from its route table. */
+    /** "METHOD /pattern" of every /api and /install route the server answers, from its route table. */
     private static Set<String> served() {
-        return console.httpRoutes().stream().filter(r -> r.split(" ", 2)[1].startsWith("/api"))
+        return console.httpRoutes().stream().filter(r -> r.split(" ", 2)[1].startsWith("/api") || r.split(" ", 2)[1].startsWith("/install/"))
                 .collect(Collectors.toCollection(TreeSet::new));
     }
 
@@ -169,6 +170,10 @@ class OpenApiContractTest {
             assertTrue(r.body().isEmpty(), method + " " + path + " has a body its description does not give: " + r.body());
         } else if (content.has("text/csv")) {
             assertTrue(r.contentType().startsWith("text/csv"), r.contentType());
+        } else if (!content.has("application/json")) {
+            // The install routes answer a script, an archive or plain text: the described type, no schema to check.
+            String type = content.fieldNames().next();
+            assertTrue(r.contentType().startsWith(type), method + " " + path + " answered " + r.contentType() + ", described " + type);
         } else {
             assertTrue(r.contentType().startsWith("application/json"), r.contentType());
             String schemaPointer = response + "/content/application~1json/schema";
@@ -353,6 +358,15 @@ class OpenApiContractTest {
         get("/api/tokens", "/api/tokens", 200);
         call("DELETE", "/api/tokens/{id}", "/api/tokens/" + token.path("id").asText(), admin, null, 204);
         call("DELETE", "/api/tokens/{id}", "/api/tokens/" + token.path("id").asText(), admin, null, 404);
+        // the agent install: no login; the new token's install code is good for one exchange
+        call("GET", "/install/agent.sh", "/install/agent.sh", TestSupport.Auth.NONE, null, 200);
+        int archive = Files.isRegularFile(Path.of("..", "agent", "target", "firstline-agent-linux-x64.tar.gz")) ? 200 : 404;
+        call("GET", "/install/firstline-agent-linux-x64.tar.gz.sha256", "/install/firstline-agent-linux-x64.tar.gz.sha256",
+                TestSupport.Auth.NONE, null, archive);
+        call("GET", "/install/firstline-agent-linux-x64.tar.gz", "/install/firstline-agent-linux-x64.tar.gz", TestSupport.Auth.NONE,
+                null, archive);
+        call("POST", "/install/token", "/install/token", TestSupport.Auth.NONE, "text/plain", token.path("installCode").asText(), 200);
+        call("POST", "/install/token", "/install/token", TestSupport.Auth.NONE, "text/plain", token.path("installCode").asText(), 410);
 
         // accounts
         get("/api/me", "/api/me", 200);

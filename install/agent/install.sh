@@ -181,8 +181,10 @@ tar -xzf "$tmp/agent.tar.gz" -C "$tmp/unpack" 2>"$tmp/tar.err" || die "cannot un
 rm -f "$tmp/agent.tar.gz"
 new=$tmp/unpack/firstline-agent
 [ -x "$new/bin/firstline-agent" ] || die "the archive has no firstline-agent/bin/firstline-agent: not a Firstline agent archive"
-version=$("$new/bin/firstline-agent" --version </dev/null 2>"$tmp/run.err" | head -n 1) \
+version=$("$new/bin/firstline-agent" --version </dev/null 2>"$tmp/run.err") \
     || die "the new agent does not start: $(tail -n 1 "$tmp/run.err")"
+version=$(printf '%s\n' "$version" | head -n 1)
+[ -n "$version" ] || die "the new agent does not start: it printed no version"
 
 # 3. Enrollment, for a machine not enrolled yet: into a scratch state directory first.
 enrolled=

@@ -80,6 +80,7 @@ control firstline-console "$c" "Firstline console: fleet view, tickets and API f
 
 for p in agent console; do
     find "$work/$p" -path "$work/$p/DEBIAN" -prune -o -type d -exec chmod 0755 {} +
-    dpkg-deb --root-owner-group --build "$work/$p" "$out/firstline-${p}_${version}_amd64.deb" >/dev/null
+    # gzip: quick to build, and most of each package (the agent archive, the jar) is compressed already.
+    dpkg-deb --root-owner-group -Zgzip --build "$work/$p" "$out/firstline-${p}_${version}_amd64.deb" >/dev/null
     echo "$out/firstline-${p}_${version}_amd64.deb"
 done

@@ -47,6 +47,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AgentInstallIT {
     static final Path SCRIPT = InstallSupport.REPO.resolve("install/agent/install.sh");
+    /** Set by .ci/run: the install onto this machine itself (not a scratch root) may run. */
+    static final String ON_HOST = "FIRSTLINE_INSTALL_ON_HOST";
 
     @TempDir
     static Path dir;
@@ -238,6 +240,52 @@ class AgentInstallIT {
         Run onArgv = install(root, "--token", usedUp);
         assertTrue(oneLineError(onArgv).contains("never taken on the command line"), onArgv.both());
         assertEquals(empty, snapshot(root), "a failed install left something behind");
+    }
+
+    /**
+     * The same install onto this machine itself (no --root), only where
+     * {@value #ON_HOST} is set (.ci/run sets it; CI machines are throwaway):
+     * without systemd as PID 1 the script installs everything, says it could
+     * not start the service and exits 1; then --uninstall --purge leaves
+     * nothing behind.
+     */
+    @Test
+    void onThisMachineWhereAllowed() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv(ON_HOST) != null,
+                ON_HOST + " is not set: the install onto this machine itself is skipped");
+        for (String p : List.of("/opt/firstline-agent", "/var/lib/firstline-agent", "/etc/firstline/agent.env",
+                "/etc/systemd/system/firstline-agent.service")) {
+            org.junit.jupiter.api.Assumptions.assumeFalse(Files.exists(Path.of(p), LinkOption.NOFOLLOW_LINKS),
+                    p + " exists: this machine has an agent installed, which the test will not touch");
+        }
+        boolean systemd = Files.isDirectory(Path.of("/run/systemd/system"));
+        JsonNode token = newToken(1);
+        List<String> cmd = new ArrayList<>(List.of("sh", script().toString()));
+        cmd.addAll(oneLine(token));
+        try {
+            Run r = run(cmd, null, 240);
+            if (systemd) {
+                assertEquals(0, r.exit(), r.both());
+            } else {
+                assertEquals(1, r.exit(), r.both());
+                assertTrue(r.out().contains("systemd is not running here"), r.both());
+            }
+            assertTrue(Files.isExecutable(Path.of("/opt/firstline-agent/current/bin/firstline-agent")));
+            assertEquals("rwx------ firstline:firstline", mode(Path.of("/var/lib/firstline-agent")));
+            assertTrue(Files.exists(Path.of("/etc/systemd/system/firstline-agent.service")));
+            // Installed for real, the unit passes systemd's own check (its ExecStart exists now).
+            Path analyze = TestSupport.requireTool("systemd-analyze", "systemd");
+            Run verify = run(List.of(analyze.toString(), "verify", "/etc/systemd/system/firstline-agent.service"), null, 60);
+            assertEquals(0, verify.exit(), verify.both());
+        } finally {
+            Run purge = run(List.of("sh", SCRIPT.toString(), "--uninstall", "--purge"), null, 120);
+            assertEquals(0, purge.exit(), purge.both());
+        }
+        for (String p : List.of("/opt/firstline-agent", "/var/lib/firstline-agent", "/etc/firstline/agent.env",
+                "/etc/firstline/agent.conf", "/etc/systemd/system/firstline-agent.service")) {
+            assertFalse(Files.exists(Path.of(p), LinkOption.NOFOLLOW_LINKS), p + " is left after --purge");
+        }
+        assertFalse(InstallSupport.userExists("firstline"), "--purge removes the user");
     }
 
     private static String[] concat(List<String> a, String... more) {

@@ -76,6 +76,65 @@ class ReadmeScreenshots {
         }
     }
 
+    /**
+     * The reports page (docs/img/reports.png): 36 machines of four kinds at
+     * three sites, two months of tickets on a clock moved by hand, read-only
+     * file systems growing on one laptop model this month.
+     */
+    @Test
+    void takeReportsScreenshot() throws Exception {
+        Path out = Path.of(System.getProperty("firstline.screenshots", "../docs/img"));
+        io.firstline.console.MutableClock clock = new io.firstline.console.MutableClock(
+                Instant.now().minus(java.time.Duration.ofDays(65)).truncatedTo(java.time.temporal.ChronoUnit.HOURS));
+        java.nio.file.Files.writeString(dir.resolve("rules.yaml"), ReportsApiTest.RULES);
+        try (Console console = Console.start(ConsoleConfig.defaults(dir)
+                .withAgentListen(new ConsoleConfig.Listen("127.0.0.1", 0))
+                .withHttpListen(new ConsoleConfig.Listen("127.0.0.1", 0)), clock);
+             Browser browser = Browser.start(1400, 1700)) {
+            String base = "http://127.0.0.1:" + console.httpPort();
+            String password = TestSupport.adminPassword(console, dir);
+            String[] sites = {"berlin", "paris", "madrid"};
+            for (int i = 0; i < 36; i++) {
+                String id = (i % 4 == 1 ? "b" : "a") + String.format("%02d", i);
+                ReportMachines.connect(console, clock, id, sites[i % 3], i % 5 == 0 ? "13" : "12", i % 3 == 0 ? "1.5.0" : "1.4.2");
+            }
+            SplittableRandom r = new SplittableRandom(11);
+            long seq = 0;
+            for (int hour = 0; hour < 60 * 24; hour += 3) {
+                clock.advance(java.time.Duration.ofHours(3));
+                boolean thisMonth = hour >= 30 * 24;
+                double p = thisMonth ? 0.12 : 0.05;
+                if (r.nextDouble() < p) {
+                    seq = raiseAndClear(console, clock, "a" + String.format("%02d", 4 * r.nextInt(9)), "filesystem_read_only", "/", r, seq);
+                }
+                if (r.nextDouble() < 0.06) {
+                    seq = raiseAndClear(console, clock, String.format("b%02d", 4 * r.nextInt(9) + 1), "memory_pressure", "", r, seq);
+                }
+                if (r.nextDouble() < 0.03) {
+                    seq = raiseAndClear(console, clock, String.format("a%02d", 4 * r.nextInt(9) + 2), "memory_pressure", "", r, seq);
+                }
+            }
+            browser.signIn(base, "admin", password);
+            browser.driver.get(base + "/reports?days=30&groupBy=rule,hardware,os");
+            browser.await(30, d -> d.findElement(By.tagName("body")).getDomAttribute("data-service-loaded") != null
+                    && d.findElement(By.tagName("body")).getDomAttribute("data-loaded") != null ? true : null);
+            Thread.sleep(500); // let the chart paint before the picture (a screenshot tool, not a test)
+            browser.screenshot(out.resolve("reports.png"));
+            System.out.println("screenshot written to " + out.resolve("reports.png").toAbsolutePath().normalize());
+        }
+    }
+
+    private static long raiseAndClear(Console console, io.firstline.console.MutableClock clock, String agent, String rule,
+                                      String resource, SplittableRandom r, long seq) {
+        Instant at = clock.instant();
+        FaultKey key = new FaultKey(agent, rule, resource);
+        console.tickets().apply(new FaultEvent(key, true, "m", 1, 0.5, at, at, "", 1, ++seq));
+        clock.advance(java.time.Duration.ofSeconds(300 + r.nextInt(7200)));
+        Instant cleared = clock.instant();
+        console.tickets().apply(new FaultEvent(key, false, "m", 0, 0.5, cleared, cleared, "recovered", 1, ++seq));
+        return seq;
+    }
+
     /** Raises a dozen faults on the simulated agents (tickets as the rules would open them); works a few. */
     private static long faults(Console console) {
         record F(int agent, String rule, String resource, String metric, double value, double threshold) {

@@ -7,20 +7,24 @@ import static io.netty.handler.codec.http.HttpResponseStatus.REQUEST_URI_TOO_LON
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Refuses a request the console cannot serve before anything reads it, each
  * with a JSON error (and, since {@link SecurityHeaders} sits before it in the
- * pipeline, the security headers), then closes the connection:
+ * pipeline, the security headers), then closes the connection (after a
+ * lingering close: see {@link #refuse}):
  * <ul>
  * <li>a request line longer than {@value #MAX_LINE} bytes: 414;</li>
  * <li>headers larger than {@value #MAX_HEADERS} bytes: 431;</li>
@@ -35,7 +39,12 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
     static final int MAX_LINE = 4096;
     static final int MAX_HEADERS = 8192;
 
+    /** How long, and how much, a refused client may go on sending before the connection is cut. */
+    static final long LINGER_MILLIS = 2_000;
+    static final long LINGER_BYTES = 8L << 20;
+
     private final Router router;
+    private long discarded;
     private long bodyLeft;
     private int bodyLimit;
     private boolean refused;
@@ -47,7 +56,13 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (refused) {
+            if (msg instanceof HttpContent c) {
+                discarded += c.content().readableBytes();
+            }
             ReferenceCountUtil.release(msg);
+            if (discarded > LINGER_BYTES) {
+                ctx.close();
+            }
             return;
         }
         if (msg instanceof HttpRequest req) {
@@ -115,9 +130,28 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
         return ApiHandler.error(REQUEST_ENTITY_TOO_LARGE, "the request body is larger than this route takes (" + limit + " bytes)");
     }
 
+    /**
+     * Answers and closes, lingering: a client still sending the body it
+     * announced (an Alertmanager batch over 1 MiB, a large upload) would get
+     * a reset instead of the answer if the console closed at once, since a
+     * socket closed with unread data resets the connection and the client's
+     * TCP stack drops the answer it had not read yet. So the console sends
+     * the answer, shuts its sending side, and reads and drops what still
+     * comes for up to {@value #LINGER_MILLIS} ms or {@value #LINGER_BYTES}
+     * bytes, then closes (at once when the client closes first).
+     */
     private void refuse(ChannelHandlerContext ctx, Object msg, FullHttpResponse refusal) {
         refused = true;
         ReferenceCountUtil.release(msg);
-        ApiHandler.send(ctx, refusal, false);
+        refusal.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+        HttpUtil.setKeepAlive(refusal, false);
+        ctx.writeAndFlush(refusal).addListener(written -> {
+            if (written.isSuccess() && ctx.channel() instanceof SocketChannel socket && !socket.isOutputShutdown()) {
+                socket.shutdownOutput();
+                ctx.executor().schedule(() -> ctx.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS);
+            } else {
+                ctx.close();
+            }
+        });
     }
 }

@@ -125,8 +125,18 @@ public final class PostgresStore implements Store {
         cfg.resourceProvider(new TranslatedMigrations(new Scanner<>(JavaMigration.class, cfg, cfg.getLocations())));
         Flyway flyway = cfg.load();
         MigrateResult result;
-        try {
-            result = flyway.migrate();
+        // Nodes starting together migrate one after the other: Flyway's own lock does not cover creating
+        // its history table, so two first starts on an empty database could both run V1.
+        try (Connection lock = pool.getConnection(); var st = lock.createStatement()) {
+            lock.setAutoCommit(true);
+            st.execute("SELECT pg_advisory_lock(hashtext('firstline-migrate:' || current_schema()))");
+            try {
+                result = flyway.migrate();
+            } finally {
+                st.execute("SELECT pg_advisory_unlock(hashtext('firstline-migrate:' || current_schema()))");
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot lock the schema of " + settings.describe() + " for migrating", e);
         } catch (RuntimeException e) {
             throw new IllegalStateException("migrating the schema of " + settings.describe() + " failed: " + e.getMessage(), e);
         }

@@ -40,7 +40,8 @@ rm -rf "$work" "$archive"
 mkdir -p "$stage/bin" "$stage/lib" "$stage/legal/firstline-agent"
 
 # 1. The modules the agent's classes refer to, plus the ones reached only
-#    through service lookup, which jdeps cannot see: jdk.crypto.ec provides
+#    through service lookup, which jdeps cannot see (jdk.naming.dns: the DNS
+#    provider of the dns_lookup diagnostic); jdk.crypto.ec provides
 #    the EC keys of enrollment and of mutual TLS, jdk.random the generator
 #    behind the link's reconnect jitter; java.logging, which JNA and protobuf
 #    log through (jdeps leaves it implied by java.sql). Left out, because only optional code
@@ -54,7 +55,7 @@ mkdir -p "$stage/bin" "$stage/lib" "$stage/legal/firstline-agent"
 #    benchmark run and enroll.
 left_out=" java.desktop java.datatransfer java.prefs java.sql java.xml java.transaction.xa java.management jdk.jfr "
 modules=
-for m in $("$java_home/bin/jdeps" --ignore-missing-deps --print-module-deps --multi-release 17 "$jar" | tr ',' ' ') java.logging jdk.crypto.ec jdk.random; do
+for m in $("$java_home/bin/jdeps" --ignore-missing-deps --print-module-deps --multi-release 17 "$jar" | tr ',' ' ') java.logging jdk.crypto.ec jdk.random jdk.naming.dns; do
     case "$left_out" in *" $m "*) continue ;; esac
     modules="${modules:+$modules,}$m"
 done

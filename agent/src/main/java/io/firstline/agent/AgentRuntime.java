@@ -106,6 +106,7 @@ public final class AgentRuntime implements AutoCloseable {
     private final Clock clock;
     private final RecentEvents recentEvents;
     private final UserVoice voice;
+    private final io.firstline.agent.diagnose.Diagnostics diagnostics;
     private CollectorRunner reportRunner;
     private LocalServer local;
     private String inventoryDigest = "";
@@ -165,11 +166,22 @@ public final class AgentRuntime implements AutoCloseable {
                     public void ticketStatus(TicketStatus status) {
                         voice.statusFromConsole(status);
                     }
+
+                    @Override
+                    public void diagnosticRequest(io.firstline.proto.DiagnosticRequest request) {
+                        diagnostics.request(request);
+                    }
+
+                    @Override
+                    public void diagnosticCancel(long requestId) {
+                        diagnostics.cancel(requestId);
+                    }
                 }, RandomGenerator.getDefault());
         this.rules = new AgentRules(clock, collectThread, m -> {
             recentEvents.record(m); // what a user's report shows of the last hour, kernel events' faults included
             link.send(m);
         }, s.collectors(), probe, this::clockOffsetMillis, this::currentInterval);
+        this.diagnostics = new io.firstline.agent.diagnose.Diagnostics(config.diagnostics(), probe, link::send, clock);
         this.voice = new UserVoice(new VoiceAgent(), recentEvents, StatusCache.open(s.stateDir()), clock);
         this.events = eventSources;
         rules.fedByWatchers(eventSources.watchedMetrics());
@@ -309,6 +321,7 @@ public final class AgentRuntime implements AutoCloseable {
                 .setMinProtocolVersion(WireProtocol.MIN_VERSION)
                 .setHost(facts)
                 .addAllCollectors(runner.names())
+                .setDiagnostics(diagnostics.capabilities())
                 .build();
     }
 
@@ -426,6 +439,7 @@ public final class AgentRuntime implements AutoCloseable {
             local.close();
         }
         events.close();
+        diagnostics.close();
         rules.close();
         collectThread.shutdownNow();
         renewal.close();

@@ -35,6 +35,7 @@ final class CollectorOptions {
         on.removeAll(disable);
         off.removeAll(enable);
         CollectorRegistry.builtIn().select(on, off); // names unknown collectors given on the command line
-        return new AgentConfig(on, off, base.intervals(), base.dnsNames(), base.inventoryInterval(), base.kernelPatterns());
+        return new AgentConfig(on, off, base.intervals(), base.dnsNames(), base.inventoryInterval(), base.kernelPatterns(),
+                base.diagnostics());
     }
 }

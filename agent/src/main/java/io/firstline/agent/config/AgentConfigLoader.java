@@ -29,6 +29,11 @@ import java.util.regex.Pattern;
  * inventory.interval = 1h
  * connectivity.dns = example.com, intranet.example
  * events.kernel_patterns = /etc/firstline/kernel-patterns.txt
+ * diagnostics.enabled = true
+ * diagnostics.actions = tcp_connect, dns_lookup, ping, log_tail
+ * diagnostics.logs = syslog:/var/log/syslog, app:/var/log/app/current.log, journal:journal
+ * diagnostics.disk_roots = /, /srv
+ * diagnostics.capture_interfaces = eth0
  * </pre>
  */
 public final class AgentConfigLoader {
@@ -69,6 +74,7 @@ public final class AgentConfigLoader {
         List<String> dns = new ArrayList<>();
         Duration inventory = AgentConfig.DEFAULT_INVENTORY_INTERVAL;
         KernelPatterns patterns = null;
+        DiagnosticsKeys diagnostics = new DiagnosticsKeys();
         Set<String> keys = new LinkedHashSet<>();
         String[] lines = text.split("\r?\n", -1);
         for (int n = 0; n < lines.length; n++) {
@@ -99,10 +105,20 @@ public final class AgentConfigLoader {
                         throw new ConfigException(at + key + ": " + e.getMessage());
                     }
                 }
+                case "diagnostics.enabled", "diagnostics.actions", "diagnostics.logs", "diagnostics.disk_roots",
+                     "diagnostics.capture_interfaces" -> {
+                    try {
+                        diagnostics.set(key, value);
+                    } catch (IllegalArgumentException e) {
+                        throw new ConfigException(at + key + ": " + e.getMessage());
+                    }
+                }
                 default -> {
                     if (!m.matches()) {
                         throw new ConfigException(at + "unknown key '" + key + "' (known: collectors.enable, collectors.disable, "
-                                + "collector.NAME.interval, inventory.interval, connectivity.dns, events.kernel_patterns)");
+                                + "collector.NAME.interval, inventory.interval, connectivity.dns, events.kernel_patterns, "
+                                + "diagnostics.enabled, diagnostics.actions, diagnostics.logs, diagnostics.disk_roots, "
+                                + "diagnostics.capture_interfaces)");
                     }
                     String collector = m.group(1);
                     checkKnown(at, key, collector);
@@ -115,8 +131,8 @@ public final class AgentConfigLoader {
                 throw new ConfigException(name + ": collector '" + c + "' is both enabled and disabled");
             }
         }
-        return patterns == null ? new AgentConfig(enable, disable, intervals, dns, inventory)
-                : new AgentConfig(enable, disable, intervals, dns, inventory, patterns);
+        return new AgentConfig(enable, disable, intervals, dns, inventory, patterns == null ? KernelPatterns.builtIn() : patterns,
+                diagnostics.build());
     }
 
     private List<String> collectors(String at, String key, String value) {

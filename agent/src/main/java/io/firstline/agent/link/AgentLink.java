@@ -52,6 +52,14 @@ public final class AgentLink implements AutoCloseable {
         /** The console sent this machine's ticket status (after the Welcome and when a ticket changes). */
         default void ticketStatus(io.firstline.proto.TicketStatus status) {
         }
+
+        /** The console asks for a diagnostic; the listener checks it against this agent's own allow-list. */
+        default void diagnosticRequest(io.firstline.proto.DiagnosticRequest request) {
+        }
+
+        /** The console asks to stop a running diagnostic. */
+        default void diagnosticCancel(long requestId) {
+        }
     }
 
     /** How the link reaches the console, and what it says first. */
@@ -232,6 +240,14 @@ public final class AgentLink implements AutoCloseable {
 
     void onTicketStatus(io.firstline.proto.TicketStatus status) {
         listener.ticketStatus(status);
+    }
+
+    void onDiagnosticRequest(io.firstline.proto.DiagnosticRequest request) {
+        listener.diagnosticRequest(request);
+    }
+
+    void onDiagnosticCancel(long requestId) {
+        listener.diagnosticCancel(requestId);
     }
 
     void onClockOffset(long millis) {

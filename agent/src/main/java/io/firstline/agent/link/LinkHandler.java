@@ -42,6 +42,8 @@ final class LinkHandler extends SimpleChannelInboundHandler<Envelope> {
             case HEARTBEAT -> heartbeat(msg.getHeartbeat());
             case RULE_SET -> link.onRuleSet(msg.getRuleSet());
             case TICKET_STATUS -> link.onTicketStatus(msg.getTicketStatus());
+            case DIAGNOSTIC_REQUEST -> link.onDiagnosticRequest(msg.getDiagnosticRequest());
+            case DIAGNOSTIC_CANCEL -> link.onDiagnosticCancel(msg.getDiagnosticCancel().getRequestId());
             case REFUSE -> {
                 // Logged by the link with the console's address, like every failed attempt.
                 closeReason = "the console refused this agent: " + msg.getRefuse().getReason() + " " + msg.getRefuse().getMessage();

@@ -75,6 +75,7 @@ public final class Console implements AutoCloseable {
     private FaultDetection faults;
     private WeeklyDigest digest;
     private KnowledgeBase kb;
+    private io.firstline.console.diagnostics.DiagnosticService diagnostics;
     private ConsoleCa ca;
     private Enrollment enrollment;
     private FleetPersistence fleetPersistence;
@@ -146,6 +147,11 @@ public final class Console implements AutoCloseable {
         kb.loadDefaults();
         accounts = new Accounts(store, clock, new Passwords(Passwords.DEFAULT_ITERATIONS));
         initialAdminPassword = accounts.bootstrapAdmin(config.dataDir());
+        diagnostics = new io.firstline.console.diagnostics.DiagnosticService(store, clock, faults.tickets, accounts.audit(),
+                id -> fleet.get(id).isPresent());
+        io.firstline.console.diagnostics.Triage triage = new io.firstline.console.diagnostics.Triage(diagnostics, faults.tickets,
+                rule -> faults.rules.current().diagnose(rule));
+        faults.tickets.onOpened(t -> diagnostics.later(() -> triage.opened(t)));
         web = new WebConsole(accounts, fleet, new TicketCounts(faults.tickets), httpWorkers.next());
         Reports reports = new Reports(store, clock);
         digest = new WeeklyDigest(store, reports, this::digestTargets).schedule(10);
@@ -156,7 +162,7 @@ public final class Console implements AutoCloseable {
         SslContext tls = ServerTls.context(ca, enrollment);
         agentServer = bindOrExplain("agent link", config.agentListen(), "--agent-port",
                 () -> AgentServer.bind(config, fleet, ingestMetrics, consoleId, tls, enrollment, boss, agentWorkers, faults.intake(),
-                        faults.voice));
+                        faults.voice, diagnostics));
         httpServer = bindOrExplain("HTTP", config.httpListen(), "--http-port",
                 () -> HttpServer.bind(config.httpListen().bind(), config.httpListen().port(),
                         new ConsoleRoutes(fleet, metrics, () -> ready, enrollment, id -> agentServer.connections().disconnect(id),
@@ -165,7 +171,8 @@ public final class Console implements AutoCloseable {
                                         id -> fleet.get(id).map(a -> a.host().getOsFamily()).orElse(""))
                                 .withIntake(new IntakeTokens(store, clock), faults.tickets)
                                 .withReports(reports, digest)
-                                .withConfigFiles(this::configFiles),
+                                .withConfigFiles(this::configFiles)
+                                .withDiagnostics(diagnostics),
                         web, boss, httpWorkers));
         // Revocations made elsewhere (the CLI, another node) end live connections within a sweep.
         boss.next().scheduleAtFixedRate(this::sweepRevoked, 15, 15, TimeUnit.SECONDS);
@@ -314,6 +321,11 @@ public final class Console implements AutoCloseable {
         return faults.tickets;
     }
 
+    /** Safe diagnostics: requests, results, triage. */
+    public io.firstline.console.diagnostics.DiagnosticService diagnostics() {
+        return diagnostics;
+    }
+
     /** Articles, search and their use on tickets. */
     public KnowledgeBase knowledgeBase() {
         return kb;
@@ -376,6 +388,9 @@ public final class Console implements AutoCloseable {
         }
         if (agentServer != null) {
             agentServer.close();
+        }
+        if (diagnostics != null) {
+            diagnostics.close();
         }
         if (digest != null) {
             digest.close();

@@ -37,6 +37,19 @@ public final class AuditLog {
                 clock.millis(), clip(actor), clip(action), clip(target), detail));
     }
 
+    /**
+     * Records one event whose detail is more than an outcome (a diagnostic:
+     * agent, action, parameters, outcome, bytes, duration); {@code detail}
+     * becomes the JSON object of the {@code detail} column.
+     */
+    public void recordDetail(String actor, String action, String target, java.util.Map<String, Object> detail) {
+        String written = Json.write(detail);
+        String json = written.length() <= 16 * MAX_FIELD ? written : "{\"cut\":true}";
+        store.write(c -> Sql.insert(c,
+                "INSERT INTO audit_log (at_ms, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)",
+                clock.millis(), clip(actor), clip(action), clip(target), json));
+    }
+
     /** The longest actor, action, subject or outcome stored: 1 KiB of characters. */
     public static final int MAX_FIELD = 1024;
 

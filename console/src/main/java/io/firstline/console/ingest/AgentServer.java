@@ -46,6 +46,13 @@ public final class AgentServer implements AutoCloseable {
     public static AgentServer bind(ConsoleConfig config, FleetState fleet, IngestMetrics metrics, String consoleId,
                                    SslContext tls, Enrollment enrollment, EventLoopGroup boss, EventLoopGroup workers,
                                    FaultPort faults, VoicePort voice) throws InterruptedException {
+        return bind(config, fleet, metrics, consoleId, tls, enrollment, boss, workers, faults, voice, DiagnosticsPort.NONE);
+    }
+
+    /** As above, with diagnostics through {@code diagnostics}. */
+    public static AgentServer bind(ConsoleConfig config, FleetState fleet, IngestMetrics metrics, String consoleId,
+                                   SslContext tls, Enrollment enrollment, EventLoopGroup boss, EventLoopGroup workers,
+                                   FaultPort faults, VoicePort voice, DiagnosticsPort diagnostics) throws InterruptedException {
         // Enrollment signs certificates and commits to the store: off the event loops.
         ExecutorService enrollExecutor = Executors.newSingleThreadExecutor(new DefaultThreadFactory("firstline-enroll", true));
         LiveConnections live = new LiveConnections();
@@ -59,7 +66,7 @@ public final class AgentServer implements AutoCloseable {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childHandler(new AgentServerInitializer(config, fleet, metrics, consoleId, tls, enrollment, enrollExecutor, live, faults,
-                        voice))
+                        voice, diagnostics))
                 .bind(config.agentListen().bind(), config.agentListen().port())
                 .sync()
                 .channel();

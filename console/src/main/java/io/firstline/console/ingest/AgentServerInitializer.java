@@ -33,6 +33,7 @@ final class AgentServerInitializer extends ChannelInitializer<Channel> {
     private final LiveConnections live;
     private final FaultPort faults;
     private final VoicePort voice;
+    private final DiagnosticsPort diagnostics;
     private final HandshakeLimiter handshakes = new HandshakeLimiter(HandshakeLimiter.DEFAULT_MAX);
 
     AgentServerInitializer(ConsoleConfig config, FleetState fleet, IngestMetrics metrics, String consoleId, SslContext tls,
@@ -42,6 +43,13 @@ final class AgentServerInitializer extends ChannelInitializer<Channel> {
 
     AgentServerInitializer(ConsoleConfig config, FleetState fleet, IngestMetrics metrics, String consoleId, SslContext tls,
                            Enrollment enrollment, Executor enrollExecutor, LiveConnections live, FaultPort faults, VoicePort voice) {
+        this(config, fleet, metrics, consoleId, tls, enrollment, enrollExecutor, live, faults, voice, DiagnosticsPort.NONE);
+    }
+
+    AgentServerInitializer(ConsoleConfig config, FleetState fleet, IngestMetrics metrics, String consoleId, SslContext tls,
+                           Enrollment enrollment, Executor enrollExecutor, LiveConnections live, FaultPort faults, VoicePort voice,
+                           DiagnosticsPort diagnostics) {
+        this.diagnostics = diagnostics;
         this.live = live;
         this.faults = faults;
         this.voice = voice;
@@ -69,8 +77,14 @@ final class AgentServerInitializer extends ChannelInitializer<Channel> {
     /** Without TLS, with fault detection and the user's voice through the given ports, for unit tests only. */
     static AgentServerInitializer plaintextForTests(ConsoleConfig config, FleetState fleet, IngestMetrics metrics, String consoleId,
                                                     FaultPort faults, VoicePort voice) {
+        return plaintextForTests(config, fleet, metrics, consoleId, faults, voice, DiagnosticsPort.NONE);
+    }
+
+    /** Without TLS, with every port given, for unit tests only. */
+    static AgentServerInitializer plaintextForTests(ConsoleConfig config, FleetState fleet, IngestMetrics metrics, String consoleId,
+                                                    FaultPort faults, VoicePort voice, DiagnosticsPort diagnostics) {
         return new AgentServerInitializer(config, fleet, metrics, consoleId, null, null, Runnable::run, new LiveConnections(), faults,
-                voice);
+                voice, diagnostics);
     }
 
     @Override
@@ -92,6 +106,6 @@ final class AgentServerInitializer extends ChannelInitializer<Channel> {
         // An agent sends a sample or heartbeat every interval; silence for the offline period ends the connection.
         ch.pipeline().addLast("idle", new IdleStateHandler(config.offlineAfter().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
         ch.pipeline().addLast("session", new AgentSession(config, fleet, metrics, consoleId, tls != null, enrollment, enrollExecutor,
-                live, faults, voice));
+                live, faults, voice, diagnostics));
     }
 }

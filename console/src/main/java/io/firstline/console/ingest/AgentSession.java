@@ -55,6 +55,7 @@ final class AgentSession extends SimpleChannelInboundHandler<Envelope> {
     private final String consoleId;
     private final FaultPort faults;
     private final VoicePort voice;
+    private final DiagnosticsPort diagnostics;
     private final boolean requireCertificate;
     private final Enrollment enrollment;
     private final Executor enrollExecutor;
@@ -98,6 +99,13 @@ final class AgentSession extends SimpleChannelInboundHandler<Envelope> {
 
     AgentSession(ConsoleConfig config, FleetState fleet, IngestMetrics metrics, String consoleId, boolean requireCertificate,
                  Enrollment enrollment, Executor enrollExecutor, LiveConnections live, FaultPort faults, VoicePort voice) {
+        this(config, fleet, metrics, consoleId, requireCertificate, enrollment, enrollExecutor, live, faults, voice, DiagnosticsPort.NONE);
+    }
+
+    AgentSession(ConsoleConfig config, FleetState fleet, IngestMetrics metrics, String consoleId, boolean requireCertificate,
+                 Enrollment enrollment, Executor enrollExecutor, LiveConnections live, FaultPort faults, VoicePort voice,
+                 DiagnosticsPort diagnostics) {
+        this.diagnostics = diagnostics;
         this.live = live;
         this.faults = faults;
         this.voice = voice;
@@ -108,7 +116,7 @@ final class AgentSession extends SimpleChannelInboundHandler<Envelope> {
         this.requireCertificate = requireCertificate;
         this.enrollment = enrollment;
         this.enrollExecutor = enrollExecutor;
-        this.kinds = new SequencedKinds(metrics, faults, voice);
+        this.kinds = new SequencedKinds(metrics, faults, voice, diagnostics);
     }
 
     @Override
@@ -156,6 +164,10 @@ final class AgentSession extends SimpleChannelInboundHandler<Envelope> {
                 ctx.writeAndFlush(Envelope.newBuilder().setHeartbeat(Heartbeat.newBuilder()
                         .setAgentTimeMs(msg.getHeartbeat().getAgentTimeMs())
                         .setConsoleTimeMs(System.currentTimeMillis())).build(), ctx.voidPromise());
+            }
+            case DIAGNOSTIC_CAPABILITIES -> {
+                session.heard();
+                diagnostics.capabilities(agentId, msg.getDiagnosticCapabilities());
             }
             case BODY_NOT_SET -> reject(ctx, WireRejection.UNKNOWN_TYPE, "envelope without a known body");
             default -> {
@@ -330,6 +342,7 @@ final class AgentSession extends SimpleChannelInboundHandler<Envelope> {
         faults.ruleSet(h).ifPresent(rules -> ctx.writeAndFlush(rules, ctx.voidPromise()));
         faults.connected(agentId, h, ctx.channel());
         voice.connected(agentId, ctx.channel());
+        diagnostics.connected(agentId, h, ctx.channel());
         log.info("agent {} ({}) connected from {}", h.getAgentId(), h.getHost().getHostname(), ctx.channel().remoteAddress());
     }
 
@@ -420,6 +433,7 @@ final class AgentSession extends SimpleChannelInboundHandler<Envelope> {
             session.closed();
             faults.disconnected(agentId, ctx.channel());
             voice.disconnected(agentId, ctx.channel());
+            diagnostics.disconnected(agentId, ctx.channel());
             live.remove(agentId, ctx.channel());
         }
         ctx.fireChannelInactive();

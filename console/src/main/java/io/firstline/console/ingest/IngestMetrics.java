@@ -23,6 +23,7 @@ public final class IngestMetrics {
     final Counter inventories;
     final Counter faults;
     final Counter userReports;
+    final Counter diagnosticResults;
     final Counter bytes;
     final Timer latency;
     final Counter spoolDropped;
@@ -38,6 +39,8 @@ public final class IngestMetrics {
         inventories = Counter.builder("firstline.ingest.inventories").description("Inventories received and applied").register(registry);
         faults = Counter.builder("firstline.ingest.faults").description("Fault events received and applied (not duplicates, not refused)").register(registry);
         userReports = Counter.builder("firstline.ingest.user.reports").description("User reports received and committed").register(registry);
+        diagnosticResults = Counter.builder("firstline.ingest.diagnostic.results")
+                .description("Diagnostic result chunks received and committed").register(registry);
         bytes = Counter.builder("firstline.ingest.received").baseUnit("bytes").description("Bytes received on the agent link").register(registry);
         spoolDropped = Counter.builder("firstline.agent.spool.dropped")
                 .description("Messages agents reported dropped from their disk spool because it was full").register(registry);

@@ -29,11 +29,12 @@ final class SequencedKinds {
     /** Agent-to-console bodies that are not sequenced (never acknowledged, never replayed). */
     static final Set<Envelope.BodyCase> UNSEQUENCED = Collections.unmodifiableSet(java.util.EnumSet.of(
             Envelope.BodyCase.HELLO, Envelope.BodyCase.HEARTBEAT, Envelope.BodyCase.SERIES_DICTIONARY,
-            Envelope.BodyCase.ENROLL_REQUEST, Envelope.BodyCase.RENEW_REQUEST));
+            Envelope.BodyCase.ENROLL_REQUEST, Envelope.BodyCase.RENEW_REQUEST, Envelope.BodyCase.DIAGNOSTIC_CAPABILITIES));
     /** Console-to-agent bodies: an agent sending one is a protocol error. */
     static final Set<Envelope.BodyCase> CONSOLE_ONLY = Collections.unmodifiableSet(java.util.EnumSet.of(
             Envelope.BodyCase.WELCOME, Envelope.BodyCase.REFUSE, Envelope.BodyCase.ACK, Envelope.BodyCase.RULE_SET,
-            Envelope.BodyCase.ENROLL_RESPONSE, Envelope.BodyCase.TICKET_STATUS));
+            Envelope.BodyCase.ENROLL_RESPONSE, Envelope.BodyCase.TICKET_STATUS, Envelope.BodyCase.DIAGNOSTIC_REQUEST,
+            Envelope.BodyCase.DIAGNOSTIC_CANCEL));
 
     /** Commits one message of a kind; the future completes once it is durable. */
     @FunctionalInterface
@@ -52,6 +53,10 @@ final class SequencedKinds {
     }
 
     SequencedKinds(IngestMetrics metrics, FaultPort faults, VoicePort voice) {
+        this(metrics, faults, voice, DiagnosticsPort.NONE);
+    }
+
+    SequencedKinds(IngestMetrics metrics, FaultPort faults, VoicePort voice, DiagnosticsPort diagnostics) {
         kinds.put(Envelope.BodyCase.SAMPLE, new Kind(metrics.samples, (s, agent, epoch, seq, msg) -> {
             s.applySample(epoch, msg.getSample());
             return CompletableFuture.completedFuture(Commit.APPLIED);
@@ -65,6 +70,8 @@ final class SequencedKinds {
         kinds.put(Envelope.BodyCase.FAULT_CLEARED, fault);
         kinds.put(Envelope.BodyCase.USER_REPORT, new Kind(metrics.userReports,
                 (s, agent, epoch, seq, msg) -> voice.report(agent, epoch, seq, msg.getUserReport())));
+        kinds.put(Envelope.BodyCase.DIAGNOSTIC_RESULT, new Kind(metrics.diagnosticResults,
+                (s, agent, epoch, seq, msg) -> diagnostics.result(agent, epoch, seq, msg.getDiagnosticResult())));
     }
 
     Optional<Kind> of(Envelope.BodyCase body) {

@@ -9,10 +9,21 @@ import java.util.List;
  *
  * @param checkInterval how often agents re-check watched signals between samples
  * @param version       a digest of the file's text; changes whenever it does
+ * @param diagnose      each rule's automatic triage ({@code diagnose:}), by rule id
  */
-public record RuleFile(List<Rule> rules, Duration checkInterval, String version) {
+public record RuleFile(List<Rule> rules, Duration checkInterval, String version, java.util.Map<String, List<DiagnoseStep>> diagnose) {
     public RuleFile {
         rules = List.copyOf(rules);
+        diagnose = java.util.Map.copyOf(diagnose);
+    }
+
+    public RuleFile(List<Rule> rules, Duration checkInterval, String version) {
+        this(rules, checkInterval, version, java.util.Map.of());
+    }
+
+    /** The diagnostics rule {@code id} runs when its ticket opens (automatic triage); empty for none. */
+    public List<DiagnoseStep> diagnose(String id) {
+        return diagnose.getOrDefault(id, List.of());
     }
 
     public List<Rule> agentRules() {

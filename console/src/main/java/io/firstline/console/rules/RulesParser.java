@@ -37,10 +37,10 @@ public final class RulesParser {
     private static final Set<String> SETTINGS = Set.of("check_interval");
     private static final Set<String> FIELDS = Set.of("id", "kind", "metric", "resource", "condition", "for", "recover",
             "require_ok_first", "flap", "stale_after", "horizon", "window", "severity", "scope", "title", "description",
-            "user_text", "kb", "event", "match", "quiet");
+            "user_text", "kb", "event", "match", "quiet", "diagnose");
     /** The fields an event rule may have: no metric, condition or durations but its quiet period. */
     private static final Set<String> EVENT_FIELDS = Set.of("id", "kind", "event", "resource", "match", "quiet", "severity",
-            "scope", "title", "description", "user_text", "kb");
+            "scope", "title", "description", "user_text", "kb", "diagnose");
     static final Duration DEFAULT_QUIET = Duration.ofMinutes(10);
     private static final Set<String> RECOVER = Set.of("threshold", "for");
     private static final Set<String> FLAP = Set.of("window", "max_raises", "hold");
@@ -88,14 +88,19 @@ public final class RulesParser {
         }
         List<Rule> rules = new ArrayList<>();
         Set<String> ids = new HashSet<>();
+        Map<String, List<DiagnoseStep>> diagnose = new LinkedHashMap<>();
         for (int i = 0; i < list.size(); i++) {
             Rule r = rule(list.get(i), "rules[" + i + "]");
             if (!ids.add(r.id())) {
                 throw err("rules[" + i + "].id", r.id(), "id", "the id is used by an earlier rule");
             }
             rules.add(r);
+            List<DiagnoseStep> steps = diagnose(list.get(i).path("diagnose"), "rules[" + i + "].diagnose", r.id());
+            if (!steps.isEmpty()) {
+                diagnose.put(r.id(), steps);
+            }
         }
-        return new RuleFile(rules, check, digest(root.toString()));
+        return new RuleFile(rules, check, digest(root.toString()), diagnose);
     }
 
     private Rule rule(JsonNode n, String path) {
@@ -225,6 +230,87 @@ public final class RulesParser {
         return new Rule(id, Rule.Kind.EVENT, type, n.path("resource").asText("*"), Comparison.ABOVE, 0, Duration.ZERO, 0, quiet,
                 false, Rule.Flap.NONE, Duration.ZERO, Duration.ZERO, Duration.ZERO, severity, scope(n, path, id), text(n, path, id),
                 match);
+    }
+
+    /** At most this many diagnostics per rule. */
+    static final int MAX_DIAGNOSE = 4;
+
+    /**
+     * {@code diagnose: [{action: disk_usage, path: "{resource}"}, ...]}: known
+     * actions and parameters; values without {@value DiagnoseStep#RESOURCE}
+     * are checked now, the others when the ticket opens.
+     */
+    private List<DiagnoseStep> diagnose(JsonNode v, String path, String id) {
+        if (v.isMissingNode() || v.isNull()) {
+            return List.of();
+        }
+        if (!v.isArray()) {
+            throw err(path, id, "diagnose", "must be a list of diagnostics, e.g. [{action: disk_usage, path: \"{resource}\"}]");
+        }
+        if (v.size() > MAX_DIAGNOSE) {
+            throw err(path, id, "diagnose", "at most " + MAX_DIAGNOSE + " diagnostics per rule");
+        }
+        List<DiagnoseStep> out = new ArrayList<>();
+        for (int i = 0; i < v.size(); i++) {
+            String at = path + "[" + i + "]";
+            JsonNode step = v.get(i);
+            if (!step.isObject()) {
+                throw err(at, id, "diagnose", "each diagnostic must be a mapping with 'action' and its parameters");
+            }
+            String action = step.path("action").asText("");
+            if (io.firstline.diagnostics.Action.of(action).isEmpty()) {
+                throw err(at + ".action", id, "diagnose.action", "unknown action '" + action + "' (known: "
+                        + String.join(", ", io.firstline.diagnostics.Action.names()) + ")");
+            }
+            Map<String, String> params = new LinkedHashMap<>();
+            Map<String, String> checkable = new LinkedHashMap<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = step.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (e.getKey().equals("action")) {
+                    continue;
+                }
+                JsonNode value = e.getValue();
+                String text;
+                if (value.isArray()) {
+                    List<String> parts = new ArrayList<>();
+                    value.forEach(x -> parts.add(x.asText()));
+                    text = String.join(",", parts);
+                } else if (value.isValueNode() && !value.isNull()) {
+                    text = value.asText();
+                } else {
+                    throw err(at + "." + e.getKey(), id, "diagnose." + e.getKey(), "must be a value or a list of values");
+                }
+                String rest = text.replace(DiagnoseStep.RESOURCE, "");
+                if (rest.contains("{") || rest.contains("}")) {
+                    throw err(at + "." + e.getKey(), id, "diagnose." + e.getKey(), "the only placeholder is " + DiagnoseStep.RESOURCE);
+                }
+                params.put(e.getKey(), text);
+                checkable.put(e.getKey(), text.contains(DiagnoseStep.RESOURCE) ? sample(action, e.getKey()) : text);
+            }
+            try {
+                io.firstline.diagnostics.Action.validate(action, checkable);
+            } catch (io.firstline.diagnostics.InvalidParameter e) {
+                throw err(at + "." + e.param(), id, "diagnose." + e.param(), e.getMessage());
+            }
+            out.add(new DiagnoseStep(action, params));
+        }
+        return out;
+    }
+
+    /** A valid stand-in for a parameter whose value comes from the ticket's resource, to check the rest of the step now. */
+    private static String sample(String action, String param) {
+        return io.firstline.diagnostics.Action.of(action).orElseThrow().params().stream().filter(p -> p.name().equals(param))
+                .findFirst().map(p -> switch (p.kind()) {
+                    case PATH -> "/";
+                    case PORT, COUNT, LINES, SECONDS, PACKETS, DEPTH -> "1";
+                    case URL -> "http://localhost/";
+                    case DNS_TYPE -> "A";
+                    case HTTP_METHOD -> "GET";
+                    case INTERFACE -> "lo";
+                    case LOG -> "syslog";
+                    case UNIT -> "ssh.service";
+                    default -> "localhost";
+                }).orElse("x");
     }
 
     private Scope scope(JsonNode n, String path, String id) {

@@ -44,6 +44,7 @@ public final class TicketService {
     private final NotificationOutbox outbox;
     private final TicketMetrics metrics;
     private final List<java.util.function.Consumer<String>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<java.util.function.Consumer<Ticket>> opened = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public TicketService(Store store, Clock clock, TicketPolicy policy, AgentDirectory directory,
                          Function<String, Optional<Rule>> rules, NotificationOutbox outbox, TicketMetrics metrics) {
@@ -68,6 +69,39 @@ public final class TicketService {
     /** Calls {@code listener} with the agent id of every ticket that changed, after the change committed. */
     public void onChange(java.util.function.Consumer<String> listener) {
         listeners.add(listener);
+    }
+
+    /**
+     * Calls {@code listener} with every fault ticket that a fault opened or
+     * reopened, after the change committed (automatic triage starts there).
+     */
+    public void onOpened(java.util.function.Consumer<Ticket> listener) {
+        opened.add(listener);
+    }
+
+    /**
+     * Adds a {@code diagnostic} event to a ticket's timeline (a diagnostic
+     * requested for it, or its result); {@code detail} becomes its JSON.
+     *
+     * @return false when there is no such ticket
+     */
+    public boolean diagnosticEvent(long ticketId, String actor, java.util.Map<String, Object> detail) {
+        Optional<Ticket> t = get(ticketId);
+        if (t.isEmpty()) {
+            return false;
+        }
+        Object[] kv = new Object[detail.size() * 2];
+        int i = 0;
+        for (java.util.Map.Entry<String, Object> e : detail.entrySet()) {
+            kv[i++] = e.getKey();
+            kv[i++] = e.getValue();
+        }
+        store.write(c -> {
+            TicketRepository.event(c, ticketId, clock.instant(), "diagnostic", actor, Details.of(kv));
+            return null;
+        });
+        changed(t.get().agentId());
+        return true;
     }
 
     void changed(String agentId) {
@@ -95,6 +129,15 @@ public final class TicketService {
         if (o.effect() == Effect.OPENED || o.effect() == Effect.REOPENED || o.effect() == Effect.RESOLVED) {
             metrics.ticket(o.effect().name().toLowerCase(java.util.Locale.ROOT));
             changed(e.key().agentId());
+        }
+        if ((o.effect() == Effect.OPENED || o.effect() == Effect.REOPENED) && o.ticket().isPresent()) {
+            for (java.util.function.Consumer<Ticket> l : opened) {
+                try {
+                    l.accept(o.ticket().get());
+                } catch (RuntimeException ex) {
+                    org.slf4j.LoggerFactory.getLogger(TicketService.class).warn("ticket opened listener failed", ex);
+                }
+            }
         }
         return o;
     }

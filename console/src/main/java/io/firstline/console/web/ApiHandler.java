@@ -66,7 +66,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         try {
             res = route(req);
         } catch (ApiError e) {
-            res = json(e.status, error(e.getMessage()));
+            res = e.response();
         } catch (RuntimeException e) {
             log.error("error serving {} {}", req.method(), req.uri(), e);
             res = json(HttpResponseStatus.INTERNAL_SERVER_ERROR, error("internal error; see the console log"));

@@ -99,6 +99,13 @@ public final class ConsoleRoutes implements ApiHandler.Routes {
         return new ConsoleRoutes(fleet, metrics, ready, enrollment, all);
     }
 
+    /** These routes plus safe diagnostics ({@code /api/agents/{id}/diagnostics}, {@code /api/diagnostics/...}). */
+    public ConsoleRoutes withDiagnostics(io.firstline.console.diagnostics.DiagnosticService diagnostics) {
+        List<ApiModule> all = new java.util.ArrayList<>(modules);
+        all.add(new DiagnosticsApi(diagnostics));
+        return new ConsoleRoutes(fleet, metrics, ready, enrollment, all);
+    }
+
     @Override
     public List<ApiModule> modules() {
         return modules;

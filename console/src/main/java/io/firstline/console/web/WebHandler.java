@@ -76,7 +76,7 @@ final class WebHandler extends ChannelInboundHandlerAdapter {
             ex.params(m.get().params());
             m.get().route().handler().handle(ex);
         } catch (ApiError e) {
-            ex.respond(ApiHandler.error(e.status, e.getMessage()));
+            ex.respond(e.response());
         } catch (Exception e) {
             log.error("error serving {} {}", req.method(), ex.rawPath, e);
             ex.respond(ApiHandler.json(INTERNAL_SERVER_ERROR, "{\"error\":\"internal error; see the console log\"}"));

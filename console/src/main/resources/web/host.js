@@ -208,5 +208,9 @@
   }
 
   document.getElementById("inventory-filter").addEventListener("input", showInventory);
-  FL.start("fleet").then(() => { refresh(); setInterval(refresh, REFRESH_MS); });
+  FL.start("fleet").then(() => {
+    refresh();
+    setInterval(refresh, REFRESH_MS);
+    FLDiag.hostPanel(document.getElementById("diagnostics"), id);
+  });
 })();

@@ -168,8 +168,11 @@
           : /^\d{4}-\d\d-\d\dT[\d:.]+Z$/.test(String(v)) ? FL.time(v) : v)).join(", ");
       } catch (ignored) { detail = String(e.detail); }
       const kind = e.kind === "replied" ? ((e.detail || {}).public ? "public reply" : "internal note") : e.kind;
+      const d = (e.kind === "diagnostic" && e.detail && typeof e.detail === "object") ? e.detail : null;
+      // A finished diagnostic shows its result (output, or the pcap or bundle to download) under its event.
+      const result = d && d.diagnosticId && !["pending", "running"].includes(d.state) ? FLDiag.timelineResult(d.diagnosticId) : null;
       timeline.append(el("li", {}, el("span", { class: "when" }, FL.time(e.at)), el("b", {}, kind), " ", e.actor ? "by " + e.actor : "",
-        detail ? el("div", { class: "muted" }, detail) : null));
+        detail ? el("div", { class: "muted" }, detail) : null, result));
     }
     clear(node).append(
       el("h2", {}, el("span", { class: "badge sev-" + lower(t.severity) }, lower(t.severity)), " #" + t.id + " ", t.title || t.ruleId || ""),

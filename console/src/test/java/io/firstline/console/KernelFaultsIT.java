@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The shipped jars on real kernel faults: an OOM kill inside a memory-limited
  * cgroup and a loop-mounted ext4 remounted read-only each become a ticket in
- * GET /api/tickets, the OOM ticket naming the killed process. Needs root, a
+ * GET /api/tickets, the OOM ticket naming the killed process, the read-only
+ * one with its automatic triage (kernel log, mount options) on its timeline. Needs root, a
  * loop device and the cgroup memory controller; skipped with a message
  * elsewhere, a failure where FIRSTLINE_REQUIRE_TOOLS is set (CI runs as root).
  * Mounts, loop devices and cgroups are removed in {@link #cleanUp} even when
@@ -152,6 +153,14 @@ class KernelFaultsIT {
 
         sh("mount", "-o", "remount,ro", mnt.toString());
         await().atMost(Duration.ofSeconds(10)).until(() -> ticket(auth, "filesystem_read_only", mnt.toString()).isPresent());
+        // Automatic triage: the rule's diagnostics ran on the agent and their results are on the ticket's timeline.
+        long readOnly = ticket(auth, "filesystem_read_only", mnt.toString()).orElseThrow().path("id").asLong();
+        JsonNode triaged = await().atMost(Duration.ofSeconds(30)).until(() -> get(base + "/api/tickets/" + readOnly, auth).json(),
+                t -> triageDone(t, "kernel_log") != null && triageDone(t, "mounts") != null);
+        JsonNode mounts = get(base + "/api/diagnostics/" + triageDone(triaged, "mounts").path("diagnosticId").asLong(), auth).json();
+        assertEquals("triage", mounts.path("requestedBy").asText());
+        assertTrue(mounts.path("result").path("message").asText().contains("read-only"), mounts.toString());
+        assertTrue(mounts.path("result").path("output").asText().contains(mnt.toString()), mounts.toString());
 
         cgroup = cgroupParent.get().resolve("firstline-it-" + ProcessHandle.current().pid());
         Files.createDirectories(cgroup);
@@ -177,6 +186,18 @@ class KernelFaultsIT {
                 .orElseThrow();
         assertTrue(oom.path("title").asText().contains("tail"), oom.toString());
         assertEquals("critical", oom.path("severity").asText());
+    }
+
+    /** The detail of the ticket's finished {@code diagnostic} event of {@code action} by triage, or null. */
+    private static JsonNode triageDone(JsonNode ticket, String action) {
+        for (JsonNode e : ticket.path("timeline")) {
+            JsonNode d = e.path("detail");
+            if (e.path("kind").asText().equals("diagnostic") && e.path("actor").asText().equals("triage")
+                    && d.path("action").asText().equals(action) && d.path("state").asText().equals("done")) {
+                return d;
+            }
+        }
+        return null;
     }
 
     @AfterEach

@@ -183,6 +183,6 @@ class DiagnosticsTest {
                 "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode",
                 "   0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000  1000        0 12345 1"));
         assertEquals(new ProcNet.Socket("tcp", "127.0.0.1:8080", "0.0.0.0:0", "LISTEN", "1000"), socks.get(0));
-        assertEquals("::1", ProcNet.ipv6Words("00000000000000000000000001000000"));
+        assertEquals("0:0:0:0:0:0:0:1", ProcNet.ipv6Words("00000000000000000000000001000000"));
     }
 }

@@ -124,17 +124,21 @@ class DiagnosticRefusalTest {
 
     @Test
     void theHelloTellsTheConsoleWhatThisAgentAllows() {
-        ByteBuf frame = channel.readOutbound();
-        assertNotNull(frame);
+        // What the agent wrote: a 4-byte length and the Hello (the prepender writes them as two buffers).
+        io.netty.buffer.CompositeByteBuf wire = Unpooled.compositeBuffer();
+        for (ByteBuf b = channel.readOutbound(); b != null; b = channel.readOutbound()) {
+            wire.addComponent(true, b);
+        }
         Envelope hello;
         try {
-            frame.skipBytes(4);
-            hello = Envelope.parseFrom(io.netty.buffer.ByteBufUtil.getBytes(frame));
+            int length = wire.readInt();
+            hello = Envelope.parseFrom(io.netty.buffer.ByteBufUtil.getBytes(wire, wire.readerIndex(), length));
         } catch (com.google.protobuf.InvalidProtocolBufferException e) {
             throw new AssertionError(e);
         } finally {
-            frame.release();
+            wire.release();
         }
+        assertNotNull(hello.getHello());
         assertEquals(List.of("disk_usage", "log_tail", "packet_capture"), hello.getHello().getDiagnostics().getActionsList());
         assertEquals(List.of("app"), hello.getHello().getDiagnostics().getLogsList());
     }

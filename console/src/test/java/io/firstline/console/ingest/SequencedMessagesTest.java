@@ -96,10 +96,15 @@ class SequencedMessagesTest {
                 .setReportId("report-" + seq).setUser("alice").setText("my screen froze")).build();
     }
 
+    static Envelope diagnosticResult(long seq) {
+        return Envelope.newBuilder().setSequence(seq).setDiagnosticResult(io.firstline.proto.DiagnosticResult.newBuilder()
+                .setRequestId(seq).setLast(true).setOutcome(io.firstline.proto.DiagnosticResult.Outcome.DONE)).build();
+    }
+
     /** One builder per sequenced kind; the test below fails if a kind is added without one here. */
     private static final List<IntFunction<Envelope>> EVERY_KIND = List.of(
             SequencedMessagesTest::sample, SequencedMessagesTest::inventory, SequencedMessagesTest::raised,
-            SequencedMessagesTest::cleared, SequencedMessagesTest::userReport);
+            SequencedMessagesTest::cleared, SequencedMessagesTest::userReport, SequencedMessagesTest::diagnosticResult);
 
     private double counter(String name) {
         return registry.get(name).counter().count();
@@ -153,10 +158,11 @@ class SequencedMessagesTest {
         }
         assertEquals(n, fleet.committedThrough("agent-1"));
         assertEquals(0, most, "nothing waits above the watermark when every kind is recorded");
-        int kinds = EVERY_KIND.size(); // samples, inventories, raises, clears, user reports: n / kinds of each
+        int kinds = EVERY_KIND.size(); // samples, inventories, raises, clears, user reports, diagnostic results: n / kinds of each
         assertEquals(n / kinds, counter("firstline.ingest.inventories"));
         assertEquals(2 * n / kinds, counter("firstline.ingest.faults"));
         assertEquals(n / kinds, counter("firstline.ingest.user.reports"));
+        assertEquals(n / kinds, counter("firstline.ingest.diagnostic.results"));
         assertEquals(0, counter("firstline.ingest.duplicates"));
         ch.finishAndReleaseAll();
     }

@@ -169,10 +169,10 @@ public final class Console implements AutoCloseable {
                                 new ConsoleConfig.Listen(config.agentListen().bind(), agentServer.port()))
                                 .withTickets(faults.tickets, faults.windows, faults.rules, clock, accounts, kb,
                                         id -> fleet.get(id).map(a -> a.host().getOsFamily()).orElse(""))
+                                .withDiagnostics(diagnostics)
                                 .withIntake(new IntakeTokens(store, clock), faults.tickets)
                                 .withReports(reports, digest)
-                                .withConfigFiles(this::configFiles)
-                                .withDiagnostics(diagnostics),
+                                .withConfigFiles(this::configFiles),
                         web, boss, httpWorkers));
         // Revocations made elsewhere (the CLI, another node) end live connections within a sweep.
         boss.next().scheduleAtFixedRate(this::sweepRevoked, 15, 15, TimeUnit.SECONDS);

@@ -66,7 +66,7 @@ public final class AgentServer implements AutoCloseable {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childHandler(new AgentServerInitializer(config, fleet, metrics, consoleId, tls, enrollment, enrollExecutor, live, faults,
-                        voice, diagnostics))
+                        voice).withDiagnostics(diagnostics))
                 .bind(config.agentListen().bind(), config.agentListen().port())
                 .sync()
                 .channel();

@@ -33,7 +33,6 @@ final class AgentServerInitializer extends ChannelInitializer<Channel> {
     private final LiveConnections live;
     private final FaultPort faults;
     private final VoicePort voice;
-    private final DiagnosticsPort diagnostics;
     private final HandshakeLimiter handshakes = new HandshakeLimiter(HandshakeLimiter.DEFAULT_MAX);
 
     AgentServerInitializer(ConsoleConfig config, FleetState fleet, IngestMetrics metrics, String consoleId, SslContext tls,
@@ -43,13 +42,6 @@ final class AgentServerInitializer extends ChannelInitializer<Channel> {
 
     AgentServerInitializer(ConsoleConfig config, FleetState fleet, IngestMetrics metrics, String consoleId, SslContext tls,
                            Enrollment enrollment, Executor enrollExecutor, LiveConnections live, FaultPort faults, VoicePort voice) {
-        this(config, fleet, metrics, consoleId, tls, enrollment, enrollExecutor, live, faults, voice, DiagnosticsPort.NONE);
-    }
-
-    AgentServerInitializer(ConsoleConfig config, FleetState fleet, IngestMetrics metrics, String consoleId, SslContext tls,
-                           Enrollment enrollment, Executor enrollExecutor, LiveConnections live, FaultPort faults, VoicePort voice,
-                           DiagnosticsPort diagnostics) {
-        this.diagnostics = diagnostics;
         this.live = live;
         this.faults = faults;
         this.voice = voice;
@@ -77,14 +69,8 @@ final class AgentServerInitializer extends ChannelInitializer<Channel> {
     /** Without TLS, with fault detection and the user's voice through the given ports, for unit tests only. */
     static AgentServerInitializer plaintextForTests(ConsoleConfig config, FleetState fleet, IngestMetrics metrics, String consoleId,
                                                     FaultPort faults, VoicePort voice) {
-        return plaintextForTests(config, fleet, metrics, consoleId, faults, voice, DiagnosticsPort.NONE);
-    }
-
-    /** Without TLS, with every port given, for unit tests only. */
-    static AgentServerInitializer plaintextForTests(ConsoleConfig config, FleetState fleet, IngestMetrics metrics, String consoleId,
-                                                    FaultPort faults, VoicePort voice, DiagnosticsPort diagnostics) {
         return new AgentServerInitializer(config, fleet, metrics, consoleId, null, null, Runnable::run, new LiveConnections(), faults,
-                voice, diagnostics);
+                voice);
     }
 
     @Override
@@ -107,5 +93,14 @@ final class AgentServerInitializer extends ChannelInitializer<Channel> {
         ch.pipeline().addLast("idle", new IdleStateHandler(config.offlineAfter().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
         ch.pipeline().addLast("session", new AgentSession(config, fleet, metrics, consoleId, tls != null, enrollment, enrollExecutor,
                 live, faults, voice, diagnostics));
+    }
+
+    /** Where sessions hand diagnostics (the agent's allow-list, result chunks); none unless set. */
+    private DiagnosticsPort diagnostics = DiagnosticsPort.NONE;
+
+    /** Sessions of this server hand diagnostics to {@code port}. Call before the server binds. */
+    AgentServerInitializer withDiagnostics(DiagnosticsPort port) {
+        this.diagnostics = java.util.Objects.requireNonNull(port);
+        return this;
     }
 }

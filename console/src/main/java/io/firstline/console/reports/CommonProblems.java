@@ -104,7 +104,11 @@ public final class CommonProblems {
     public record Row(String rule, String os, String hardware, String agentVersion, String site, int tickets, int machines,
                       int previousTickets, String trend, Double change, int resolved, Double mttrSeconds,
                       Double p90ResolveSeconds, Double recurrenceRate, int[] daily) {
-        Object value(String column) {
+        /** The columns of a row as the API, the CSV export and the digest name them, in this order. */
+        public static final List<String> COLUMNS = List.of("rule", "os", "hardware", "agentVersion", "site", "tickets",
+                "machines", "previousTickets", "trend", "change", "resolved", "mttrSeconds", "p90ResolveSeconds", "recurrenceRate");
+
+        public Object value(String column) {
             return switch (column) {
                 case "rule" -> rule;
                 case "os" -> os;
@@ -114,12 +118,23 @@ public final class CommonProblems {
                 case "tickets" -> tickets;
                 case "machines" -> machines;
                 case "previousTickets" -> previousTickets;
+                case "trend" -> trend;
                 case "change" -> change;
+                case "resolved" -> resolved;
                 case "mttrSeconds" -> mttrSeconds;
                 case "p90ResolveSeconds" -> p90ResolveSeconds;
                 case "recurrenceRate" -> recurrenceRate;
                 default -> throw new IllegalArgumentException(column);
             };
+        }
+
+        /** These columns of the row by name, in the order given (null values kept). */
+        public Map<String, Object> fields(List<String> columns) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            for (String c : columns) {
+                m.put(c, value(c));
+            }
+            return m;
         }
     }
 

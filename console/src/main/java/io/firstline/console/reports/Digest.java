@@ -24,6 +24,10 @@ public final class Digest {
     private Digest() {
     }
 
+    /** The columns of each row the digest carries: the report's, without the resolution counts and p90. */
+    static final List<String> DIGEST_COLUMNS = List.of("rule", "os", "hardware", "agentVersion", "site", "tickets", "machines",
+            "previousTickets", "trend", "change", "mttrSeconds", "recurrenceRate");
+
     /** The payload queued for every target: {@code {"event": "digest", "at", "digest": {...}}}. */
     public static Map<String, Object> payload(CommonProblems.Report r, java.time.Instant at) {
         Map<String, Object> d = new LinkedHashMap<>();
@@ -36,19 +40,7 @@ public final class Digest {
         d.put("groups", r.totalRows());
         List<Map<String, Object>> rows = new ArrayList<>();
         for (CommonProblems.Row row : r.rows()) {
-            Map<String, Object> x = new LinkedHashMap<>();
-            x.put("rule", row.rule());
-            x.put("os", row.os());
-            x.put("hardware", row.hardware());
-            x.put("agentVersion", row.agentVersion());
-            x.put("site", row.site());
-            x.put("tickets", row.tickets());
-            x.put("machines", row.machines());
-            x.put("previousTickets", row.previousTickets());
-            x.put("trend", row.trend());
-            x.put("change", row.change());
-            x.put("mttrSeconds", row.mttrSeconds());
-            x.put("recurrenceRate", row.recurrenceRate());
+            Map<String, Object> x = row.fields(DIGEST_COLUMNS);
             rows.add(x);
         }
         d.put("rows", rows);

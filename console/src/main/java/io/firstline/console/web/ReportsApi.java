@@ -202,21 +202,7 @@ final class ReportsApi implements ApiModule {
         m.put("totalRows", r.totalRows());
         List<Map<String, Object>> rows = new ArrayList<>();
         for (CommonProblems.Row row : r.rows()) {
-            Map<String, Object> x = new LinkedHashMap<>();
-            x.put("rule", row.rule());
-            x.put("os", row.os());
-            x.put("hardware", row.hardware());
-            x.put("agentVersion", row.agentVersion());
-            x.put("site", row.site());
-            x.put("tickets", row.tickets());
-            x.put("machines", row.machines());
-            x.put("previousTickets", row.previousTickets());
-            x.put("trend", row.trend());
-            x.put("change", row.change());
-            x.put("resolved", row.resolved());
-            x.put("mttrSeconds", row.mttrSeconds());
-            x.put("p90ResolveSeconds", row.p90ResolveSeconds());
-            x.put("recurrenceRate", row.recurrenceRate());
+            Map<String, Object> x = row.fields(CommonProblems.Row.COLUMNS);
             if (row.daily() != null) {
                 x.put("daily", row.daily());
             }
@@ -226,16 +212,10 @@ final class ReportsApi implements ApiModule {
         return m;
     }
 
-    /** The columns of the CSV export, in order. */
-    static final List<String> CSV_COLUMNS = List.of("rule", "os", "hardware", "agentVersion", "site", "tickets", "machines",
-            "previousTickets", "trend", "change", "resolved", "mttrSeconds", "p90ResolveSeconds", "recurrenceRate");
-
     private static FullHttpResponse csv(CommonProblems.Report r) {
-        Csv out = new Csv().row(CSV_COLUMNS);
+        Csv out = new Csv().row(CommonProblems.Row.COLUMNS);
         for (CommonProblems.Row row : r.rows()) {
-            out.row(java.util.Arrays.asList(row.rule(), row.os(), row.hardware(), row.agentVersion(), row.site(), row.tickets(),
-                    row.machines(), row.previousTickets(), row.trend(), row.change(), row.resolved(), row.mttrSeconds(),
-                    row.p90ResolveSeconds(), row.recurrenceRate()));
+            out.row(CommonProblems.Row.COLUMNS.stream().map(row::value).toList());
         }
         FullHttpResponse res = ApiHandler.text(OK, out.toString(), "text/csv; charset=utf-8");
         String day = r.period().to().toString().substring(0, 10);

@@ -110,15 +110,21 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
      * otherwise) and closes the connection afterwards unless {@code keepAlive}.
      */
     static void send(ChannelHandlerContext ctx, FullHttpResponse res, boolean keepAlive) {
-        if (!res.headers().contains(HttpHeaderNames.CACHE_CONTROL)) {
-            res.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
-        }
-        HttpUtil.setKeepAlive(res, keepAlive);
+        prepare(res, keepAlive);
         if (keepAlive) {
             ctx.writeAndFlush(res, ctx.voidPromise());
         } else {
             ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
         }
+    }
+
+    /** The headers every answer gets: no caching unless the route set its own, and whether the connection stays. */
+    static FullHttpResponse prepare(FullHttpResponse res, boolean keepAlive) {
+        if (!res.headers().contains(HttpHeaderNames.CACHE_CONTROL)) {
+            res.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+        }
+        HttpUtil.setKeepAlive(res, keepAlive);
+        return res;
     }
 
     static FullHttpResponse json(HttpResponseStatus status, String body) {

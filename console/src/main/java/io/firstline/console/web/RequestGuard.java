@@ -13,7 +13,6 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
@@ -143,9 +142,7 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
     private void refuse(ChannelHandlerContext ctx, Object msg, FullHttpResponse refusal) {
         refused = true;
         ReferenceCountUtil.release(msg);
-        refusal.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
-        HttpUtil.setKeepAlive(refusal, false);
-        ctx.writeAndFlush(refusal).addListener(written -> {
+        ctx.writeAndFlush(ApiHandler.prepare(refusal, false)).addListener(written -> {
             if (written.isSuccess() && ctx.channel() instanceof SocketChannel socket && !socket.isOutputShutdown()) {
                 socket.shutdownOutput();
                 ctx.executor().schedule(() -> ctx.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS);

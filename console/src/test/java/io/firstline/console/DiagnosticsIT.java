@@ -6,16 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,25 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 class DiagnosticsIT {
     @TempDir
     Path dir;
-    private final List<Process> started = new ArrayList<>();
-    private final int agentPort = TestSupport.freePort();
-    private final int httpPort = TestSupport.freePort();
-    private final String base = "http://127.0.0.1:" + httpPort;
-
-    private static Path jar(String property) {
-        Path p = Path.of(System.getProperty(property, "missing-" + property));
-        assertTrue(Files.isRegularFile(p), "built jar not found: " + p + " (run ./mvnw verify)");
-        return p;
-    }
-
-    private Process launch(String name, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-jar"));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(name + ".log").toFile())).start();
-        started.add(p);
-        return p;
-    }
+    private JarFleet fleet;
+    private String base;
 
     private JsonNode run(TestSupport.Auth auth, String agent, String body) {
         TestSupport.Response r = TestSupport.post(base + "/api/agents/" + agent + "/diagnostics", auth, body);
@@ -72,31 +51,11 @@ class DiagnosticsIT {
                 diagnostics.logs = app:%s
                 diagnostics.disk_roots = %s
                 """.formatted(log, dir.resolve("srv")));
-        Files.writeString(dir.resolve("console.yaml"), """
-                dataDir: %s
-                agent:
-                  bind: 127.0.0.1
-                  port: %d
-                http:
-                  bind: 127.0.0.1
-                  port: %d
-                sampleInterval: 2s
-                """.formatted(dir.resolve("console-data"), agentPort, httpPort));
-        launch("console", jar("firstline.consoleJar").toString(), "serve", "--config", dir.resolve("console.yaml").toString());
-        await().atMost(Duration.ofSeconds(60)).until(() -> get(base + "/healthz").status() == 200);
-        String[] login = Files.readString(dir.resolve("console-data/initial-admin-password")).trim().split(" ");
-        TestSupport.Auth auth = TestSupport.loginChangingOneTimePassword(base, login[0], login[1], "diagnostics-it-password");
-        Process token = launch("token", jar("firstline.consoleJar").toString(), "token", "create", "--site", "it", "--ttl", "1h",
-                "--max-uses", "1", "--data", dir.resolve("console-data").toString());
-        assertTrue(token.waitFor(60, TimeUnit.SECONDS));
-        String created = Files.readString(dir.resolve("token.log"));
-        Files.writeString(dir.resolve("token"), TestSupport.printedField(created, "token:") + "\n");
-        Process enroll = launch("enroll", jar("firstline.agentJar").toString(), "enroll", "--console", "127.0.0.1:" + agentPort,
-                "--token-file", dir.resolve("token").toString(), "--ca-fingerprint", TestSupport.printedField(created, "CA fingerprint:"),
-                "--state-dir", dir.resolve("agent-state").toString());
-        assertTrue(enroll.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, enroll.exitValue(), Files.readString(dir.resolve("enroll.log")));
-        launch("agent", jar("firstline.agentJar").toString(), "run", "--console", "127.0.0.1:" + agentPort,
+        fleet = new JarFleet(dir);
+        base = fleet.base;
+        TestSupport.Auth auth = fleet.startConsole("diagnostics-it-password");
+        fleet.enrollAgent();
+        fleet.launch("agent", JarFleet.jar("firstline.agentJar").toString(), "run", "--console", "127.0.0.1:" + fleet.agentPort,
                 "--state-dir", dir.resolve("agent-state").toString(), "--config", dir.resolve("agent.conf").toString());
         String agent = await().atMost(Duration.ofSeconds(60)).until(() -> {
             TestSupport.Response r = get(base + "/api/agents", auth);
@@ -135,10 +94,8 @@ class DiagnosticsIT {
 
     @AfterEach
     void stop() throws Exception {
-        for (Process p : started) {
-            if (p.isAlive()) {
-                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
+        if (fleet != null) {
+            fleet.close();
         }
     }
 }

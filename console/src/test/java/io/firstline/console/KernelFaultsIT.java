@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -33,26 +32,11 @@ import org.junit.jupiter.api.io.TempDir;
 class KernelFaultsIT {
     @TempDir
     Path dir;
-    private final List<Process> started = new ArrayList<>();
-    private final int agentPort = TestSupport.freePort();
-    private final int httpPort = TestSupport.freePort();
-    private final String base = "http://127.0.0.1:" + httpPort;
+    private JarFleet fleet;
+    private String base;
     private String loop;
     private Path mnt;
     private Path cgroup;
-
-    private static Path jar(String property) {
-        return Path.of(System.getProperty(property, "missing-" + property));
-    }
-
-    private Process launch(String name, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-jar"));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(name + ".log").toFile())).start();
-        started.add(p);
-        return p;
-    }
 
     private static String sh(String... cmd) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
@@ -117,32 +101,11 @@ class KernelFaultsIT {
         loop = sh("losetup", "-f", "--show", image.toString());
         sh("mount", loop, mnt.toString());
 
-        Files.writeString(dir.resolve("console.yaml"), """
-                dataDir: %s
-                agent:
-                  bind: 127.0.0.1
-                  port: %d
-                http:
-                  bind: 127.0.0.1
-                  port: %d
-                sampleInterval: 2s
-                """.formatted(dir.resolve("console-data"), agentPort, httpPort));
-        launch("console", jar("firstline.consoleJar").toString(), "serve", "--config", dir.resolve("console.yaml").toString());
-        await().atMost(Duration.ofSeconds(60)).until(() -> get(base + "/healthz").status() == 200);
-        String[] login = Files.readString(dir.resolve("console-data/initial-admin-password")).trim().split(" ");
-        TestSupport.Auth auth = TestSupport.loginChangingOneTimePassword(base, login[0], login[1], "kernel-faults-password");
-        Process token = launch("token", jar("firstline.consoleJar").toString(), "token", "create", "--site", "it", "--ttl", "1h",
-                "--max-uses", "1", "--data", dir.resolve("console-data").toString());
-        assertTrue(token.waitFor(60, TimeUnit.SECONDS));
-        String created = Files.readString(dir.resolve("token.log"));
-        Files.writeString(dir.resolve("token"), TestSupport.printedField(created, "token:") + "\n");
-        Process enroll = launch("enroll", jar("firstline.agentJar").toString(), "enroll", "--console", "127.0.0.1:" + agentPort,
-                "--token-file", dir.resolve("token").toString(),
-                "--ca-fingerprint", TestSupport.printedField(created, "CA fingerprint:"),
-                "--state-dir", dir.resolve("agent-state").toString());
-        assertTrue(enroll.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, enroll.exitValue(), Files.readString(dir.resolve("enroll.log")));
-        launch("agent", jar("firstline.agentJar").toString(), "run", "--console", "127.0.0.1:" + agentPort,
+        fleet = new JarFleet(dir);
+        base = fleet.base;
+        TestSupport.Auth auth = fleet.startConsole("kernel-faults-password");
+        fleet.enrollAgent();
+        fleet.launch("agent", JarFleet.jar("firstline.agentJar").toString(), "run", "--console", "127.0.0.1:" + fleet.agentPort,
                 "--state-dir", dir.resolve("agent-state").toString());
         await().atMost(Duration.ofSeconds(60)).until(() -> {
             TestSupport.Response r = get(base + "/api/agents", auth);
@@ -180,7 +143,7 @@ class KernelFaultsIT {
         // tail reading /dev/zero looks for a newline that never comes and buffers until the OOM killer ends it
         Process hog = new ProcessBuilder("sh", "-c", "echo $$ > " + cgroup.resolve("cgroup.procs") + " && exec tail /dev/zero")
                 .redirectErrorStream(true).start();
-        started.add(hog);
+        fleet.track(hog);
         assertTrue(hog.waitFor(60, TimeUnit.SECONDS), "the memory hog was not killed");
         JsonNode oom = await().atMost(Duration.ofSeconds(10)).until(() -> ticket(auth, "oom_kill", "tail"), Optional::isPresent)
                 .orElseThrow();
@@ -202,10 +165,8 @@ class KernelFaultsIT {
 
     @AfterEach
     void cleanUp() throws Exception {
-        for (Process p : started) {
-            if (p.isAlive()) {
-                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
+        if (fleet != null) {
+            fleet.close();
         }
         try {
             if (mnt != null && loop != null) {

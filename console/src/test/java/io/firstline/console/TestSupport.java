@@ -188,6 +188,52 @@ public final class TestSupport {
         return io.firstline.agent.AgentRuntime.start(settings);
     }
 
+    /**
+     * One rule on {@code test.signal} (critical "Test signal high" above 0.5
+     * for 200 ms), checked every 100 ms: what the browser tests raise and
+     * clear through {@link #signalAgent}.
+     */
+    public static final String SIGNAL_RULES = """
+            settings:
+              check_interval: 100ms
+            rules:
+              - id: test_signal_high
+                metric: test.signal
+                condition: "> 0.5"
+                for: 200ms
+                recover: { threshold: 0.5, for: 200ms }
+                severity: critical
+                title: "Test signal high"
+                description: "The test collector reports a high signal."
+                user_text: "A test fault."
+            """;
+
+    /** A console on free loopback ports with its data in {@code data}, {@code rules} as its rules file, samples every second. */
+    public static Console consoleWithRules(Path data, String rules) throws IOException {
+        Files.createDirectories(data);
+        Files.writeString(data.resolve("rules.yaml"), rules);
+        return Console.start(io.firstline.console.config.ConsoleConfig.defaults(data)
+                .withAgentListen(new io.firstline.console.config.ConsoleConfig.Listen("127.0.0.1", 0))
+                .withHttpListen(new io.firstline.console.config.ConsoleConfig.Listen("127.0.0.1", 0))
+                .withSampleInterval(Duration.ofSeconds(1)));
+    }
+
+    /**
+     * An enrolled agent of this machine in {@code stateDir}, sampling every
+     * second with every built-in collector, a {@code test.signal} whose value
+     * the test sets, and {@code extra} collectors.
+     */
+    public static io.firstline.agent.AgentRuntime signalAgent(Console console, Path stateDir,
+            java.util.concurrent.atomic.AtomicReference<Double> signal, io.firstline.agent.collect.Registration... extra) {
+        java.util.List<io.firstline.agent.collect.Registration> collectors = new java.util.ArrayList<>(
+                io.firstline.agent.collect.CollectorRegistry.builtIn().select(java.util.Set.of(), java.util.Set.of()));
+        collectors.add(new io.firstline.agent.collect.Registration("testsignal", true,
+                probe -> out -> out.value("test.signal", signal.get())));
+        collectors.addAll(java.util.List.of(extra));
+        return enrolledAgent(console, new io.firstline.agent.AgentRuntime.Settings(java.util.List.of(
+                new io.firstline.agent.link.ConsoleAddress("127.0.0.1", console.agentPort())), stateDir, Duration.ofSeconds(1), collectors));
+    }
+
     /** The value after {@code label} on the line of a command's output that starts with it ("token: ..."). */
     public static String printedField(String output, String label) {
         return output.lines().filter(l -> l.startsWith(label)).findFirst()

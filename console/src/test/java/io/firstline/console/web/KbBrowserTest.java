@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.firstline.agent.AgentRuntime;
-import io.firstline.agent.collect.CollectorRegistry;
-import io.firstline.agent.collect.Registration;
-import io.firstline.agent.link.ConsoleAddress;
 import io.firstline.console.Console;
 import io.firstline.console.TestSupport;
 import io.firstline.console.auth.Role;
@@ -16,10 +13,8 @@ import io.firstline.console.config.ConsoleConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -81,10 +76,7 @@ class KbBrowserTest {
                 .withSampleInterval(Duration.ofSeconds(1)));
         base = "http://127.0.0.1:" + console.httpPort();
         api = TestSupport.adminToken(console);
-        List<Registration> collectors = new ArrayList<>(CollectorRegistry.builtIn().select(Set.of(), Set.of()));
-        collectors.add(new Registration("testsignal", true, probe -> out -> out.value("test.signal", signal.get())));
-        agent = TestSupport.enrolledAgent(console, new AgentRuntime.Settings(List.of(new ConsoleAddress("127.0.0.1", console.agentPort())),
-                dir.resolve("agent"), Duration.ofSeconds(1), collectors));
+        agent = TestSupport.signalAgent(console, dir.resolve("agent"), signal);
         browser = Browser.start(1400, 1000);
     }
 

@@ -6,13 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.firstline.agent.AgentRuntime;
-import io.firstline.agent.collect.CollectorRegistry;
-import io.firstline.agent.collect.Registration;
-import io.firstline.agent.link.ConsoleAddress;
 import io.firstline.console.Console;
 import io.firstline.console.TestSupport;
 import io.firstline.console.auth.Role;
-import io.firstline.console.config.ConsoleConfig;
 import io.firstline.console.fleet.FleetState;
 import io.firstline.console.tickets.FaultEvent;
 import io.firstline.console.tickets.FaultKey;
@@ -20,13 +16,9 @@ import io.firstline.proto.Hello;
 import io.firstline.proto.HostFacts;
 import io.firstline.proto.Inventory;
 import io.firstline.proto.InventoryItem;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,20 +36,6 @@ import org.openqa.selenium.WebElement;
  * a hostile agent sent stay text.
  */
 class ReportsBrowserTest {
-    static final String RULES = """
-            settings:
-              check_interval: 100ms
-            rules:
-              - id: test_signal_high
-                metric: test.signal
-                condition: "> 0.5"
-                for: 200ms
-                recover: { threshold: 0.5, for: 200ms }
-                severity: critical
-                title: "Test signal high"
-                description: "The test collector reports a high signal."
-                user_text: "A test fault."
-            """;
     static final String HOSTILE = "<img src=x onerror=\"window.pwned=1\">";
 
     @TempDir
@@ -73,18 +51,9 @@ class ReportsBrowserTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Path data = dir.resolve("console");
-        Files.createDirectories(data);
-        Files.writeString(data.resolve("rules.yaml"), RULES);
-        console = Console.start(ConsoleConfig.defaults(data)
-                .withAgentListen(new ConsoleConfig.Listen("127.0.0.1", 0))
-                .withHttpListen(new ConsoleConfig.Listen("127.0.0.1", 0))
-                .withSampleInterval(Duration.ofSeconds(1)));
+        console = TestSupport.consoleWithRules(dir.resolve("console"), TestSupport.SIGNAL_RULES);
         base = "http://127.0.0.1:" + console.httpPort();
-        List<Registration> collectors = new ArrayList<>(CollectorRegistry.builtIn().select(Set.of(), Set.of()));
-        collectors.add(new Registration("testsignal", true, probe -> out -> out.value("test.signal", signal.get())));
-        agent = TestSupport.enrolledAgent(console, new AgentRuntime.Settings(List.of(new ConsoleAddress("127.0.0.1", console.agentPort())),
-                dir.resolve("agent"), Duration.ofSeconds(1), collectors));
+        agent = TestSupport.signalAgent(console, dir.resolve("agent"), signal);
         browser = Browser.start(1400, 1000);
     }
 

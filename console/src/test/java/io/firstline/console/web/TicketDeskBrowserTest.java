@@ -5,20 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.firstline.agent.AgentRuntime;
-import io.firstline.agent.collect.CollectorRegistry;
 import io.firstline.agent.collect.Registration;
-import io.firstline.agent.link.ConsoleAddress;
 import io.firstline.console.Console;
 import io.firstline.console.TestSupport;
-import io.firstline.console.auth.Accounts;
 import io.firstline.console.auth.Role;
-import io.firstline.console.config.ConsoleConfig;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,20 +27,6 @@ import org.openqa.selenium.WebElement;
  * browser. Real console, real agent, headless Chromium.
  */
 class TicketDeskBrowserTest {
-    static final String RULES = """
-            settings:
-              check_interval: 100ms
-            rules:
-              - id: test_signal_high
-                metric: test.signal
-                condition: "> 0.5"
-                for: 200ms
-                recover: { threshold: 0.5, for: 200ms }
-                severity: critical
-                title: "Test signal high"
-                description: "The test collector reports a high signal."
-                user_text: "A test fault."
-            """;
 
     @TempDir
     static Path dir;
@@ -63,26 +41,16 @@ class TicketDeskBrowserTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Path data = dir.resolve("console");
-        Files.createDirectories(data);
-        Files.writeString(data.resolve("rules.yaml"), RULES);
-        console = Console.start(ConsoleConfig.defaults(data)
-                .withAgentListen(new ConsoleConfig.Listen("127.0.0.1", 0))
-                .withHttpListen(new ConsoleConfig.Listen("127.0.0.1", 0))
-                .withSampleInterval(Duration.ofSeconds(1)));
+        console = TestSupport.consoleWithRules(dir.resolve("console"), TestSupport.SIGNAL_RULES);
         base = "http://127.0.0.1:" + console.httpPort();
-        List<Registration> collectors = new ArrayList<>(CollectorRegistry.builtIn().select(Set.of(), Set.of()));
-        collectors.add(new Registration("testsignal", true, probe -> out -> out.value("test.signal", signal.get())));
         // Top processes in the shape the process collector reports them (slots cpu1.., mem1..), with a hostile name.
-        collectors.add(new Registration("testprocs", true, probe -> out -> {
+        agent = TestSupport.signalAgent(console, dir.resolve("agent"), signal, new Registration("testprocs", true, probe -> out -> {
             out.text("process.name", "cpu1", "<b>busy</b>");
             out.text("process.user", "cpu1", "root");
             out.value("process.pid", "cpu1", 4242);
             out.value("process.cpu_ratio", "cpu1", 0.75);
             out.value("process.rss_bytes", "cpu1", 300 << 20);
         }));
-        agent = TestSupport.enrolledAgent(console, new AgentRuntime.Settings(List.of(new ConsoleAddress("127.0.0.1", console.agentPort())),
-                dir.resolve("agent"), Duration.ofSeconds(1), collectors));
         browser = Browser.start(1400, 900);
     }
 

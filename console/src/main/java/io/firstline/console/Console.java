@@ -17,6 +17,7 @@ import io.firstline.console.reports.Reports;
 import io.firstline.console.reports.WeeklyDigest;
 import io.firstline.console.ingest.AgentServer;
 import io.firstline.console.ingest.IngestMetrics;
+import io.firstline.console.ingest.IngestPorts;
 import io.firstline.console.kb.KnowledgeBase;
 import io.firstline.console.metrics.ConsoleMetrics;
 import io.firstline.console.rules.RulesService;
@@ -161,8 +162,8 @@ public final class Console implements AutoCloseable {
         IngestMetrics ingestMetrics = new IngestMetrics(metrics.registry());
         SslContext tls = ServerTls.context(ca, enrollment);
         agentServer = bindOrExplain("agent link", config.agentListen(), "--agent-port",
-                () -> AgentServer.bind(config, fleet, ingestMetrics, consoleId, tls, enrollment, boss, agentWorkers, faults.intake(),
-                        faults.voice, diagnostics));
+                () -> AgentServer.bind(config, fleet, ingestMetrics, consoleId, tls, enrollment, boss, agentWorkers,
+                        new IngestPorts(faults.intake(), faults.voice, diagnostics)));
         httpServer = bindOrExplain("HTTP", config.httpListen(), "--http-port",
                 () -> HttpServer.bind(config.httpListen().bind(), config.httpListen().port(),
                         new ConsoleRoutes(fleet, metrics, () -> ready, enrollment, id -> agentServer.connections().disconnect(id),

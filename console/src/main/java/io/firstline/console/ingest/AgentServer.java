@@ -37,22 +37,8 @@ public final class AgentServer implements AutoCloseable {
      * @throws java.net.BindException (sneakily, from Netty) when the port is taken
      */
     public static AgentServer bind(ConsoleConfig config, FleetState fleet, IngestMetrics metrics, String consoleId,
-                                   SslContext tls, Enrollment enrollment,
-                                   EventLoopGroup boss, EventLoopGroup workers, FaultPort faults) throws InterruptedException {
-        return bind(config, fleet, metrics, consoleId, tls, enrollment, boss, workers, faults, VoicePort.NONE);
-    }
-
-    /** As above, with user reports and ticket status through {@code voice}. */
-    public static AgentServer bind(ConsoleConfig config, FleetState fleet, IngestMetrics metrics, String consoleId,
                                    SslContext tls, Enrollment enrollment, EventLoopGroup boss, EventLoopGroup workers,
-                                   FaultPort faults, VoicePort voice) throws InterruptedException {
-        return bind(config, fleet, metrics, consoleId, tls, enrollment, boss, workers, faults, voice, DiagnosticsPort.NONE);
-    }
-
-    /** As above, with diagnostics through {@code diagnostics}. */
-    public static AgentServer bind(ConsoleConfig config, FleetState fleet, IngestMetrics metrics, String consoleId,
-                                   SslContext tls, Enrollment enrollment, EventLoopGroup boss, EventLoopGroup workers,
-                                   FaultPort faults, VoicePort voice, DiagnosticsPort diagnostics) throws InterruptedException {
+                                   IngestPorts ports) throws InterruptedException {
         // Enrollment signs certificates and commits to the store: off the event loops.
         ExecutorService enrollExecutor = Executors.newSingleThreadExecutor(new DefaultThreadFactory("firstline-enroll", true));
         LiveConnections live = new LiveConnections();
@@ -65,8 +51,7 @@ public final class AgentServer implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
-                .childHandler(new AgentServerInitializer(config, fleet, metrics, consoleId, tls, enrollment, enrollExecutor, live, faults,
-                        voice).withDiagnostics(diagnostics))
+                .childHandler(new AgentServerInitializer(config, fleet, metrics, consoleId, tls, enrollment, enrollExecutor, live, ports))
                 .bind(config.agentListen().bind(), config.agentListen().port())
                 .sync()
                 .channel();

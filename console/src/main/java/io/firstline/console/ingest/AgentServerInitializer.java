@@ -31,20 +31,13 @@ final class AgentServerInitializer extends ChannelInitializer<Channel> {
     private final Enrollment enrollment;
     private final Executor enrollExecutor;
     private final LiveConnections live;
-    private final FaultPort faults;
-    private final VoicePort voice;
+    private final IngestPorts ports;
     private final HandshakeLimiter handshakes = new HandshakeLimiter(HandshakeLimiter.DEFAULT_MAX);
 
     AgentServerInitializer(ConsoleConfig config, FleetState fleet, IngestMetrics metrics, String consoleId, SslContext tls,
-                           Enrollment enrollment, Executor enrollExecutor, LiveConnections live, FaultPort faults) {
-        this(config, fleet, metrics, consoleId, tls, enrollment, enrollExecutor, live, faults, VoicePort.NONE);
-    }
-
-    AgentServerInitializer(ConsoleConfig config, FleetState fleet, IngestMetrics metrics, String consoleId, SslContext tls,
-                           Enrollment enrollment, Executor enrollExecutor, LiveConnections live, FaultPort faults, VoicePort voice) {
+                           Enrollment enrollment, Executor enrollExecutor, LiveConnections live, IngestPorts ports) {
+        this.ports = ports;
         this.live = live;
-        this.faults = faults;
-        this.voice = voice;
         this.config = config;
         this.fleet = fleet;
         this.metrics = metrics;
@@ -55,22 +48,10 @@ final class AgentServerInitializer extends ChannelInitializer<Channel> {
         this.enrollExecutor = enrollExecutor;
     }
 
-    /** Without TLS, for the session's unit tests only: the agent port itself never runs this way. */
-    static AgentServerInitializer plaintextForTests(ConsoleConfig config, FleetState fleet, IngestMetrics metrics, String consoleId) {
-        return plaintextForTests(config, fleet, metrics, consoleId, FaultPort.NONE);
-    }
-
-    /** Without TLS, with fault detection through {@code faults}, for unit tests only. */
+    /** Without TLS, with what sessions hand on going to {@code ports}: for the session's unit tests only. */
     static AgentServerInitializer plaintextForTests(ConsoleConfig config, FleetState fleet, IngestMetrics metrics, String consoleId,
-                                                    FaultPort faults) {
-        return plaintextForTests(config, fleet, metrics, consoleId, faults, VoicePort.NONE);
-    }
-
-    /** Without TLS, with fault detection and the user's voice through the given ports, for unit tests only. */
-    static AgentServerInitializer plaintextForTests(ConsoleConfig config, FleetState fleet, IngestMetrics metrics, String consoleId,
-                                                    FaultPort faults, VoicePort voice) {
-        return new AgentServerInitializer(config, fleet, metrics, consoleId, null, null, Runnable::run, new LiveConnections(), faults,
-                voice);
+                                                    IngestPorts ports) {
+        return new AgentServerInitializer(config, fleet, metrics, consoleId, null, null, Runnable::run, new LiveConnections(), ports);
     }
 
     @Override
@@ -92,15 +73,6 @@ final class AgentServerInitializer extends ChannelInitializer<Channel> {
         // An agent sends a sample or heartbeat every interval; silence for the offline period ends the connection.
         ch.pipeline().addLast("idle", new IdleStateHandler(config.offlineAfter().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
         ch.pipeline().addLast("session", new AgentSession(config, fleet, metrics, consoleId, tls != null, enrollment, enrollExecutor,
-                live, faults, voice, diagnostics));
-    }
-
-    /** Where sessions hand diagnostics (the agent's allow-list, result chunks); none unless set. */
-    private DiagnosticsPort diagnostics = DiagnosticsPort.NONE;
-
-    /** Sessions of this server hand diagnostics to {@code port}. Call before the server binds. */
-    AgentServerInitializer withDiagnostics(DiagnosticsPort port) {
-        this.diagnostics = java.util.Objects.requireNonNull(port);
-        return this;
+                live, ports));
     }
 }

@@ -88,27 +88,11 @@ final class AgentSession extends SimpleChannelInboundHandler<Envelope> {
     }
 
     AgentSession(ConsoleConfig config, FleetState fleet, IngestMetrics metrics, String consoleId, boolean requireCertificate,
-                 Enrollment enrollment, Executor enrollExecutor, LiveConnections live) {
-        this(config, fleet, metrics, consoleId, requireCertificate, enrollment, enrollExecutor, live, FaultPort.NONE);
-    }
-
-    AgentSession(ConsoleConfig config, FleetState fleet, IngestMetrics metrics, String consoleId, boolean requireCertificate,
-                 Enrollment enrollment, Executor enrollExecutor, LiveConnections live, FaultPort faults) {
-        this(config, fleet, metrics, consoleId, requireCertificate, enrollment, enrollExecutor, live, faults, VoicePort.NONE);
-    }
-
-    AgentSession(ConsoleConfig config, FleetState fleet, IngestMetrics metrics, String consoleId, boolean requireCertificate,
-                 Enrollment enrollment, Executor enrollExecutor, LiveConnections live, FaultPort faults, VoicePort voice) {
-        this(config, fleet, metrics, consoleId, requireCertificate, enrollment, enrollExecutor, live, faults, voice, DiagnosticsPort.NONE);
-    }
-
-    AgentSession(ConsoleConfig config, FleetState fleet, IngestMetrics metrics, String consoleId, boolean requireCertificate,
-                 Enrollment enrollment, Executor enrollExecutor, LiveConnections live, FaultPort faults, VoicePort voice,
-                 DiagnosticsPort diagnostics) {
-        this.diagnostics = diagnostics;
+                 Enrollment enrollment, Executor enrollExecutor, LiveConnections live, IngestPorts ports) {
+        this.faults = ports.faults();
+        this.voice = ports.voice();
+        this.diagnostics = ports.diagnostics();
         this.live = live;
-        this.faults = faults;
-        this.voice = voice;
         this.config = config;
         this.fleet = fleet;
         this.metrics = metrics;
@@ -116,7 +100,7 @@ final class AgentSession extends SimpleChannelInboundHandler<Envelope> {
         this.requireCertificate = requireCertificate;
         this.enrollment = enrollment;
         this.enrollExecutor = enrollExecutor;
-        this.kinds = new SequencedKinds(metrics, faults, voice, diagnostics);
+        this.kinds = new SequencedKinds(metrics, ports);
     }
 
     @Override

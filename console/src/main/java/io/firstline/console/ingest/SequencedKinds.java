@@ -48,15 +48,10 @@ final class SequencedKinds {
 
     private final Map<Envelope.BodyCase, Kind> kinds = new EnumMap<>(Envelope.BodyCase.class);
 
-    SequencedKinds(IngestMetrics metrics, FaultPort faults) {
-        this(metrics, faults, VoicePort.NONE);
-    }
-
-    SequencedKinds(IngestMetrics metrics, FaultPort faults, VoicePort voice) {
-        this(metrics, faults, voice, DiagnosticsPort.NONE);
-    }
-
-    SequencedKinds(IngestMetrics metrics, FaultPort faults, VoicePort voice, DiagnosticsPort diagnostics) {
+    SequencedKinds(IngestMetrics metrics, IngestPorts ports) {
+        FaultPort faults = ports.faults();
+        VoicePort voice = ports.voice();
+        DiagnosticsPort diagnostics = ports.diagnostics();
         kinds.put(Envelope.BodyCase.SAMPLE, new Kind(metrics.samples, (s, agent, epoch, seq, msg) -> {
             s.applySample(epoch, msg.getSample());
             return CompletableFuture.completedFuture(Commit.APPLIED);

@@ -47,7 +47,7 @@ class AgentSessionFaultTest {
 
     private EmbeddedChannel channel() {
         EmbeddedChannel ch = new EmbeddedChannel(AgentServerInitializer.plaintextForTests(config, fleet,
-                new IngestMetrics(new SimpleMeterRegistry()), "console-test", port));
+                new IngestMetrics(new SimpleMeterRegistry()), "console-test", IngestPorts.NONE.withFaults(port)));
         ch.freezeTime();
         return ch;
     }

@@ -30,7 +30,7 @@ class AgentSessionTest {
     private final FleetState fleet = new FleetState(Clock.systemUTC(), config.offlineAfter());
 
     private EmbeddedChannel channel() {
-        EmbeddedChannel ch = new EmbeddedChannel(AgentServerInitializer.plaintextForTests(config, fleet, metrics, "console-test"));
+        EmbeddedChannel ch = new EmbeddedChannel(AgentServerInitializer.plaintextForTests(config, fleet, metrics, "console-test", IngestPorts.NONE));
         ch.freezeTime();
         return ch;
     }
@@ -226,7 +226,7 @@ class AgentSessionTest {
     @Test
     void helloWithoutTlsIsNotAcceptedWhereCertificatesAreRequired() {
         // The production pipeline always has TLS; this checks the session's own guard.
-        AgentSession s = new AgentSession(config, fleet, metrics, "c", true, null, Runnable::run, new LiveConnections());
+        AgentSession s = new AgentSession(config, fleet, metrics, "c", true, null, Runnable::run, new LiveConnections(), IngestPorts.NONE);
         EmbeddedChannel ch = new EmbeddedChannel();
         io.firstline.wire.Framing.addCodec(ch.pipeline(), WireProtocol.DEFAULT_MAX_FRAME_BYTES);
         ch.pipeline().addLast(s);

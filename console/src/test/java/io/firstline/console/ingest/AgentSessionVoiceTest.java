@@ -47,7 +47,7 @@ class AgentSessionVoiceTest {
 
     private EmbeddedChannel channel() {
         EmbeddedChannel ch = new EmbeddedChannel(AgentServerInitializer.plaintextForTests(config, fleet, new IngestMetrics(registry),
-                "console-test", FaultPort.NONE, port));
+                "console-test", IngestPorts.NONE.withVoice(port)));
         ch.freezeTime();
         return ch;
     }

@@ -60,7 +60,7 @@ class SequencedMessagesTest {
     };
 
     private EmbeddedChannel channel() {
-        EmbeddedChannel ch = new EmbeddedChannel(AgentServerInitializer.plaintextForTests(config, fleet, metrics, "console-test", port));
+        EmbeddedChannel ch = new EmbeddedChannel(AgentServerInitializer.plaintextForTests(config, fleet, metrics, "console-test", IngestPorts.NONE.withFaults(port)));
         ch.freezeTime();
         return ch;
     }
@@ -112,7 +112,7 @@ class SequencedMessagesTest {
 
     @Test
     void everySequencedKindIsInTheTableAndEveryOtherAgentBodyIsKnownUnsequenced() {
-        SequencedKinds kinds = new SequencedKinds(metrics, port);
+        SequencedKinds kinds = new SequencedKinds(metrics, IngestPorts.NONE.withFaults(port));
         Set<Envelope.BodyCase> all = EnumSet.allOf(Envelope.BodyCase.class);
         all.remove(Envelope.BodyCase.BODY_NOT_SET);
         all.removeAll(SequencedKinds.UNSEQUENCED);

@@ -93,7 +93,7 @@ class SessionFuzzTest {
         List<CompletableFuture<Commit>> commits = new ArrayList<>();
         EmbeddedChannel ch = new EmbeddedChannel(AgentServerInitializer.plaintextForTests(config,
                 new FleetState(Clock.systemUTC(), config.offlineAfter()), new IngestMetrics(registry), "fuzz",
-                new Committing(intake, commits)));
+                IngestPorts.NONE.withFaults(new Committing(intake, commits))));
         try {
             ch.writeInbound(Unpooled.wrappedBuffer(wire));
         } catch (RuntimeException classifiedByTheSession) {

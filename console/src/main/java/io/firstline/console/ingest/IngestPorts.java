@@ -1,0 +1,30 @@
+package io.firstline.console.ingest;
+
+import java.util.Objects;
+
+/**
+ * Where the agent link hands what agents send to the rest of the console:
+ * fault events and rule sets, the user's voice, diagnostics. Each is
+ * {@code NONE} unless set, so a server or a test names only the ports it uses.
+ */
+public record IngestPorts(FaultPort faults, VoicePort voice, DiagnosticsPort diagnostics) {
+    public static final IngestPorts NONE = new IngestPorts(FaultPort.NONE, VoicePort.NONE, DiagnosticsPort.NONE);
+
+    public IngestPorts {
+        Objects.requireNonNull(faults);
+        Objects.requireNonNull(voice);
+        Objects.requireNonNull(diagnostics);
+    }
+
+    public IngestPorts withFaults(FaultPort port) {
+        return new IngestPorts(port, voice, diagnostics);
+    }
+
+    public IngestPorts withVoice(VoicePort port) {
+        return new IngestPorts(faults, port, diagnostics);
+    }
+
+    public IngestPorts withDiagnostics(DiagnosticsPort port) {
+        return new IngestPorts(faults, voice, port);
+    }
+}

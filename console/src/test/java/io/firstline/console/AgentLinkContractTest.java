@@ -1,5 +1,6 @@
 package io.firstline.console;
 
+import io.firstline.wire.KeyValues;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -121,8 +122,8 @@ class AgentLinkContractTest {
                                     .setRaisedMs(-5)).build(),
                     raise(8, "cpu_saturated", "", "cpu.usage_ratio", 0.99).toBuilder()
                             .setFaultRaised(raise(8, "cpu_saturated", "", "cpu.usage_ratio", 0.99).getFaultRaised().toBuilder()
-                                    .putAllDetails(java.util.stream.IntStream.range(0, 100).boxed()
-                                            .collect(java.util.stream.Collectors.toMap(i -> "k" + i, i -> "v")))).build());
+                                    .addAllDetails(KeyValues.of(java.util.stream.IntStream.range(0, 100).boxed()
+                                            .collect(java.util.stream.Collectors.toMap(i -> "k" + i, i -> "v"))))).build());
             for (Envelope e : refused) {
                 link.send(e);
                 assertEquals(e.getSequence(), link.read().getAck().getSequence(), "acknowledged, so the agent does not resend it");

@@ -1,5 +1,6 @@
 package io.firstline.rules;
 
+import io.firstline.wire.KeyValues;
 import io.firstline.proto.RuleDef;
 import java.time.Duration;
 
@@ -31,7 +32,7 @@ public final class RuleCodec {
                 .setStaleAfterMs(millis(r.staleAfter()))
                 .setSeverity(r.severity().label())
                 .setKind(r.kind() == Rule.Kind.EVENT ? RuleDef.Kind.EVENT : RuleDef.Kind.THRESHOLD)
-                .putAllMatch(r.match())
+                .addAllMatch(KeyValues.of(r.match()))
                 .build();
     }
 
@@ -53,7 +54,7 @@ public final class RuleCodec {
                 new Rule.Flap(Duration.ofMillis(d.getFlapWindowMs()), d.getFlapMaxRaises(), Duration.ofMillis(d.getFlapHoldMs())),
                 Duration.ofMillis(d.getStaleAfterMs()), Duration.ZERO, Duration.ZERO,
                 d.getSeverity().isEmpty() ? Severity.WARNING : Severity.parse(d.getSeverity()), Scope.ANY, Rule.Text.NONE,
-                d.getMatchMap());
+                KeyValues.toMap(d.getMatchList()));
     }
 
     private static int millis(Duration d) {

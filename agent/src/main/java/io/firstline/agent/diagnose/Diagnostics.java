@@ -1,5 +1,6 @@
 package io.firstline.agent.diagnose;
 
+import io.firstline.wire.KeyValues;
 import com.google.protobuf.ByteString;
 import io.firstline.agent.collect.HostProbe;
 import io.firstline.diagnostics.Action;
@@ -100,7 +101,7 @@ public final class Diagnostics implements AutoCloseable {
             valid = check(r, config.allowance());
             timeout = DiagnosticLimits.timeout(r.getTimeoutMs());
         } catch (InvalidParameter e) {
-            log.warn("diagnostic {} refused: {} {} — {}", id, clip(r.getAction()), clip(r.getParamsMap().toString()), e.getMessage());
+            log.warn("diagnostic {} refused: {} {} — {}", id, clip(r.getAction()), clip(KeyValues.toMap(r.getParamsList()).toString()), e.getMessage());
             finish(id, DiagnosticResult.Outcome.REFUSED, e.getMessage(), null, started);
             return;
         }
@@ -142,7 +143,7 @@ public final class Diagnostics implements AutoCloseable {
         if (r.getRequestId() <= 0) {
             throw new InvalidParameter("request_id", "request id must be positive");
         }
-        Action.Valid valid = Action.validate(r.getAction(), r.getParamsMap());
+        Action.Valid valid = Action.validate(r.getAction(), KeyValues.toMap(r.getParamsList()));
         DiagnosticLimits.timeout(r.getTimeoutMs());
         Optional<InvalidParameter> refusal = allowance.refusal(valid);
         if (refusal.isPresent()) {
@@ -214,7 +215,7 @@ public final class Diagnostics implements AutoCloseable {
                 b.setLast(true).setOutcome(outcome).setMessage(clip(message == null ? "" : message)).setStartedMs(started)
                         .setFinishedMs(finished);
                 if (out != null) {
-                    b.setTruncated(out.isTruncated()).setContentType(out.contentType()).putAllSummary(out.summary());
+                    b.setTruncated(out.isTruncated()).setContentType(out.contentType()).addAllSummary(KeyValues.of(out.summary()));
                 }
             }
             send.accept(Envelope.newBuilder().setDiagnosticResult(b));

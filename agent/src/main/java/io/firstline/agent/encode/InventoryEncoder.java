@@ -1,5 +1,6 @@
 package io.firstline.agent.encode;
 
+import io.firstline.wire.KeyValues;
 import io.firstline.agent.collect.InventoryReader.Item;
 import io.firstline.proto.Inventory;
 import io.firstline.proto.InventoryItem;
@@ -22,7 +23,7 @@ public final class InventoryEncoder {
     public static Inventory encode(List<Item> items) {
         Inventory.Builder b = Inventory.newBuilder().setDigest(digest(items));
         for (Item i : items) {
-            b.addItems(InventoryItem.newBuilder().setKind(i.kind()).setName(i.name()).putAllAttributes(i.attributes()));
+            b.addItems(InventoryItem.newBuilder().setKind(i.kind()).setName(i.name()).addAllAttributes(KeyValues.of(i.attributes())));
         }
         return b.build();
     }

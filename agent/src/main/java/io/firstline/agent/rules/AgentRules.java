@@ -1,5 +1,6 @@
 package io.firstline.agent.rules;
 
+import io.firstline.wire.KeyValues;
 import io.firstline.agent.collect.HostProbe;
 import io.firstline.agent.collect.Registration;
 import io.firstline.agent.collect.Snapshot;
@@ -186,7 +187,7 @@ public final class AgentRules implements AutoCloseable {
                 FaultRaised.Builder raised = FaultRaised.newBuilder().setFault(ref)
                         .setMetric(t.rule().metric()).setValue(t.value()).setThreshold(t.rule().threshold())
                         .setSinceMs(t.since().toEpochMilli()).setRaisedMs(t.at().toEpochMilli()).setRuleSetVersion(version)
-                        .putAllDetails(t.details());
+                        .addAllDetails(KeyValues.of(t.details()));
                 if (t.rule().kind() == io.firstline.rules.Rule.Kind.EVENT) {
                     raised.setOccurrences((int) t.value());
                 }

@@ -1,5 +1,6 @@
 package io.firstline.agent.diagnose;
 
+import io.firstline.wire.KeyValues;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -57,7 +58,7 @@ class DiagnosticsTest {
     }
 
     private DiagnosticResult run(long id, String action, Map<String, String> params, int timeoutMs) {
-        diagnostics.request(DiagnosticRequest.newBuilder().setRequestId(id).setAction(action).putAllParams(params)
+        diagnostics.request(DiagnosticRequest.newBuilder().setRequestId(id).setAction(action).addAllParams(KeyValues.of(params))
                 .setTimeoutMs(timeoutMs).build());
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> last(id).isPresent());
         return last(id).get();
@@ -79,7 +80,7 @@ class DiagnosticsTest {
         try (ServerSocket s = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
             DiagnosticResult r = run(1, "tcp_connect", Map.of("host", "127.0.0.1", "port", Integer.toString(s.getLocalPort())), 0);
             assertEquals(DiagnosticResult.Outcome.DONE, r.getOutcome(), r.toString());
-            assertEquals("true", r.getSummaryMap().get("connected"));
+            assertEquals("true", KeyValues.toMap(r.getSummaryList()).get("connected"));
             closed = s.getLocalPort();
         }
         DiagnosticResult r = run(2, "tcp_connect", Map.of("host", "127.0.0.1", "port", Integer.toString(closed)), 0);

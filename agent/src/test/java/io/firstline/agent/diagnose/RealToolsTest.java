@@ -1,5 +1,6 @@
 package io.firstline.agent.diagnose;
 
+import io.firstline.wire.KeyValues;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -49,7 +50,7 @@ class RealToolsTest {
     }
 
     private DiagnosticResult run(long id, String action, Map<String, String> params) {
-        diagnostics.request(DiagnosticRequest.newBuilder().setRequestId(id).setAction(action).putAllParams(params).build());
+        diagnostics.request(DiagnosticRequest.newBuilder().setRequestId(id).setAction(action).addAllParams(KeyValues.of(params)).build());
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> last(id).isPresent());
         return last(id).get();
     }
@@ -79,12 +80,12 @@ class RealToolsTest {
             String url = "http://127.0.0.1:" + server.getAddress().getPort();
             DiagnosticResult ok = run(1, "http_check", Map.of("url", url + "/health"));
             assertEquals(DiagnosticResult.Outcome.DONE, ok.getOutcome(), ok.toString());
-            assertEquals("200", ok.getSummaryMap().get("status"));
+            assertEquals("200", KeyValues.toMap(ok.getSummaryList()).get("status"));
             String text = new String(data(1), StandardCharsets.UTF_8);
             assertTrue(text.contains("all good") && text.contains("Content-Type: text/plain"), text);
             DiagnosticResult missing = run(2, "http_check", Map.of("url", url + "/nope", "method", "HEAD"));
             assertEquals(DiagnosticResult.Outcome.DONE, missing.getOutcome());
-            assertEquals("404", missing.getSummaryMap().get("status"));
+            assertEquals("404", KeyValues.toMap(missing.getSummaryList()).get("status"));
         } finally {
             server.stop(0);
         }

@@ -1,5 +1,6 @@
 package io.firstline.agent.encode;
 
+import io.firstline.wire.KeyValues;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
@@ -30,7 +31,7 @@ class InventoryEncoderTest {
         Inventory inv = InventoryEncoder.encode(items("12"));
         assertEquals(2, inv.getItemsCount());
         assertEquals("sda", inv.getItems(0).getName());
-        assertEquals("Samsung SSD 870", inv.getItems(0).getAttributesOrThrow("model"));
+        assertEquals("Samsung SSD 870", KeyValues.toMap(inv.getItems(0).getAttributesList()).get("model"));
         assertEquals(InventoryEncoder.digest(items("12")), inv.getDigest());
     }
 }

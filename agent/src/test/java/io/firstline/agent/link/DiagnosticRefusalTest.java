@@ -1,5 +1,6 @@
 package io.firstline.agent.link;
 
+import io.firstline.wire.KeyValues;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -101,7 +102,7 @@ class DiagnosticRefusalTest {
     /** What a console sends: a length-prefixed Envelope, as bytes on the wire. */
     private void fromConsole(long id, String action, Map<String, String> params, int timeoutMs) {
         byte[] body = Envelope.newBuilder().setDiagnosticRequest(DiagnosticRequest.newBuilder().setRequestId(id).setAction(action)
-                .putAllParams(params).setTimeoutMs(timeoutMs)).build().toByteArray();
+                .addAllParams(KeyValues.of(params)).setTimeoutMs(timeoutMs)).build().toByteArray();
         ByteBuf frame = Unpooled.buffer().writeInt(body.length).writeBytes(body);
         channel.writeInbound(frame);
     }

@@ -1,5 +1,6 @@
 package io.firstline.console.diagnostics;
 
+import io.firstline.wire.KeyValues;
 import io.firstline.console.auth.AuditLog;
 import io.firstline.console.ingest.Commit;
 import io.firstline.console.ingest.DiagnosticsPort;
@@ -212,7 +213,7 @@ public final class DiagnosticService implements DiagnosticsPort, AutoCloseable {
                     return null;
                 });
                 ch.writeAndFlush(Envelope.newBuilder().setDiagnosticRequest(DiagnosticRequest.newBuilder().setRequestId(d.id())
-                        .setAction(d.action()).putAllParams(d.params()).setTimeoutMs((int) d.timeoutMs())).build(), ch.voidPromise());
+                        .setAction(d.action()).addAllParams(KeyValues.of(d.params())).setTimeoutMs((int) d.timeoutMs())).build(), ch.voidPromise());
                 log.debug("diagnostic {} sent to agent {}", d.id(), agentId);
             }
         } catch (RuntimeException e) {
@@ -284,7 +285,7 @@ public final class DiagnosticService implements DiagnosticsPort, AutoCloseable {
                 message = "cancelled: " + message;
             }
             Map<String, String> summary = new LinkedHashMap<>();
-            r.getSummaryMap().entrySet().stream().limit(32).forEach(e -> summary.put(clip(io.firstline.text.PlainText.oneLine(e.getKey()), 64),
+            KeyValues.toMap(r.getSummaryList()).entrySet().stream().limit(32).forEach(e -> summary.put(clip(io.firstline.text.PlainText.oneLine(e.getKey()), 64),
                     clip(io.firstline.text.PlainText.oneLine(e.getValue()), 256)));
             String type = CONTENT_TYPES.contains(r.getContentType()) ? r.getContentType() : "text/plain; charset=utf-8";
             boolean truncated = r.getTruncated() || cut || get(d.id()).map(Diagnostic::truncated).orElse(false);

@@ -1,5 +1,6 @@
 package io.firstline.console.fleet;
 
+import io.firstline.wire.KeyValues;
 import io.firstline.proto.HostFacts;
 import io.firstline.proto.Inventory;
 import java.time.Instant;
@@ -39,8 +40,8 @@ public record AgentSnapshot(String id, HostFacts host, String site, String agent
     private String model(String kind) {
         for (io.firstline.proto.InventoryItem item : inventory.getItemsList()) {
             if (item.getKind().equals(kind)) {
-                String vendor = known(item.getAttributesOrDefault("vendor", ""));
-                String model = known(item.getAttributesOrDefault("model", ""));
+                String vendor = known(KeyValues.get(item.getAttributesList(), "vendor", ""));
+                String model = known(KeyValues.get(item.getAttributesList(), "model", ""));
                 return model.isEmpty() ? "" : (vendor.isEmpty() || model.startsWith(vendor) ? model : vendor + " " + model);
             }
         }

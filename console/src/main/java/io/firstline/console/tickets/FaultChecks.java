@@ -1,5 +1,6 @@
 package io.firstline.console.tickets;
 
+import io.firstline.wire.KeyValues;
 import io.firstline.console.ingest.Commit;
 import io.firstline.proto.Envelope;
 import io.firstline.proto.FaultCleared;
@@ -43,7 +44,7 @@ final class FaultChecks {
             FaultRaised r = event.getFaultRaised();
             Commit fields = fields(r.getFault(), r.getMetric(), r.getRuleSetVersion());
             if (fields != Commit.APPLIED || !Double.isFinite(r.getValue()) || !Double.isFinite(r.getThreshold())
-                    || !time(r.getSinceMs()) || !time(r.getRaisedMs()) || !details(r.getDetailsMap())) {
+                    || !time(r.getSinceMs()) || !time(r.getRaisedMs()) || !details(KeyValues.toMap(r.getDetailsList()))) {
                 return Commit.INVALID_FIELD;
             }
             return rule(r.getFault(), sent.current(r.getFault().getRuleId()), consoleRule, r.getMetric());

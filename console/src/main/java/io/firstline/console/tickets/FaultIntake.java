@@ -1,5 +1,6 @@
 package io.firstline.console.tickets;
 
+import io.firstline.wire.KeyValues;
 import io.firstline.console.ingest.Commit;
 import io.firstline.console.ingest.FaultPort;
 import io.firstline.console.rules.RuleFile;
@@ -139,7 +140,7 @@ public final class FaultIntake implements FaultPort, AutoCloseable {
         Instant at = r.getRaisedMs() == 0 ? Instant.now() : Instant.ofEpochMilli(r.getRaisedMs());
         return new FaultEvent(new FaultKey(agentId, r.getFault().getRuleId(), r.getFault().getResource()), true, r.getMetric(),
                 r.getValue(), r.getThreshold(), r.getSinceMs() == 0 ? at : Instant.ofEpochMilli(r.getSinceMs()), at, "", epoch, seq,
-                r.getOccurrences(), r.getDetailsMap());
+                r.getOccurrences(), KeyValues.toMap(r.getDetailsList()));
     }
 
     private static FaultEvent cleared(String agentId, long epoch, long seq, FaultCleared c) {

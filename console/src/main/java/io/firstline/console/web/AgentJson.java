@@ -1,5 +1,6 @@
 package io.firstline.console.web;
 
+import io.firstline.wire.KeyValues;
 import io.firstline.console.fleet.AgentSnapshot;
 import io.firstline.console.fleet.FleetState;
 import io.firstline.proto.InventoryItem;
@@ -69,7 +70,7 @@ final class AgentJson {
             Map<String, Object> i = new LinkedHashMap<>();
             i.put("kind", item.getKind());
             i.put("name", item.getName());
-            i.put("attributes", item.getAttributesMap());
+            i.put("attributes", KeyValues.toMap(item.getAttributesList()));
             inventory.add(i);
         }
         m.put("inventory", inventory);

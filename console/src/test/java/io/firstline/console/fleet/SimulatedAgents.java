@@ -1,5 +1,6 @@
 package io.firstline.console.fleet;
 
+import io.firstline.wire.KeyValues;
 import io.firstline.proto.Hello;
 import io.firstline.proto.HostFacts;
 import io.firstline.proto.Inventory;
@@ -64,7 +65,7 @@ public final class SimulatedAgents {
 
     public static Inventory inventory(int i) {
         return Inventory.newBuilder().setDigest("d" + i).addItems(InventoryItem.newBuilder().setKind("agent").setName("firstline")
-                .putAttributes("version", "0.1.0")).build();
+                .addAttributes(KeyValues.entry("version", "0.1.0"))).build();
     }
 
     /** A sample at {@code timestampMs}; the first one of a boot also defines the series. */

@@ -1,5 +1,6 @@
 package io.firstline.console.web;
 
+import io.firstline.wire.KeyValues;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -95,9 +96,9 @@ class PagesBrowserTest {
                         .setLogicalCpus(4).setMemoryBytes(8L << 30)).build(), "/192.0.2.10:53122");
         s.site("lab-east");
         Inventory.Builder inv = Inventory.newBuilder().setDigest("d-" + id)
-                .addItems(InventoryItem.newBuilder().setKind("cpu").setName("cpu").putAttributes("model", "Test CPU"));
+                .addItems(InventoryItem.newBuilder().setKind("cpu").setName("cpu").addAttributes(KeyValues.entry("model", "Test CPU")));
         for (int i = 0; i < PACKAGES; i++) {
-            inv.addItems(InventoryItem.newBuilder().setKind("app").setName(String.format("pkg-%04d", i)).putAttributes("version", "1." + i));
+            inv.addItems(InventoryItem.newBuilder().setKind("app").setName(String.format("pkg-%04d", i)).addAttributes(KeyValues.entry("version", "1." + i)));
         }
         s.inventory(1, inv.build());
         long now = System.currentTimeMillis();

@@ -1,5 +1,6 @@
 package io.firstline.console.web;
 
+import io.firstline.wire.KeyValues;
 import com.google.protobuf.ByteString;
 import io.firstline.agent.enroll.KeyAndRequest;
 import io.firstline.console.Console;
@@ -39,8 +40,8 @@ final class ReportMachines {
                         .setOsFamily("Debian GNU/Linux").setOsVersion(osVersion)).build(), "127.0.0.1");
         s.site(site);
         s.applyInventory(clock.millis(), Inventory.newBuilder().setDigest(id + osVersion).addItems(InventoryItem.newBuilder()
-                .setKind("system").setName("system").putAttributes("vendor", id.startsWith("b") ? "Dell Inc." : "LENOVO")
-                .putAttributes("model", id.startsWith("b") ? "Latitude 7440" : "20XW0026GE")).build());
+                .setKind("system").setName("system").addAttributes(KeyValues.entry("vendor", id.startsWith("b") ? "Dell Inc." : "LENOVO"))
+                .addAttributes(KeyValues.entry("model", id.startsWith("b") ? "Latitude 7440" : "20XW0026GE"))).build());
         return s;
     }
 }

@@ -1,5 +1,6 @@
 package io.firstline.console.web;
 
+import io.firstline.wire.KeyValues;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -92,7 +93,7 @@ class ReportsBrowserTest {
         FleetState.Session s = console.fleet().connect(Hello.newBuilder().setAgentId("evil-1").setBootEpoch(1).setAgentVersion("9.9")
                 .setHost(HostFacts.newBuilder().setHostname(HOSTILE).setOsFamily(HOSTILE).setOsVersion("1")).build(), "127.0.0.1");
         s.applyInventory(1, Inventory.newBuilder().setDigest("x").addItems(InventoryItem.newBuilder().setKind("system").setName("system")
-                .putAttributes("vendor", "=HYPERLINK(\"x\")").putAttributes("model", HOSTILE)).build());
+                .addAttributes(KeyValues.entry("vendor", "=HYPERLINK(\"x\")")).addAttributes(KeyValues.entry("model", HOSTILE))).build());
         Instant now = Instant.now();
         console.tickets().apply(new FaultEvent(new FaultKey("evil-1", "test_signal_high", ""), true, "test.signal", 1, 0.5, now, now,
                 "", 0, 0));

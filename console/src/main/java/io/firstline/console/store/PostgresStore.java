@@ -131,7 +131,7 @@ public final class PostgresStore implements Store {
             lock.setAutoCommit(true);
             st.execute("SELECT pg_advisory_lock(hashtext('firstline-migrate:' || current_schema()))");
             try {
-                result = flyway.migrate();
+                result = SchemaMigrations.migrate(cfg, settings.describe());
             } finally {
                 st.execute("SELECT pg_advisory_unlock(hashtext('firstline-migrate:' || current_schema()))");
             }

@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.concurrent.locks.ReentrantLock;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,15 +73,14 @@ public final class SqliteStore implements Store {
     }
 
     private static String migrate(String url) {
-        Flyway flyway = Flyway.configure()
+        FluentConfiguration cfg = Flyway.configure()
                 .dataSource(url + "?journal_mode=WAL&synchronous=FULL&busy_timeout=10000", null, null)
-                .locations(MIGRATIONS)
-                .load();
-        MigrateResult result = flyway.migrate();
+                .locations(MIGRATIONS);
+        MigrateResult result = SchemaMigrations.migrate(cfg, url.substring("jdbc:sqlite:".length()));
         if (result.migrationsExecuted > 0) {
             log.info("store schema migrated from {} to {}", result.initialSchemaVersion, result.targetSchemaVersion);
         }
-        var current = flyway.info().current();
+        var current = cfg.load().info().current();
         return current == null ? "0" : current.getVersion().getVersion();
     }
 

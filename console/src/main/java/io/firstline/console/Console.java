@@ -21,6 +21,7 @@ import io.firstline.console.ingest.IngestPorts;
 import io.firstline.console.kb.KnowledgeBase;
 import io.firstline.console.metrics.ConsoleMetrics;
 import io.firstline.console.rules.RulesService;
+import io.firstline.console.store.DataDirLock;
 import io.firstline.console.store.MeteredStore;
 import io.firstline.console.store.SqliteStore;
 import io.firstline.console.store.Store;
@@ -69,6 +70,7 @@ public final class Console implements AutoCloseable {
     private final EventLoopGroup boss;
     private final EventLoopGroup agentWorkers;
     private final EventLoopGroup httpWorkers;
+    private DataDirLock dataLock;
     private Store store;
     private Accounts accounts;
     private Optional<String> initialAdminPassword = Optional.empty();
@@ -133,6 +135,7 @@ public final class Console implements AutoCloseable {
         // A busy port fails the start before anything is written: no store, CA or admin password for a console that never ran.
         checkFree("agent link", config.agentListen(), "--agent-port");
         checkFree("HTTP", config.httpListen(), "--http-port");
+        dataLock = lockDataDir(config.dataDir());
         String consoleId = consoleId(config.dataDir());
         store = new MeteredStore(openStore(config), metrics.registry());
         ca = openCa(config.dataDir(), consoleId);
@@ -202,6 +205,16 @@ public final class Console implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             log.warn("revocation sweep failed: {}", e.toString());
+        }
+    }
+
+    /** One console per data directory; and none while migrate-store copies its store. */
+    private static DataDirLock lockDataDir(Path dir) {
+        try {
+            return DataDirLock.tryTake(dir, "console").orElseThrow(() -> new UserError("the data directory " + dir
+                    + " is in use by " + DataDirLock.holder(dir) + " (one console per data directory): stop that first"));
+        } catch (IOException e) {
+            throw new UserError("cannot use data directory " + dir + ": " + e.getMessage());
         }
     }
 
@@ -411,6 +424,9 @@ public final class Console implements AutoCloseable {
         housekeeping.shutdownNow();
         if (store != null) {
             store.close();
+        }
+        if (dataLock != null) {
+            dataLock.close();
         }
         metrics.close();
     }

@@ -68,7 +68,7 @@ public final class PostgresStore implements Store {
             throw new IllegalArgumentException("not a PostgreSQL store: " + settings.describe());
         }
         String password = settings.password();
-        checkReachable(settings, password);
+        checkReachable(settings);
         HikariConfig cfg = new HikariConfig();
         cfg.setPoolName("firstline-store");
         cfg.setJdbcUrl(settings.url());
@@ -103,7 +103,22 @@ public final class PostgresStore implements Store {
         return p;
     }
 
-    private static void checkReachable(StoreSettings settings, String password) {
+    private static void checkReachable(StoreSettings settings) {
+        try (Connection c = connect(settings)) {
+            c.isValid(5);
+        } catch (SQLException e) {
+            throw new StoreException("cannot reach the PostgreSQL store " + settings.describe()
+                    + " (store.url" + (settings.user().isEmpty() ? "" : ", store.user") + " in the configuration)", e);
+        }
+    }
+
+    /**
+     * One plain connection (autocommit, no pool) with the store's driver settings, for checks before opening a store.
+     *
+     * @throws IllegalArgumentException when the password file cannot be read
+     */
+    public static Connection connect(StoreSettings settings) throws SQLException {
+        String password = settings.password();
         Properties p = driverDefaults();
         if (!settings.user().isEmpty()) {
             p.setProperty("user", settings.user());
@@ -111,12 +126,7 @@ public final class PostgresStore implements Store {
         if (!password.isEmpty()) {
             p.setProperty("password", password);
         }
-        try (Connection c = DriverManager.getConnection(settings.url(), p)) {
-            c.isValid(5);
-        } catch (SQLException e) {
-            throw new StoreException("cannot reach the PostgreSQL store " + settings.describe()
-                    + " (store.url" + (settings.user().isEmpty() ? "" : ", store.user") + " in the configuration)", e);
-        }
+        return DriverManager.getConnection(settings.url(), p);
     }
 
     private static String migrate(StoreSettings settings, HikariDataSource pool) {

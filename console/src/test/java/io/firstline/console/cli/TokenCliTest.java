@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.firstline.cli.CliSupport;
-import io.firstline.console.ConsoleMain;
 import io.firstline.console.enroll.AuditEntry;
 import io.firstline.console.enroll.Enrollment;
 import io.firstline.console.pki.ConsoleCa;
@@ -18,9 +16,6 @@ import java.nio.file.Files;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -40,34 +35,25 @@ class TokenCliTest {
     StoreKind storeKind;
     @TempDir
     Path dir;
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream oldOut;
-    private PrintStream oldErr;
+    private CapturedCli cli;
 
     @BeforeEach
     void capture() {
-        oldOut = System.out;
-        oldErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        cli = new CapturedCli();
     }
 
     @AfterEach
     void restore() {
-        System.setOut(oldOut);
-        System.setErr(oldErr);
+        cli.close();
     }
 
     private int run(String... args) {
-        out.reset();
-        err.reset();
-        return CliSupport.execute(new ConsoleMain(), args);
+        return cli.run(args);
     }
 
     private String field(String label) {
-        return out.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith(label)).findFirst()
-                .orElseThrow(() -> new AssertionError(out.toString(StandardCharsets.UTF_8))).substring(label.length()).trim();
+        return cli.out().lines().filter(l -> l.startsWith(label)).findFirst()
+                .orElseThrow(() -> new AssertionError(cli.out())).substring(label.length()).trim();
     }
 
     /** Starts and stops a console once (which makes its data directory) and returns its console.yaml. */
@@ -86,7 +72,7 @@ class TokenCliTest {
     void apiTokenCreatePrintsTheTokenAloneAndItWorks() throws Exception {
         String config = firstStart();
         assertEquals(0, run("api-token", "create", "--user", "admin", "--name", "nightly", "--config", config));
-        String token = out.toString(StandardCharsets.UTF_8);
+        String token = cli.out();
         assertTrue(token.matches("flt_[A-Za-z0-9_-]+\n"), "the token alone on a line: " + token);
         try (Store store = storeKind.open(dir)) {
             Accounts accounts = new Accounts(store, Clock.systemUTC(), new Passwords(1000));
@@ -94,8 +80,8 @@ class TokenCliTest {
             assertTrue(accounts.audit().latest(10).stream().anyMatch(e -> e.action().equals("api-token.create")));
         }
         assertEquals(1, run("api-token", "create", "--user", "nobody", "--config", config));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("no user nobody"), err.toString(StandardCharsets.UTF_8));
-        assertEquals("", out.toString(StandardCharsets.UTF_8));
+        assertTrue(cli.err().contains("no user nobody"), cli.err());
+        assertEquals("", cli.out());
     }
 
     @Test
@@ -108,14 +94,14 @@ class TokenCliTest {
         assertTrue(token.startsWith("flt1_") && token.length() > 40, token);
         assertTrue(field("CA fingerprint:").matches("sha256:[0-9a-f]{64}"));
         assertEquals(0, run("token", "list", "--config", data));
-        String list = out.toString(StandardCharsets.UTF_8);
+        String list = cli.out();
         assertTrue(list.contains(id) && list.contains("berlin") && list.contains("0/3") && list.contains("active"), list);
         assertFalse(list.contains(token), "the secret is never listed");
         assertEquals(0, run("token", "revoke", id, "--config", data));
         assertEquals(1, run("token", "revoke", id, "--config", data));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("no active token"));
+        assertTrue(cli.err().contains("no active token"));
         assertEquals(0, run("token", "list", "--config", data));
-        assertTrue(out.toString(StandardCharsets.UTF_8).contains("revoked"));
+        assertTrue(cli.out().contains("revoked"));
         assertEquals(1, run("agent", "revoke", "nobody", "--config", data));
         assertEquals(2, run("token", "create", "--site", "", "--config", data));
 

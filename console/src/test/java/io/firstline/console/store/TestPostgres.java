@@ -26,6 +26,7 @@ public final class TestPostgres {
     public static final String URL = System.getenv().getOrDefault("FIRSTLINE_TEST_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/test");
     public static final String USER = System.getenv().getOrDefault("FIRSTLINE_TEST_POSTGRES_USER", "postgres");
     private static final Set<String> SCHEMAS = ConcurrentHashMap.newKeySet();
+    private static final Set<String> DATABASES = ConcurrentHashMap.newKeySet();
     private static final Map<Path, String> BY_DIR = new ConcurrentHashMap<>();
     private static final AtomicInteger NEXT = new AtomicInteger();
     private static volatile Boolean reachable;
@@ -73,6 +74,29 @@ public final class TestPostgres {
         return inSchema(name);
     }
 
+    /**
+     * A new, empty database on the test server, for what needs a whole one (migrate-store's target, a restore);
+     * drop it with {@link #dropDatabase} (what a test leaves is dropped when the test JVM exits).
+     */
+    public static StoreSettings freshDatabase() {
+        require();
+        String name = "fltest_db_" + ProcessHandle.current().pid() + "_" + NEXT.incrementAndGet();
+        exec("CREATE DATABASE " + name);
+        DATABASES.add(name);
+        int slash = URL.indexOf('/', "jdbc:postgresql://".length());
+        int query = URL.indexOf('?', slash);
+        return StoreSettings.postgresql(URL.substring(0, slash + 1) + name + (query < 0 ? "" : URL.substring(query)), USER);
+    }
+
+    /** Drops a database made by {@link #freshDatabase}, ending its connections first. */
+    public static void dropDatabase(StoreSettings settings) {
+        String url = settings.describe();
+        String name = url.substring(url.lastIndexOf('/') + 1);
+        if (DATABASES.remove(name)) {
+            exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+        }
+    }
+
     /** The schema that belongs to {@code dir} (a test's temporary directory): the same one each time it is asked. */
     public static StoreSettings schemaFor(Path dir) {
         require();
@@ -106,15 +130,18 @@ public final class TestPostgres {
     }
 
     private static void dropAll() {
-        if (SCHEMAS.isEmpty()) {
+        if (SCHEMAS.isEmpty() && DATABASES.isEmpty()) {
             return;
         }
         try (Connection c = admin(); Statement st = c.createStatement()) {
             for (String s : SCHEMAS) {
                 st.execute("DROP SCHEMA IF EXISTS " + s + " CASCADE");
             }
+            for (String d : DATABASES) {
+                st.execute("DROP DATABASE IF EXISTS " + d + " WITH (FORCE)");
+            }
         } catch (SQLException e) {
-            System.err.println("could not drop the test schemas " + SCHEMAS + ": " + e.getMessage());
+            System.err.println("could not drop the test schemas " + SCHEMAS + " and databases " + DATABASES + ": " + e.getMessage());
         }
     }
 }

@@ -1,0 +1,208 @@
+#!/usr/bin/env bash
+# Console capacity (docs/benchmarks.md, "Capacity"): a real console (the jar,
+# embedded SQLite, a data directory of its own) and the fleet simulator with
+# AGENTS simulated agents on loopback, sampling every 10 s (INTERVAL), for
+# SECONDS of steady state after every agent is connected. Ends with one line:
+#
+#   agents=N console_cpu_percent_of_one_core=X heap_per_agent_kib=Y ingest_p99_ms=Z
+#
+# X: the console process's own CPU (user + system, /proc/PID/stat) over the
+#    steady phase, in % of one core.
+# Y: the console's heap in use after a full GC (jcmd GC.run, GC.heap_info)
+#    with the agents connected, minus the same console's before any agent
+#    connected, divided by AGENTS, in KiB.
+# Z: ingest p99 as the simulator measures it: a sample handed to the agent's
+#    link to the console's Ack for it (sent only after the console committed
+#    the sample), over the steady phase.
+# Lines before it give CPU per sample, the fault-to-ticket times of the
+# faults the simulator injects (one every 5 s), and the simulator's summary.
+#
+#   bench/capacity.sh AGENTS SECONDS
+#
+# Environment: INTERVAL (10s), CONSOLE_JAVA_OPTS (-Xmx2g), SIM_JAVA_OPTS
+# (-Xmx3g), FIRSTLINE_CAPACITY_CACHE (the enrolled pools, one per AGENTS:
+# ~/.cache/firstline-capacity), KEEP=1 keeps the run's directory (logs).
+#
+# Enrollment is real and takes a while (tens of agents a second), so it is
+# done once per AGENTS: a console's data directory with AGENTS enrolled
+# agents and their identities are kept in the cache, and each run starts a
+# console on a fresh copy of that directory. Needs built jars
+# (./mvnw -B -DskipTests package), python3, curl, jcmd. Bounded: connecting
+# gives up after 15 min, the steady phase lasts SECONDS; everything it starts
+# is stopped by PID on exit (also on failure or Ctrl-C).
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+usage="usage: bench/capacity.sh AGENTS SECONDS"
+agents=${1:?$usage}
+seconds=${2:?$usage}
+[[ "$agents" =~ ^[0-9]+$ && "$agents" -ge 1 && "$agents" -le 100000 ]] || { echo "AGENTS must be from 1 to 100000, got $agents" >&2; exit 2; }
+[[ "$seconds" =~ ^[0-9]+$ && "$seconds" -ge 10 && "$seconds" -le 3600 ]] || { echo "SECONDS must be from 10 to 3600, got $seconds" >&2; exit 2; }
+interval=${INTERVAL:-10s}
+console_jar=${CONSOLE_JAR:-$root/console/target/firstline-console.jar}
+sim_jar=${SIM_JAR:-$root/simulator/target/firstline-simulator.jar}
+for f in "$console_jar" "$sim_jar"; do
+    [ -e "$f" ] || { echo "missing $f (build with ./mvnw -B -DskipTests package)" >&2; exit 1; }
+done
+for t in python3 curl jcmd; do
+    command -v "$t" >/dev/null || { echo "capacity.sh needs $t" >&2; exit 1; }
+done
+read -r -a console_opts <<< "${CONSOLE_JAVA_OPTS:--Xmx2g}"
+read -r -a sim_opts <<< "${SIM_JAVA_OPTS:--Xmx3g}"
+
+# Each agent is one connection, so one descriptor on each side, plus the JVMs' own.
+need=$((agents + 2000))
+if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt "$need" ]; then
+    ulimit -n "$need" 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+    [ "$(ulimit -n)" = unlimited ] || [ "$(ulimit -n)" -ge "$need" ] || {
+        echo "need $need open files, the hard limit is $(ulimit -Hn) (raise it, e.g. in /etc/security/limits.conf)" >&2; exit 1; }
+fi
+
+cache_root=${FIRSTLINE_CAPACITY_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/firstline-capacity}
+cache=$cache_root/agents-$agents
+work=$(mktemp -d /tmp/firstline-capacity.XXXXXX)
+console_pid=""
+sim_pid=""
+cleanup() {
+    set +e
+    for p in $sim_pid $console_pid; do kill "$p" 2>/dev/null; done
+    for p in $sim_pid $console_pid; do
+        for _ in $(seq 1 300); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+        kill -9 "$p" 2>/dev/null
+    done
+    if [ "${KEEP:-0}" = 1 ]; then echo "run directory kept: $work" >&2; else rm -rf "$work"; fi
+}
+trap cleanup EXIT INT TERM
+
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+agent_port=$(free_port)
+http_port=$(free_port)
+base=http://127.0.0.1:$http_port
+
+# start_console DATA_DIR LOG: the console jar on DATA_DIR, ready when /healthz answers.
+start_console() {
+    cat > "$work/console.yaml" <<YAML
+dataDir: $1
+agent:
+  bind: 127.0.0.1
+  port: $agent_port
+http:
+  bind: 127.0.0.1
+  port: $http_port
+sampleInterval: $interval
+YAML
+    java "${console_opts[@]}" -jar "$console_jar" serve --config "$work/console.yaml" >> "$2" 2>&1 &
+    console_pid=$!
+    for _ in $(seq 1 600); do
+        if curl -fsS -o /dev/null "$base/healthz" 2>/dev/null; then return 0; fi
+        kill -0 "$console_pid" 2>/dev/null || { echo "the console stopped; its log:" >&2; tail -20 "$2" >&2; exit 1; }
+        sleep 0.1
+    done
+    echo "the console was not ready within 60 s; its log: $2" >&2
+    exit 1
+}
+
+stop_console() {
+    kill "$console_pid"
+    for _ in $(seq 1 300); do kill -0 "$console_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$console_pid" 2>/dev/null || true
+    wait "$console_pid" 2>/dev/null || true
+    console_pid=""
+}
+
+# Heap in use after a full GC, in KiB.
+heap_after_gc() {
+    jcmd "$console_pid" GC.run > /dev/null
+    jcmd "$console_pid" GC.heap_info | grep -o 'used [0-9]*K' | head -1 | tr -dc '0-9'
+}
+
+# CPU ticks (user + system) of the console so far.
+cpu_ticks() {
+    python3 - "$console_pid" <<'PY'
+import sys
+f = open(f"/proc/{sys.argv[1]}/stat").read().rsplit(")", 1)[1].split()
+print(int(f[11]) + int(f[12]))
+PY
+}
+
+metric() {
+    curl -fsS "$base/metrics" | awk -v m="$1" '!found && $1 == m { print $2; found = 1 }'
+}
+
+# --- the enrolled pool, made once per AGENTS --------------------------------
+mkdir -p "$cache"
+if [ ! -s "$cache/seed/api-token" ] || [ ! -e "$cache/pool/$(printf 'sim-%06d' "$agents")/agent.crt" ]; then
+    echo "enrolling $agents agents once into $cache (later runs reuse them)"
+    rm -rf "$cache/seed" "$cache/pool"
+    # A smaller fleet enrolled before is the start: only the missing agents are enrolled.
+    smaller=$(for d in "$cache_root"/agents-*; do
+        m=${d##*-}
+        [[ "$m" =~ ^[0-9]+$ ]] && [ "$m" -lt "$agents" ] && [ -s "$d/seed/api-token" ] && [ -e "$d/pool/$(printf 'sim-%06d' "$m")/agent.crt" ] && echo "$m"
+    done | sort -n | tail -1)
+    if [ -n "$smaller" ]; then
+        echo "starting from the $smaller agents enrolled in $cache_root/agents-$smaller"
+        cp -a "$cache_root/agents-$smaller/seed" "$cache_root/agents-$smaller/pool" "$cache/"
+    else
+        mkdir -p "$cache/seed"
+        start_console "$cache/seed" "$work/seed.log"
+        stop_console
+        java -jar "$console_jar" api-token create --user admin --name capacity --config "$work/console.yaml" > "$cache/seed/api-token.new"
+        mv "$cache/seed/api-token.new" "$cache/seed/api-token"
+    fi
+    start_console "$cache/seed" "$work/seed.log"
+    java "${sim_opts[@]}" -jar "$sim_jar" enroll --console "$base" --api-token-file "$cache/seed/api-token" \
+        --agents "$agents" --pool "$cache/pool" --agent-address "127.0.0.1:$agent_port"
+    stop_console
+fi
+
+# --- the run -----------------------------------------------------------------
+cp -a "$cache/seed" "$work/data"
+start_console "$work/data" "$work/console.log"
+sleep 5
+heap0=$(heap_after_gc)
+echo "$(date -u +%FT%TZ) console pid $console_pid ready; heap after GC with no agent connected: $((heap0 / 1024)) MiB;" \
+    "load average $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores"
+
+java "${sim_opts[@]}" -jar "$sim_jar" run --console "$base" --api-token-file "$work/data/api-token" --agents "$agents" \
+    --pool "$cache/pool" --agent-address "127.0.0.1:$agent_port" --interval "$interval" > "$work/sim.log" 2>&1 &
+sim_pid=$!
+for _ in $(seq 1 9600); do
+    grep -q '^measuring:' "$work/sim.log" && break
+    kill -0 "$sim_pid" 2>/dev/null || { echo "the simulator stopped:" >&2; tail -20 "$work/sim.log" >&2; exit 1; }
+    sleep 0.1
+done
+grep -q '^measuring:' "$work/sim.log" || { echo "not every agent connected within 16 min:" >&2; tail -5 "$work/sim.log" >&2; exit 1; }
+grep '^all .* connected after' "$work/sim.log" || true
+
+clk=$(getconf CLK_TCK)
+c0=$(cpu_ticks); s0=$(metric firstline_ingest_samples_total); t0=$(date +%s.%N)
+sleep "$seconds"
+c1=$(cpu_ticks); s1=$(metric firstline_ingest_samples_total); t1=$(date +%s.%N)
+heap1=$(heap_after_gc)
+load=$(cut -d' ' -f1-3 /proc/loadavg)
+
+kill "$sim_pid"
+for _ in $(seq 1 300); do kill -0 "$sim_pid" 2>/dev/null || break; sleep 0.1; done
+wait "$sim_pid" 2>/dev/null || true
+sim_pid=""
+summary=$(grep '^simulator agents=' "$work/sim.log" || true)
+[ -n "$summary" ] || { echo "the simulator printed no summary:" >&2; tail -20 "$work/sim.log" >&2; exit 1; }
+echo "$summary"
+p99=$(sed -n 's/.* ingest_p99_ms=\([^ ]*\).*/\1/p' <<< "$summary")
+
+python3 - "$agents" "$clk" "$c0" "$c1" "$t0" "$t1" "$s0" "$s1" "$heap0" "$heap1" "$p99" "$load" <<'PY'
+import sys
+agents, clk = int(sys.argv[1]), int(sys.argv[2])
+c0, c1, t0, t1 = int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5]), float(sys.argv[6])
+s0, s1, heap0, heap1 = float(sys.argv[7]), float(sys.argv[8]), int(sys.argv[9]), int(sys.argv[10])
+p99, load = sys.argv[11], sys.argv[12]
+cpu_s = (c1 - c0) / clk
+samples = s1 - s0
+print(f"steady phase {t1 - t0:.0f} s: console CPU {cpu_s:.1f} s for {samples:.0f} samples "
+      f"({samples / (t1 - t0):.0f} per second), {1e6 * cpu_s / max(samples, 1):.0f} µs of CPU per sample; "
+      f"heap after GC {heap0 // 1024} MiB idle, {heap1 // 1024} MiB with the agents; load average {load}")
+print(f"agents={agents} console_cpu_percent_of_one_core={100 * cpu_s / (t1 - t0):.1f} "
+      f"heap_per_agent_kib={(heap1 - heap0) / agents:.1f} ingest_p99_ms={p99}")
+PY

@@ -79,7 +79,11 @@ public final class CliSupport {
     }
 
     public static int execute(Object command, String... args) {
-        CommandLine cl = new CommandLine(command);
+        return execute(new CommandLine(command), args);
+    }
+
+    /** As {@link #execute(Object, String...)}, for a command line put together by the caller. */
+    public static int execute(CommandLine cl, String... args) {
         cl.registerConverter(Duration.class, CliSupport::duration);
         cl.registerConverter(Path.class, CliSupport::userPath);
         cl.setParameterExceptionHandler((ex, a) -> {

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Set;
 import picocli.CommandLine.Option;
 
-/** The options that choose collectors, shared by {@code run} and {@code collect} (a picocli mixin). */
+/** The options that choose collectors, shared by {@code collect} (a picocli mixin) and {@code run} (filled in by {@link RunCommand}). */
 final class CollectorOptions {
     @Option(names = "--enable", split = ",", paramLabel = "COLLECTOR", description = "Collectors to add to the defaults.")
     List<String> enable = List.of();

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.firstline.agent.AgentMain;
-import io.firstline.cli.CliSupport;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +34,7 @@ class AgentCliTest {
     }
 
     private int run(String... args) {
-        return CliSupport.execute(new AgentMain(), args);
+        return AgentMain.execute(args);
     }
 
     @Test

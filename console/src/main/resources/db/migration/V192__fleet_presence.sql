@@ -22,14 +22,14 @@ CREATE TABLE fleet_presence (
 );
 CREATE INDEX fleet_presence_by_revision ON fleet_presence (revision);
 
--- The revision counter: a batch takes the next number under this row's
--- lock, which it holds until it commits, so revisions commit in order and a
--- reader that saw revision R has seen every row of revisions up to R.
+-- The revision counter, one row made by the first batch: a batch takes the
+-- next number under this row's lock, which it holds until it commits, so
+-- revisions commit in order and a reader that saw revision R has seen every
+-- row of revisions up to R.
 CREATE TABLE fleet_presence_clock (
     id       INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
     revision INTEGER NOT NULL
 );
-INSERT INTO fleet_presence_clock (id, revision) VALUES (1, 0);
 
 -- Each agent's sequence ledger as its node last settled it: every sequence
 -- of the boot epoch up to settled_through is applied (or known lost). The

@@ -178,7 +178,8 @@ public final class PresenceStore {
     }
 
     private static long nextRevision(Connection c) throws SQLException {
-        Sql.update(c, "UPDATE fleet_presence_clock SET revision = revision + 1 WHERE id = 1");
+        Sql.update(c, "INSERT INTO fleet_presence_clock (id, revision) VALUES (1, 1)"
+                + " ON CONFLICT (id) DO UPDATE SET revision = fleet_presence_clock.revision + 1");
         return Sql.one(c, "SELECT revision FROM fleet_presence_clock WHERE id = 1", rs -> rs.getLong(1)).orElseThrow();
     }
 

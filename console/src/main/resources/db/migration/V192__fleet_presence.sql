@@ -1,8 +1,8 @@
 -- Every node sees the whole fleet (docs/architecture.md, "Several nodes").
 -- Each node writes the agents connected to it here: at their connect (before
--- the Welcome), within a second of their disconnect, and once a second in
+-- the Welcome), at once when they disconnect, and twice a second in
 -- one batch for those that changed. Every other node reads the rows written
--- since the revision it last read, once a second. Per-sample data never
+-- since the revision it last read, twice a second. Per-sample data never
 -- comes here; only the few facts a fleet row shows. Times are ms since the
 -- epoch, each node's clock.
 CREATE TABLE fleet_presence (

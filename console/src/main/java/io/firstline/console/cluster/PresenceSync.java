@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Makes every node show the whole fleet (several console nodes on one
- * store; docs/architecture.md, "Several nodes"). On one thread, once a
- * second: says this node is alive, writes in one batch the presence rows of
+ * store; docs/architecture.md, "Several nodes"). On one thread, twice a
+ * second ({@link #PASS}): says this node is alive, writes in one batch the presence rows of
  * its agents that connected, disconnected or changed (with their sequence
  * ledgers), reads what other nodes wrote since its last read, and shows the
  * agents of nodes that stopped saying they are alive as offline. A
@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
 public final class PresenceSync implements Handover, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PresenceSync.class);
     /** How often a node writes and reads presence, and says it is alive. */
-    public static final Duration PASS = Duration.ofSeconds(1);
+    public static final Duration PASS = Duration.ofMillis(500);
     /** A node not heard from for this long is taken for dead: its agents show offline until they reconnect. */
     public static final Duration NODE_DEAD_AFTER = Duration.ofSeconds(5);
     /** How long a claim waits for another live node to release the agent before taking it anyway. */
@@ -94,7 +94,7 @@ public final class PresenceSync implements Handover, AutoCloseable {
             }
         } catch (RuntimeException e) {
             if (!failing) {
-                log.warn("presence: the shared store failed ({}); other nodes' agents keep their last state, retrying every second",
+                log.warn("presence: the shared store failed ({}); other nodes' agents keep their last state, retrying",
                         e.toString());
                 failing = true;
             }

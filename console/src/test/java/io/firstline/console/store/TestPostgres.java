@@ -121,23 +121,6 @@ public final class TestPostgres {
         SCHEMAS.remove(name);
     }
 
-    /**
-     * A new, empty database on the test server, for tests that run consoles
-     * as processes; {@link #dropDatabase} it when done (in a finally).
-     */
-    public static StoreSettings freshDatabase() {
-        require();
-        String name = "fltest_db_" + ProcessHandle.current().pid() + "_" + NEXT.incrementAndGet();
-        exec("CREATE DATABASE " + name);
-        return StoreSettings.postgresql(URL.replaceFirst("/[^/?]+(\\?|$)", "/" + name + "$1"), USER);
-    }
-
-    /** Drops a database made by {@link #freshDatabase}, ending what is still connected to it. */
-    public static void dropDatabase(StoreSettings settings) {
-        String name = settings.url().replaceFirst("^.*/([^/?]+)(\\?.*)?$", "$1");
-        exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
-    }
-
     public static void exec(String sql) {
         try (Connection c = admin(); Statement st = c.createStatement()) {
             st.execute(sql);

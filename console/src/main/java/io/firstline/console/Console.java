@@ -3,6 +3,10 @@ package io.firstline.console;
 import io.firstline.cli.CliSupport.UserError;
 import io.firstline.console.auth.Accounts;
 import io.firstline.console.cluster.ClusterMembership;
+import io.firstline.console.cluster.Lease;
+import io.firstline.console.cluster.PresenceStore;
+import io.firstline.console.cluster.PresenceSync;
+import io.firstline.console.ingest.Handover;
 import io.firstline.console.auth.Passwords;
 import io.firstline.console.config.ConsoleConfig;
 import io.firstline.console.enroll.Enrollment;
@@ -82,6 +86,9 @@ public final class Console implements AutoCloseable {
     private ConsoleCa ca;
     private Enrollment enrollment;
     private FleetPersistence fleetPersistence;
+    /** With several nodes on one store: the shared presence and the console-rules lease; null on one node. */
+    private PresenceSync presence;
+    private Lease rulesLease;
     private AgentServer agentServer;
     private HttpServer httpServer;
     private volatile boolean ready;
@@ -146,7 +153,15 @@ public final class Console implements AutoCloseable {
         // Every agent enrolled here is part of the fleet from its enrollment on, whether it ever connected or not.
         enrollment.enrolledAgents().stream().filter(a -> !a.revoked())
                 .forEach(a -> fleet.enrolled(a.agentId(), a.site(), a.enrolledAt()));
-        faults = FaultDetection.start(config, store, fleet, enrollment::site, metrics.registry(), clock);
+        java.util.function.BooleanSupplier leader = () -> true;
+        if (shared(store)) {
+            // Several nodes: each shows every node's agents, and one at a time runs the console-side rules.
+            presence = PresenceSync.start(new PresenceStore(store), fleet, consoleId, clock,
+                    id -> agentServer.connections().disconnect(id));
+            rulesLease = new Lease(store, "console-rules", consoleId, clock);
+            leader = rulesLease::held;
+        }
+        faults = FaultDetection.start(config, store, fleet, enrollment::site, metrics.registry(), clock, leader);
         kb = new KnowledgeBase(store, clock, () -> faults.tickets.policy().reopenWindow());
         kb.loadDefaults();
         accounts = new Accounts(store, clock, new Passwords(Passwords.DEFAULT_ITERATIONS));
@@ -166,7 +181,7 @@ public final class Console implements AutoCloseable {
         SslContext tls = ServerTls.context(ca, enrollment);
         agentServer = bindOrExplain("agent link", config.agentListen(), "--agent-port",
                 () -> AgentServer.bind(config, fleet, ingestMetrics, consoleId, tls, enrollment, boss, agentWorkers,
-                        new IngestPorts(faults.intake(), faults.voice, diagnostics)));
+                        new IngestPorts(faults.intake(), faults.voice, diagnostics, presence == null ? Handover.NONE : presence)));
         httpServer = bindOrExplain("HTTP", config.httpListen(), "--http-port",
                 () -> HttpServer.bind(config.httpListen().bind(), config.httpListen().port(),
                         new ConsoleRoutes(fleet, metrics, () -> ready, enrollment, id -> agentServer.connections().disconnect(id),
@@ -195,6 +210,11 @@ public final class Console implements AutoCloseable {
     private java.util.List<String> digestTargets() {
         return faults.notifications().webhooks().stream().filter(t -> t.format() == WebhookTarget.Format.GENERIC)
                 .map(WebhookTarget::name).toList();
+    }
+
+    /** Whether other console nodes may share this store (a server database, not the embedded one). */
+    private static boolean shared(Store store) {
+        return "postgresql".equals(store.dialect());
     }
 
     private void sweepRevoked() {
@@ -409,8 +429,14 @@ public final class Console implements AutoCloseable {
         if (digest != null) {
             digest.close();
         }
+        if (presence != null) {
+            presence.close();
+        }
         if (faults != null) {
             faults.close();
+        }
+        if (rulesLease != null) {
+            rulesLease.release();
         }
         if (fleetPersistence != null) {
             fleetPersistence.close();

@@ -75,8 +75,9 @@ final class FaultDetection implements AutoCloseable {
     }
 
     /** @throws UserError when DATA/notifications.yaml or DATA/tickets.yaml is wrong */
+    /** @param leader whether this node runs the console-side rules now (the lease, with several nodes) */
     static FaultDetection start(ConsoleConfig config, Store store, FleetState fleet, Function<String, Optional<String>> siteOf,
-                                MeterRegistry registry, Clock clock) {
+                                MeterRegistry registry, Clock clock, java.util.function.BooleanSupplier leader) {
         WatchedFile<Notifications> notifications;
         WatchedFile<TicketPolicy> policy;
         try {
@@ -99,7 +100,7 @@ final class FaultDetection implements AutoCloseable {
         FaultIntake intake = new FaultIntake(tickets, rules, directory, registry);
         ConsoleRuleRunner consoleRules = new ConsoleRuleRunner(fleet, rules, clock, config.sampleInterval(),
                 id -> tickets.activeFaults(id).stream().map(k -> new String[] {k.ruleId(), k.resource()}).toList(),
-                intake::consoleTransition);
+                intake::consoleTransition, leader);
         ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
                 new DefaultThreadFactory("firstline-timers", true));
         timers.scheduleWithFixedDelay(rules::reload, 2, 2, TimeUnit.SECONDS);

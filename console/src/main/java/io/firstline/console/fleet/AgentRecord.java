@@ -41,6 +41,17 @@ final class AgentRecord {
     private boolean inventoryDirty;
     private long savedChange;
     private long bootEpoch;
+    /**
+     * The other console node this agent is connected to, as the shared
+     * presence says (docs/architecture.md, "Several nodes"); null when it is
+     * connected to none, or here. {@code remoteConnectedAt} tells that node's
+     * connections apart.
+     */
+    private String remoteNode;
+    private long remoteConnectedAt;
+    /** Presence: this node's row to write within a second (a connect or disconnect here), and the change last written. */
+    private boolean presenceUrgent;
+    private long presenceSaved;
     /** Per boot epoch: what was applied and what the agent reported dropped; the newest few epochs only. */
     private final java.util.TreeMap<Long, Epoch> epochs = new java.util.TreeMap<>();
     static final int EPOCHS_KEPT = 16;
@@ -51,6 +62,8 @@ final class AgentRecord {
     private static final class Epoch {
         final SequenceLedger ledger = new SequenceLedger();
         long dropped;
+        /** The watermark the shared store holds for this epoch (several nodes only). */
+        long stored;
     }
     private final Map<Integer, SeriesDef> series = new HashMap<>();
     private final Map<Integer, Double> values = new LinkedHashMap<>();
@@ -92,8 +105,12 @@ final class AgentRecord {
         return history.view(nowEpochSecond);
     }
 
-    /** A connection said Hello. Returns the sequence already committed for its boot epoch. */
-    synchronized long connect(Hello h, Object session, String remote, Instant now) {
+    /**
+     * A connection said Hello. {@code settled} is what the shared store holds
+     * settled per boot epoch (another node applied it): the ledger starts
+     * from there. Returns the sequence already committed for its boot epoch.
+     */
+    synchronized long connect(Hello h, Object session, String remote, Instant now, Map<Long, Long> settled) {
         if (h.getBootEpoch() != bootEpoch) {
             // A new boot: sequences and series ids start over. The old boot's
             // ledger stays, for messages of it replayed from the agent's spool.
@@ -107,15 +124,22 @@ final class AgentRecord {
             disk = Float.NaN;
             diskMount = "";
         }
+        settled.forEach((e, through) -> {
+            Epoch x = epoch(e);
+            x.ledger.floor(through + 1);
+            x.stored = Math.max(x.stored, through);
+        });
         this.hello = h;
         this.session = session;
         this.remoteAddress = remote;
         this.lastSeen = now;
+        this.remoteNode = null;
         if (knownSince == null) {
             knownSince = now;
         }
         urgent = true;
         helloDirty = true;
+        presenceUrgent = true;
         changed();
         return epoch(bootEpoch).ledger.watermark();
     }
@@ -152,6 +176,7 @@ final class AgentRecord {
             this.session = null;
             this.lastSeen = now;
             urgent = true;
+            presenceUrgent = true;
             changed();
         }
     }
@@ -308,7 +333,111 @@ final class AgentRecord {
     }
 
     synchronized boolean isOnline(Instant now, java.time.Duration offlineAfter) {
-        return FleetState.online(session != null, lastSeen, now, offlineAfter);
+        return FleetState.online(session != null || remoteNode != null, lastSeen, now, offlineAfter);
+    }
+
+    /**
+     * This node's presence row to write now, or null: an agent that connected
+     * or disconnected here always, one connected here that changed since the
+     * last write too. The ledger goes along for the epochs whose watermark
+     * moved past what the store holds.
+     */
+    synchronized Presence presence(String nodeId) {
+        boolean here = session != null;
+        if (knownSince == null || !presenceUrgent && !(here && changed > presenceSaved)) {
+            return null;
+        }
+        presenceUrgent = false;
+        presenceSaved = changed;
+        Map<Long, Long> ledger = new java.util.TreeMap<>();
+        epochs.forEach((e, x) -> {
+            if (x.ledger.watermark() > x.stored) {
+                ledger.put(e, x.ledger.watermark());
+            }
+        });
+        return new Presence(id, nodeId, here, 0, knownSince, lastSeen, null, site, cpu, memory, disk, diskMount, ledger);
+    }
+
+    /** The store holds {@code p} now. */
+    synchronized void presenceWritten(Presence p) {
+        p.settledThrough().forEach((e, through) -> {
+            Epoch x = epochs.get(e);
+            if (x != null) {
+                x.stored = Math.max(x.stored, through);
+            }
+        });
+    }
+
+    /** Writing {@code p} failed: it is taken again on the next pass. */
+    synchronized void presenceFailed(Presence p) {
+        presenceUrgent = true;
+    }
+
+    /**
+     * Another node's presence row for this agent: while it is not connected
+     * here, the fleet shows what that node wrote (online there while the
+     * node is {@code alive}). Returns whether the row announces a connection
+     * whose Hello this node has not seen yet (the caller fetches it).
+     */
+    synchronized boolean remote(Presence p, boolean alive) {
+        if (session != null) {
+            return false;
+        }
+        boolean on = p.connected() && alive;
+        boolean newConnection = on && (!p.nodeId().equals(remoteNode) || p.connectedAtMs() != remoteConnectedAt);
+        remoteNode = on ? p.nodeId() : null;
+        remoteConnectedAt = on ? p.connectedAtMs() : 0;
+        if (p.lastSeen() != null && (lastSeen == null || p.lastSeen().isAfter(lastSeen))) {
+            lastSeen = p.lastSeen();
+        }
+        if (knownSince == null || p.knownSince().isBefore(knownSince)) {
+            knownSince = p.knownSince();
+        }
+        if (!p.site().isEmpty()) {
+            site = p.site();
+        }
+        if (p.hello() != null) {
+            hello = p.hello();
+        }
+        cpu = p.cpu();
+        memory = p.memory();
+        disk = p.fullestDisk();
+        diskMount = p.fullestMount();
+        remoteChanged();
+        return newConnection && p.hello() == null;
+    }
+
+    /** The Hello of the agent's connection to another node, fetched after {@link #remote} asked for it. */
+    synchronized void remoteHello(Hello h) {
+        if (session == null) {
+            hello = h;
+            remoteChanged();
+        }
+    }
+
+    /** Nodes that stopped saying they are alive: an agent connected to one of them is offline until it reconnects. */
+    synchronized void nodesAlive(Set<String> alive) {
+        if (remoteNode != null && !alive.contains(remoteNode)) {
+            remoteNode = null;
+            remoteChanged();
+        }
+    }
+
+    /** A change another node made: shown at once, but this node neither saves it nor writes it back as presence. */
+    private void remoteChanged() {
+        boolean unsaved = changed > savedChange;
+        boolean unwritten = changed > presenceSaved;
+        changed();
+        if (!unsaved) {
+            savedChange = changed;
+        }
+        if (!unwritten) {
+            presenceSaved = changed;
+        }
+    }
+
+    synchronized String remoteNode() {
+        return remoteNode == null ? "" : remoteNode;
     }
 
     synchronized boolean isConnected() {
@@ -324,6 +453,7 @@ final class AgentRecord {
         if (knownSince == null || at.isBefore(knownSince)) {
             knownSince = at;
             urgent = true;
+            presenceUrgent = true; // other nodes list it from its enrollment on too
         }
         site(s);
     }
@@ -378,11 +508,15 @@ final class AgentRecord {
     synchronized AgentSummary summary(Instant now, java.time.Duration offlineAfter) {
         HostFacts h = hello().getHost();
         return new AgentSummary(id, h.getHostname(), (h.getOsFamily() + " " + h.getOsVersion()).trim(), site,
-                FleetState.online(session != null, lastSeen, now, offlineAfter), lastSeen, cpu, memory, disk, diskMount);
+                FleetState.online(session != null || remoteNode != null, lastSeen, now, offlineAfter), lastSeen, cpu, memory, disk,
+                diskMount);
     }
 
     /** An immutable copy for readers. */
     synchronized AgentSnapshot snapshot() {
+        if (remoteNode != null) {
+            return remoteSnapshot();
+        }
         List<AgentSnapshot.Value> vs = new ArrayList<>(values.size());
         values.forEach((sid, v) -> {
             SeriesDef d = series.get(sid);
@@ -406,6 +540,26 @@ final class AgentRecord {
                     Instant.ofEpochMilli(latest.sampleTimeMs())));
         }
         return new AgentSnapshot(id, hello.getHost(), site, hello.getAgentVersion(), session != null, remoteAddress, lastSeen,
-                knownSince, bootEpoch, epochs.containsKey(bootEpoch) ? epochs.get(bootEpoch).ledger.highest() : 0, sampleTimeMs == 0 ? null : Instant.ofEpochMilli(sampleTimeMs), vs, ts, rs, inventory);
+                knownSince, bootEpoch, epochs.containsKey(bootEpoch) ? epochs.get(bootEpoch).ledger.highest() : 0, sampleTimeMs == 0 ? null : Instant.ofEpochMilli(sampleTimeMs), vs, ts, rs, inventory, "");
+    }
+
+    /**
+     * An agent connected to another node: the fleet row's facts that node
+     * shares (its values, collectors and history are on that node alone).
+     */
+    private AgentSnapshot remoteSnapshot() {
+        List<AgentSnapshot.Value> vs = new ArrayList<>(3);
+        if (!Float.isNaN(cpu)) {
+            vs.add(new AgentSnapshot.Value("cpu.usage_ratio", "", cpu));
+        }
+        if (!Float.isNaN(memory)) {
+            vs.add(new AgentSnapshot.Value("memory.used_ratio", "", memory));
+        }
+        if (!Float.isNaN(disk)) {
+            vs.add(new AgentSnapshot.Value("fs.used_ratio", diskMount, disk));
+        }
+        Hello hello = hello();
+        return new AgentSnapshot(id, hello.getHost(), site, hello.getAgentVersion(), true, "", lastSeen, knownSince,
+                hello.getBootEpoch(), 0, null, vs, List.of(), List.of(), inventory, remoteNode);
     }
 }

@@ -11,11 +11,14 @@ import java.util.Optional;
  * One agent as the console knew it at one moment; immutable, for the API and
  * the web view. {@code lastSeen} is null for an agent that never connected;
  * {@code knownSince} is its enrollment (or first Hello), null only for an
- * agent known from neither.
+ * agent known from neither. {@code connected} is true while it is connected
+ * to this node or, by the shared presence, to another: {@code node} names
+ * that other node ("" when it is connected here or nowhere).
  */
 public record AgentSnapshot(String id, HostFacts host, String site, String agentVersion, boolean connected, String remoteAddress,
                             Instant lastSeen, Instant knownSince, long bootEpoch, long lastSequence, Instant sampleTime,
-                            List<Value> values, List<Text> texts, List<Run> collectors, Inventory inventory) {
+                            List<Value> values, List<Text> texts, List<Run> collectors, Inventory inventory,
+                            String node) {
 
     public record Value(String metric, String resource, double value) {
     }

@@ -146,10 +146,78 @@ public final class FleetState {
     }
 
     public Session connect(Hello hello, String remoteAddress) {
+        return connect(hello, remoteAddress, Map.of());
+    }
+
+    /**
+     * A Hello on this node; {@code settled} is the agent's sequence ledger as
+     * the shared store holds it (per boot epoch, settled through), so that
+     * what another node applied is not applied again.
+     */
+    public Session connect(Hello hello, String remoteAddress, Map<Long, Long> settled) {
         AgentRecord r = record(hello.getAgentId());
         Session s = new Session(r);
-        s.ackedAtHello = r.connect(hello, s, remoteAddress, clock.instant());
+        s.ackedAtHello = r.connect(hello, s, remoteAddress, clock.instant(), settled);
         return s;
+    }
+
+    /** The presence rows of this node ({@code nodeId}) to write now; see {@code AgentRecord.presence}. */
+    public List<Presence> presenceToWrite(String nodeId) {
+        List<Presence> out = new ArrayList<>();
+        agents.values().forEach(r -> {
+            Presence p = r.presence(nodeId);
+            if (p != null) {
+                out.add(p);
+            }
+        });
+        return out;
+    }
+
+    /** The store holds {@code rows} now. */
+    public void presenceWritten(List<Presence> rows) {
+        rows.forEach(p -> {
+            AgentRecord r = agents.get(p.agentId());
+            if (r != null) {
+                r.presenceWritten(p);
+            }
+        });
+    }
+
+    /** Writing {@code rows} failed; they are offered again on the next {@link #presenceToWrite}. */
+    public void presenceFailed(List<Presence> rows) {
+        rows.forEach(p -> {
+            AgentRecord r = agents.get(p.agentId());
+            if (r != null) {
+                r.presenceFailed(p);
+            }
+        });
+    }
+
+    /**
+     * Another node's presence row (ignored while the agent is connected
+     * here); {@code alive} says whether that node is. Returns whether this
+     * node should fetch the Hello of that connection ({@link #remoteHello}).
+     */
+    public boolean remote(Presence p, boolean alive) {
+        return record(p.agentId()).remote(p, alive);
+    }
+
+    public void remoteHello(String agentId, Hello hello) {
+        AgentRecord r = agents.get(agentId);
+        if (r != null) {
+            r.remoteHello(hello);
+        }
+    }
+
+    /** The nodes alive now: agents connected to any other node show offline. */
+    public void nodesAlive(java.util.Set<String> alive) {
+        agents.values().forEach(r -> r.nodesAlive(alive));
+    }
+
+    /** Whether the agent is connected to this node. */
+    public boolean connectedHere(String id) {
+        AgentRecord r = agents.get(id);
+        return r != null && r.isConnected();
     }
 
     private AgentRecord record(String id) {

@@ -56,7 +56,7 @@ public final class FleetStore {
     private static void upsert(Connection c, StoredAgent a, long nowMs) throws SQLException {
         Sql.update(c, UPSERT, a.id(), a.site(), a.hostname(), a.hello() == null ? null : encode(a.hello().toByteArray()),
                 a.inventory() == null ? null : encode(a.inventory().toByteArray()), a.knownSince().toEpochMilli(),
-                a.lastSeen() == null ? null : a.lastSeen().toEpochMilli(), real(a.cpu()), real(a.memory()), real(a.fullestDisk()),
+                a.lastSeen() == null ? null : a.lastSeen().toEpochMilli(), Sql.realOrNull(a.cpu()), Sql.realOrNull(a.memory()), Sql.realOrNull(a.fullestDisk()),
                 a.fullestMount(), nowMs);
     }
 
@@ -74,20 +74,13 @@ public final class FleetStore {
         }
         Long lastSeen = Sql.longOrNull(rs, "last_seen_ms");
         return new StoredAgent(id, rs.getString("site"), hello, inventory, Instant.ofEpochMilli(rs.getLong("known_since_ms")),
-                lastSeen == null ? null : Instant.ofEpochMilli(lastSeen), floatOrNaN(rs, "cpu"), floatOrNaN(rs, "memory"),
-                floatOrNaN(rs, "fullest_disk"), rs.getString("fullest_mount"));
+                lastSeen == null ? null : Instant.ofEpochMilli(lastSeen), Sql.floatOrNaN(rs, "cpu"), Sql.floatOrNaN(rs, "memory"),
+                Sql.floatOrNaN(rs, "fullest_disk"), rs.getString("fullest_mount"));
     }
 
     private static String encode(byte[] bytes) {
         return Base64.getEncoder().encodeToString(bytes);
     }
 
-    private static Double real(float v) {
-        return Float.isNaN(v) ? null : (double) v;
-    }
 
-    private static float floatOrNaN(ResultSet rs, String column) throws SQLException {
-        double v = rs.getDouble(column);
-        return rs.wasNull() ? Float.NaN : (float) v;
-    }
 }

@@ -56,6 +56,7 @@ final class AgentSession extends SimpleChannelInboundHandler<Envelope> {
     private final FaultPort faults;
     private final VoicePort voice;
     private final DiagnosticsPort diagnostics;
+    private final Handover handover;
     private final boolean requireCertificate;
     private final Enrollment enrollment;
     private final Executor enrollExecutor;
@@ -72,6 +73,8 @@ final class AgentSession extends SimpleChannelInboundHandler<Envelope> {
      */
     private final ArrayDeque<PendingAck> acks = new ArrayDeque<>();
     private boolean answered;
+    /** Between a Hello and its Welcome while the connection is claimed from the shared store (several nodes). */
+    private boolean claiming;
     private boolean rejected;
 
     private static final class PendingAck {
@@ -92,6 +95,7 @@ final class AgentSession extends SimpleChannelInboundHandler<Envelope> {
         this.faults = ports.faults();
         this.voice = ports.voice();
         this.diagnostics = ports.diagnostics();
+        this.handover = ports.handover();
         this.live = live;
         this.config = config;
         this.fleet = fleet;
@@ -117,6 +121,13 @@ final class AgentSession extends SimpleChannelInboundHandler<Envelope> {
     protected void channelRead0(ChannelHandlerContext ctx, Envelope msg) {
         long start = System.nanoTime();
         if (session == null) {
+            if (claiming) {
+                // The agent's idle heartbeat may come before the Welcome it waits for; anything else may not.
+                if (msg.getBodyCase() != Envelope.BodyCase.HEARTBEAT) {
+                    reject(ctx, WireRejection.PROTOCOL, msg.getBodyCase() + " before the Welcome");
+                }
+                return;
+            }
             if (answered) {
                 reject(ctx, WireRejection.PROTOCOL, msg.getBodyCase() + " after an enrollment exchange");
             } else if (msg.getBodyCase() == Envelope.BodyCase.HELLO) {
@@ -311,7 +322,40 @@ final class AgentSession extends SimpleChannelInboundHandler<Envelope> {
                     "agent speaks protocol " + h.getMinProtocolVersion() + "-" + h.getProtocolVersion());
             return;
         }
-        session = fleet.connect(h, String.valueOf(ctx.channel().remoteAddress()));
+        claiming = true;
+        CompletableFuture<java.util.Map<Long, Long>> claim;
+        try {
+            claim = handover.claim(h);
+        } catch (RuntimeException e) {
+            claim = CompletableFuture.failedFuture(e);
+        }
+        if (claim.isDone() && !claim.isCompletedExceptionally()) {
+            welcome(ctx, h, version, claim.join());
+            return;
+        }
+        claim.whenComplete((settled, failure) -> ctx.executor().execute(() -> {
+            if (failure != null) {
+                claiming = false;
+                log.warn("could not claim agent {} for this node: {}", h.getAgentId(), failure.toString());
+                reject(ctx, WireRejection.INTERNAL, "the store did not answer the Hello of agent " + h.getAgentId());
+            } else {
+                welcome(ctx, h, version, settled);
+            }
+        }));
+    }
+
+    /** The connection is this node's now ({@code settled}: the ledger as the store holds it): Welcome. */
+    private void welcome(ChannelHandlerContext ctx, Hello h, int version, java.util.Map<Long, Long> settled) {
+        claiming = false;
+        if (!ctx.channel().isActive()) {
+            // Gone while it was claimed: released as a connection that ended is (unless a newer one took its place here).
+            if (!fleet.connectedHere(h.getAgentId())) {
+                fleet.connect(h, String.valueOf(ctx.channel().remoteAddress()), settled).closed();
+                handover.released(h.getAgentId());
+            }
+            return;
+        }
+        session = fleet.connect(h, String.valueOf(ctx.channel().remoteAddress()), settled);
         if (enrollment != null) {
             enrollment.site(h.getAgentId()).ifPresent(session::site);
         }
@@ -419,6 +463,7 @@ final class AgentSession extends SimpleChannelInboundHandler<Envelope> {
             voice.disconnected(agentId, ctx.channel());
             diagnostics.disconnected(agentId, ctx.channel());
             live.remove(agentId, ctx.channel());
+            handover.released(agentId);
         }
         ctx.fireChannelInactive();
     }

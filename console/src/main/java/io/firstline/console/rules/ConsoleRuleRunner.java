@@ -9,6 +9,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
@@ -26,6 +29,14 @@ import org.slf4j.LoggerFactory;
  * console knows from before a restart, or from their enrollment only, are
  * evaluated too: their silence counts from when they were last heard (or
  * enrolled).
+ *
+ * <p>With several console nodes each rule runs on one node only: heartbeat
+ * loss on the node holding the console-rules lease ({@code leader}), over
+ * the shared presence (an agent connected to another node is heard there);
+ * trend rules on the node the agent is connected to, which alone receives
+ * its samples, and for an agent connected nowhere on the lease holder. An
+ * evaluator made when a node takes over adopts the faults the store holds
+ * raised. On one node the lease is always held and this is the whole fleet.
  */
 public final class ConsoleRuleRunner implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(ConsoleRuleRunner.class);
@@ -40,7 +51,11 @@ public final class ConsoleRuleRunner implements Runnable {
     private final Duration interval;
     private final Function<String, List<String[]>> activeFaults;
     private final BiConsumer<String, Transition> sink;
-    private final Map<String, PerAgent> agents = new HashMap<>();
+    private final BooleanSupplier leader;
+    /** Heartbeat-loss rules, per agent, while this node holds the lease. */
+    private final Map<String, PerAgent> silence = new HashMap<>();
+    /** Trend rules, per agent connected here (or anywhere-but-nowhere on the lease holder). */
+    private final Map<String, PerAgent> trends = new HashMap<>();
     private String rulesVersion = "";
 
     /**
@@ -49,6 +64,14 @@ public final class ConsoleRuleRunner implements Runnable {
      */
     public ConsoleRuleRunner(FleetState fleet, RulesService rules, Clock clock, Duration interval,
                              Function<String, List<String[]>> activeFaults, BiConsumer<String, Transition> sink) {
+        this(fleet, rules, clock, interval, activeFaults, sink, () -> true);
+    }
+
+    /** @param leader whether this node holds the console-rules lease now (asked once a pass) */
+    public ConsoleRuleRunner(FleetState fleet, RulesService rules, Clock clock, Duration interval,
+                             Function<String, List<String[]>> activeFaults, BiConsumer<String, Transition> sink,
+                             BooleanSupplier leader) {
+        this.leader = leader;
         this.fleet = fleet;
         this.rules = rules;
         this.clock = clock;
@@ -69,29 +92,31 @@ public final class ConsoleRuleRunner implements Runnable {
     /** One pass over every known agent. Called from one thread. */
     public void evaluate() {
         RuleFile file = rules.current();
-        List<Rule> consoleRules = file.consoleRules();
+        List<Rule> silenceRules = file.consoleRules().stream().filter(r -> r.metric().equals(SILENT_INTERVALS)).toList();
+        List<Rule> trendRules = file.consoleRules().stream().filter(r -> !r.metric().equals(SILENT_INTERVALS)).toList();
         boolean changed = !file.version().equals(rulesVersion);
         rulesVersion = file.version();
+        boolean lead = leader.getAsBoolean();
         Instant now = clock.instant();
+        Set<String> known = new HashSet<>();
         for (AgentSnapshot a : fleet.list()) {
-            PerAgent p = agents.get(a.id());
-            if (p == null) {
-                p = new PerAgent(new FaultEvaluator(clock), new Instant[1]);
-                p.evaluator.setRules(consoleRules);
-                for (String[] f : activeFaults.apply(a.id())) {
-                    p.evaluator.adopt(f[0], f[1]);
-                }
-                agents.put(a.id(), p);
-            } else if (changed) {
-                emit(a.id(), p.evaluator.setRules(consoleRules));
-            }
-            FaultEvaluator ev = p.evaluator;
-            // Silent since it was last heard, or since it enrolled if it never connected; a console restart changes neither.
+            known.add(a.id());
+            PerAgent s = lead ? evaluator(silence, a.id(), silenceRules, changed) : silence.remove(a.id());
+            // Silent since it was last heard (here or on another node), or since it enrolled if it never connected.
             Instant heard = a.lastSeen() != null ? a.lastSeen() : a.knownSince();
-            if (heard != null) {
+            if (lead && heard != null) {
                 double silent = Duration.between(heard, now).toMillis() / (double) interval.toMillis();
-                emit(a.id(), ev.observe(SILENT_INTERVALS, "", Math.max(0, silent)));
+                emit(a.id(), s.evaluator.observe(SILENT_INTERVALS, "", Math.max(0, silent)));
+                emit(a.id(), s.evaluator.tick());
             }
+            boolean here = a.connected() && a.node().isEmpty();
+            boolean nowhere = !a.connected();
+            if (!(here || nowhere && lead)) {
+                trends.remove(a.id());
+                continue;
+            }
+            PerAgent p = evaluator(trends, a.id(), trendRules, changed);
+            FaultEvaluator ev = p.evaluator;
             if (a.sampleTime() != null && !a.sampleTime().equals(p.lastSample[0])) {
                 p.lastSample[0] = a.sampleTime();
                 for (AgentSnapshot.Value v : a.values()) {
@@ -102,6 +127,24 @@ public final class ConsoleRuleRunner implements Runnable {
             }
             emit(a.id(), ev.tick());
         }
+        silence.keySet().retainAll(known);
+        trends.keySet().retainAll(known);
+    }
+
+    /** The agent's evaluator in {@code map}, made (adopting the faults the store holds raised) if it has none. */
+    private PerAgent evaluator(Map<String, PerAgent> map, String id, List<Rule> ruleSet, boolean changed) {
+        PerAgent p = map.get(id);
+        if (p == null) {
+            p = new PerAgent(new FaultEvaluator(clock), new Instant[1]);
+            p.evaluator.setRules(ruleSet);
+            for (String[] f : activeFaults.apply(id)) {
+                p.evaluator.adopt(f[0], f[1]);
+            }
+            map.put(id, p);
+        } else if (changed) {
+            emit(id, p.evaluator.setRules(ruleSet));
+        }
+        return p;
     }
 
     private void emit(String agentId, List<Transition> transitions) {

@@ -69,6 +69,17 @@ public final class Sql {
     }
 
     /** A nullable BIGINT column as a Long, or null. */
+    /** A float column's value as stored: NULL for NaN (no value). */
+    public static Double realOrNull(float v) {
+        return Float.isNaN(v) ? null : (double) v;
+    }
+
+    /** A REAL column read back as a float, NaN for NULL. */
+    public static float floatOrNaN(ResultSet rs, String column) throws SQLException {
+        double v = rs.getDouble(column);
+        return rs.wasNull() ? Float.NaN : (float) v;
+    }
+
     public static Long longOrNull(ResultSet rs, String column) throws SQLException {
         long v = rs.getLong(column);
         return rs.wasNull() ? null : v;

@@ -37,7 +37,7 @@ public final class StoreMigration {
             "user_reports", "intake_tokens",
             "diagnostics", "diagnostic_chunks",
             "report_digests",
-            "console_cluster", "console_nodes");
+            "console_cluster", "console_nodes", "fleet_presence", "fleet_presence_clock", "agent_ledgers", "console_leases");
 
     /**
      * Tables that are not copied: each store's own migration history, SQLite's

@@ -28,6 +28,9 @@ final class AgentJson {
         m.put("site", a.site());
         m.put("status", fleet.status(a).name().toLowerCase(Locale.ROOT));
         m.put("connected", a.connected());
+        if (!a.node().isEmpty()) {
+            m.put("node", a.node());
+        }
         m.put("lastSeen", a.lastSeen());
         m.put("knownSince", a.knownSince());
         m.put("os", (a.host().getOsFamily() + " " + a.host().getOsVersion()).trim());

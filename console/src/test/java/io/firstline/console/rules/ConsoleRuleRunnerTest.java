@@ -28,6 +28,11 @@ class ConsoleRuleRunnerTest {
     private final List<String> seen = new ArrayList<>();
 
     private ConsoleRuleRunner runner(FleetState fleet, List<String[]> heldRaised) throws Exception {
+        return runner(fleet, heldRaised, () -> true);
+    }
+
+    private ConsoleRuleRunner runner(FleetState fleet, List<String[]> heldRaised, java.util.function.BooleanSupplier leader)
+            throws Exception {
         Files.writeString(dir.resolve("rules.yaml"), """
                 rules:
                   - id: disk_fill_within_24h
@@ -55,7 +60,7 @@ class ConsoleRuleRunnerTest {
         RulesService rules = RulesService.open(dir, clock, new SimpleMeterRegistry());
         return new ConsoleRuleRunner(fleet, rules, clock, Duration.ofSeconds(10), id -> heldRaised,
                 (agent, t) -> seen.add(agent + " " + t.rule().id() + " " + t.resource() + " "
-                        + (t.type() == Transition.Type.RAISED ? "raised" : "cleared")));
+                        + (t.type() == Transition.Type.RAISED ? "raised" : "cleared")), leader);
     }
 
     private static Hello hello() {
@@ -109,5 +114,29 @@ class ConsoleRuleRunnerTest {
         back.heard();
         runner.evaluate();
         assertEquals(List.of("pc-1 agent_offline  cleared"), seen);
+    }
+
+    @Test
+    void withSeveralNodesSilenceIsTheLeaseHoldersAndAnAgentHeardOnAnotherNodeIsNotSilent() throws Exception {
+        FleetState fleet = new FleetState(clock, Duration.ofSeconds(30));
+        java.util.concurrent.atomic.AtomicBoolean lead = new java.util.concurrent.atomic.AtomicBoolean(false);
+        ConsoleRuleRunner runner = runner(fleet, List.of(), lead::get);
+        fleet.enrolled("pc-1", "", clock.instant());
+        clock.advance(Duration.ofMinutes(5));
+        runner.evaluate();
+        assertEquals(List.of(), seen, "without the lease this node leaves heartbeat loss to the holder");
+
+        // Connected to node B, heard there a second ago: the holder does not take it for silent.
+        fleet.remote(new io.firstline.console.fleet.Presence("pc-1", "node-b", true, clock.millis(),
+                clock.instant().minusSeconds(600), clock.instant().minusSeconds(1), hello(), "", Float.NaN, Float.NaN, Float.NaN, "", java.util.Map.of()), true);
+        lead.set(true);
+        runner.evaluate();
+        assertEquals(List.of(), seen);
+        // Node B died: nothing heard since; after three intervals it is silent, raised once.
+        fleet.nodesAlive(java.util.Set.of());
+        clock.advance(Duration.ofSeconds(31));
+        runner.evaluate();
+        runner.evaluate();
+        assertEquals(List.of("pc-1 agent_offline  raised"), seen);
     }
 }

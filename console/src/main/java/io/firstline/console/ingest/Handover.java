@@ -1,0 +1,36 @@
+package io.firstline.console.ingest;
+
+import io.firstline.proto.Hello;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Where an agent's connection is claimed for this node before its Welcome
+ * and released when it ends: with several console nodes on one store, the
+ * shared presence (docs/architecture.md, "Several nodes"). On one node,
+ * {@link #NONE}: nothing to claim, nothing stored.
+ */
+public interface Handover {
+    /**
+     * Claims the agent's connection for this node. Completes (on any thread)
+     * with the agent's sequence ledger as the store holds it (per boot epoch,
+     * settled through), so that what another node applied is acknowledged
+     * again and not applied twice; fails when the store cannot be reached
+     * (the connection is then closed and the agent tries again).
+     */
+    CompletableFuture<Map<Long, Long>> claim(Hello hello);
+
+    /** The agent's connection to this node ended. */
+    void released(String agentId);
+
+    Handover NONE = new Handover() {
+        @Override
+        public CompletableFuture<Map<Long, Long>> claim(Hello hello) {
+            return CompletableFuture.completedFuture(Map.of());
+        }
+
+        @Override
+        public void released(String agentId) {
+        }
+    };
+}

@@ -5,6 +5,12 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.firstline.agent.AgentIdentity;
+import io.firstline.agent.AgentVersion;
+import io.firstline.agent.collect.HostProbe;
+import io.firstline.agent.encode.HostFactsReader;
+import io.firstline.agent.enroll.Enroller;
+import io.firstline.agent.link.ConsoleAddress;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,16 +25,60 @@ import java.util.concurrent.TimeUnit;
  * free loopback ports, its admin signed in, and an agent enrolled through the
  * real command line with a single-use token. Each process writes
  * {@code DIR/NAME.log}; {@link #close} kills whatever is still running.
+ * Several console nodes share one directory ({@link #node}): each has its
+ * own ports, configuration, data directory and log.
  */
 final class JarFleet implements AutoCloseable {
     final Path dir;
     final int agentPort = TestSupport.freePort();
     final int httpPort = TestSupport.freePort();
     final String base = "http://127.0.0.1:" + httpPort;
-    private final List<Process> started = new ArrayList<>();
+    /** The console node's name: its configuration is {@code DIR/NAME.yaml}, its data {@code DIR/NAME-data}, its log {@code DIR/NAME.log}. */
+    final String name;
+    private final List<Process> started;
+    private String extraConfig = "";
+    private Process console;
 
     JarFleet(Path dir) {
+        this(dir, "console", new ArrayList<>());
+    }
+
+    private JarFleet(Path dir, String name, List<Process> started) {
         this.dir = dir;
+        this.name = name;
+        this.started = started;
+    }
+
+    /**
+     * Another console node in the same directory, on ports of its own, with
+     * this node's extra configuration (its store) and CA (copied into its
+     * data directory, as docs/operations.md says); closed with this one.
+     */
+    JarFleet node(String nodeName) throws IOException {
+        JarFleet other = new JarFleet(dir, nodeName, started).withConfig(extraConfig);
+        java.nio.file.attribute.FileAttribute<?> privateDir = java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        Files.createDirectory(other.dataDir(), privateDir);
+        Path pki = Files.createDirectory(other.dataDir().resolve("pki"), privateDir);
+        for (String f : new String[] {"ca.crt", "ca.key"}) {
+            Files.copy(dataDir().resolve("pki").resolve(f), pki.resolve(f), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+        }
+        return other;
+    }
+
+    /** Lines added to the console's configuration (e.g. its {@code store:}). */
+    JarFleet withConfig(String yaml) {
+        this.extraConfig = yaml;
+        return this;
+    }
+
+    Path dataDir() {
+        return dir.resolve(name + "-data");
+    }
+
+    /** The console process (to kill it the hard way); null before {@link #launchConsole}. */
+    Process console() {
+        return console;
     }
 
     /** A jar the build passed to the test in a system property (see the failsafe configuration). */
@@ -52,9 +102,16 @@ final class JarFleet implements AutoCloseable {
         return p;
     }
 
-    /** Starts the console (data in DIR/console-data, 2 s samples) and signs its admin in with a new password. */
+    /** Starts the console (data in DIR/NAME-data, 2 s samples) and signs its admin in with a new password. */
     TestSupport.Auth startConsole(String adminPassword) throws IOException {
-        Files.writeString(dir.resolve("console.yaml"), """
+        launchConsole();
+        String[] login = Files.readString(dataDir().resolve("initial-admin-password")).trim().split(" ");
+        return TestSupport.loginChangingOneTimePassword(base, login[0], login[1], adminPassword);
+    }
+
+    /** Starts the console and waits until it is healthy (a node joining others has no admin of its own to sign in). */
+    void launchConsole() throws IOException {
+        Files.writeString(dir.resolve(name + ".yaml"), """
                 dataDir: %s
                 agent:
                   bind: 127.0.0.1
@@ -63,17 +120,15 @@ final class JarFleet implements AutoCloseable {
                   bind: 127.0.0.1
                   port: %d
                 sampleInterval: 2s
-                """.formatted(dir.resolve("console-data"), agentPort, httpPort));
-        launch("console", jar("firstline.consoleJar").toString(), "serve", "--config", dir.resolve("console.yaml").toString());
+                """.formatted(dataDir(), agentPort, httpPort) + extraConfig);
+        console = launch(name, jar("firstline.consoleJar").toString(), "serve", "--config", dir.resolve(name + ".yaml").toString());
         await().atMost(Duration.ofSeconds(60)).until(() -> get(base + "/healthz").status() == 200);
-        String[] login = Files.readString(dir.resolve("console-data/initial-admin-password")).trim().split(" ");
-        return TestSupport.loginChangingOneTimePassword(base, login[0], login[1], adminPassword);
     }
 
     /** Enrolls an agent into DIR/agent-state with a one-use token of site "it", made by the console's CLI. */
     void enrollAgent() throws IOException, InterruptedException {
         Process token = launch("token", jar("firstline.consoleJar").toString(), "token", "create", "--site", "it", "--ttl", "1h",
-                "--max-uses", "1", "--data", dir.resolve("console-data").toString());
+                "--max-uses", "1", "--config", dir.resolve(name + ".yaml").toString());
         assertTrue(token.waitFor(60, TimeUnit.SECONDS));
         String created = Files.readString(dir.resolve("token.log"));
         Files.writeString(dir.resolve("token"), TestSupport.printedField(created, "token:") + "\n");
@@ -83,6 +138,29 @@ final class JarFleet implements AutoCloseable {
                 "--state-dir", dir.resolve("agent-state").toString());
         assertTrue(enroll.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, enroll.exitValue(), Files.readString(dir.resolve("enroll.log")));
+    }
+
+    /**
+     * Enrolls {@code stateDir} for an agent the test runs in its own JVM (with collectors of its own) on this
+     * node, with a one-use token of site "it" from the console jar's CLI (output in DIR/token-STATEDIR.log).
+     */
+    void enrollInProcess(Path stateDir) throws Exception {
+        String log = "token-" + stateDir.getFileName();
+        Process token = launch(log, jar("firstline.consoleJar").toString(), "token", "create", "--site", "it", "--ttl", "1h",
+                "--max-uses", "1", "--config", dir.resolve(name + ".yaml").toString());
+        assertTrue(token.waitFor(60, TimeUnit.SECONDS));
+        String created = Files.readString(dir.resolve(log + ".log"));
+        assertEquals(0, token.exitValue(), created);
+        new Enroller(Duration.ofSeconds(15)).enroll(new ConsoleAddress("127.0.0.1", agentPort),
+                TestSupport.printedField(created, "token:"), TestSupport.printedField(created, "CA fingerprint:"),
+                AgentIdentity.loadOrCreate(stateDir), HostFactsReader.read(new HostProbe()), AgentVersion.get(), stateDir);
+    }
+
+    /** The end of this node's log, for a failing test's output. */
+    String logTail() throws IOException {
+        Path log = dir.resolve(name + ".log");
+        String text = Files.exists(log) ? Files.readString(log) : "";
+        return text.substring(Math.max(0, text.length() - 4000));
     }
 
     @Override

@@ -5,6 +5,12 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.firstline.agent.AgentIdentity;
+import io.firstline.agent.AgentVersion;
+import io.firstline.agent.collect.HostProbe;
+import io.firstline.agent.encode.HostFactsReader;
+import io.firstline.agent.enroll.Enroller;
+import io.firstline.agent.link.ConsoleAddress;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -132,6 +138,29 @@ final class JarFleet implements AutoCloseable {
                 "--state-dir", dir.resolve("agent-state").toString());
         assertTrue(enroll.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, enroll.exitValue(), Files.readString(dir.resolve("enroll.log")));
+    }
+
+    /**
+     * Enrolls {@code stateDir} for an agent the test runs in its own JVM (with collectors of its own) on this
+     * node, with a one-use token of site "it" from the console jar's CLI (output in DIR/token-STATEDIR.log).
+     */
+    void enrollInProcess(Path stateDir) throws Exception {
+        String log = "token-" + stateDir.getFileName();
+        Process token = launch(log, jar("firstline.consoleJar").toString(), "token", "create", "--site", "it", "--ttl", "1h",
+                "--max-uses", "1", "--config", dir.resolve(name + ".yaml").toString());
+        assertTrue(token.waitFor(60, TimeUnit.SECONDS));
+        String created = Files.readString(dir.resolve(log + ".log"));
+        assertEquals(0, token.exitValue(), created);
+        new Enroller(Duration.ofSeconds(15)).enroll(new ConsoleAddress("127.0.0.1", agentPort),
+                TestSupport.printedField(created, "token:"), TestSupport.printedField(created, "CA fingerprint:"),
+                AgentIdentity.loadOrCreate(stateDir), HostFactsReader.read(new HostProbe()), AgentVersion.get(), stateDir);
+    }
+
+    /** The end of this node's log, for a failing test's output. */
+    String logTail() throws IOException {
+        Path log = dir.resolve(name + ".log");
+        String text = Files.exists(log) ? Files.readString(log) : "";
+        return text.substring(Math.max(0, text.length() - 4000));
     }
 
     @Override

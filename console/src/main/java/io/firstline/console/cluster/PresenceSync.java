@@ -116,17 +116,23 @@ public final class PresenceSync implements Handover, AutoCloseable {
         Set<String> alive = store.aliveNodes(clock.millis() - NODE_DEAD_AFTER.toMillis());
         alive.add(nodeId);
         PresenceStore.Changes changes = store.since(revision, nodeId);
+        // The Hellos of new connections first, so that an agent never shows online without its host facts.
         List<String> wantHello = new ArrayList<>();
+        for (Presence p : changes.rows()) {
+            if (fleet.wantsHello(p)) {
+                wantHello.add(p.agentId());
+            }
+        }
+        Map<String, Hello> hellos = store.hellos(wantHello);
         for (Presence p : changes.rows()) {
             if (p.connected() && fleet.connectedHere(p.agentId())) {
                 // Another node claimed it after this one did: the agent is there now, and this connection is a stale one.
                 log.info("agent {} is connected to node {} now; closing its older connection here", p.agentId(), p.nodeId());
                 closeHere.accept(p.agentId());
-            } else if (fleet.remote(p, alive.contains(p.nodeId()))) {
-                wantHello.add(p.agentId());
+            } else {
+                fleet.remote(p.withHello(hellos.get(p.agentId())), alive.contains(p.nodeId()));
             }
         }
-        store.hellos(wantHello).forEach(fleet::remoteHello);
         fleet.nodesAlive(alive);
         revision = changes.revision();
     }

@@ -376,15 +376,13 @@ final class AgentRecord {
     /**
      * Another node's presence row for this agent: while it is not connected
      * here, the fleet shows what that node wrote (online there while the
-     * node is {@code alive}). Returns whether the row announces a connection
-     * whose Hello this node has not seen yet (the caller fetches it).
+     * node is {@code alive}).
      */
-    synchronized boolean remote(Presence p, boolean alive) {
+    synchronized void remote(Presence p, boolean alive) {
         if (session != null) {
-            return false;
+            return;
         }
         boolean on = p.connected() && alive;
-        boolean newConnection = on && (!p.nodeId().equals(remoteNode) || p.connectedAtMs() != remoteConnectedAt);
         remoteNode = on ? p.nodeId() : null;
         remoteConnectedAt = on ? p.connectedAtMs() : 0;
         if (p.lastSeen() != null && (lastSeen == null || p.lastSeen().isAfter(lastSeen))) {
@@ -404,15 +402,11 @@ final class AgentRecord {
         disk = p.fullestDisk();
         diskMount = p.fullestMount();
         remoteChanged();
-        return newConnection && p.hello() == null;
     }
 
-    /** The Hello of the agent's connection to another node, fetched after {@link #remote} asked for it. */
-    synchronized void remoteHello(Hello h) {
-        if (session == null) {
-            hello = h;
-            remoteChanged();
-        }
+    /** Whether {@code p} announces a connection to another node whose Hello this node has not seen (to fetch it first). */
+    synchronized boolean wantsHello(Presence p) {
+        return session == null && p.connected() && (!p.nodeId().equals(remoteNode) || p.connectedAtMs() != remoteConnectedAt);
     }
 
     /** Nodes that stopped saying they are alive: an agent connected to one of them is offline until it reconnects. */

@@ -195,18 +195,17 @@ public final class FleetState {
 
     /**
      * Another node's presence row (ignored while the agent is connected
-     * here); {@code alive} says whether that node is. Returns whether this
-     * node should fetch the Hello of that connection ({@link #remoteHello}).
+     * here); {@code alive} says whether that node is. A row that starts a
+     * connection ({@link #wantsHello}) should carry its Hello.
      */
-    public boolean remote(Presence p, boolean alive) {
-        return record(p.agentId()).remote(p, alive);
+    public void remote(Presence p, boolean alive) {
+        record(p.agentId()).remote(p, alive);
     }
 
-    public void remoteHello(String agentId, Hello hello) {
-        AgentRecord r = agents.get(agentId);
-        if (r != null) {
-            r.remoteHello(hello);
-        }
+    /** Whether {@code p} starts a connection to another node whose Hello this node has not seen yet. */
+    public boolean wantsHello(Presence p) {
+        AgentRecord r = agents.get(p.agentId());
+        return r == null ? p.connected() : r.wantsHello(p);
     }
 
     /** The nodes alive now: agents connected to any other node show offline. */

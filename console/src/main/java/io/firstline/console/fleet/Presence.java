@@ -30,4 +30,10 @@ public record Presence(String agentId, String nodeId, boolean connected, long co
         Objects.requireNonNull(fullestMount, "fullestMount");
         settledThrough = Map.copyOf(settledThrough);
     }
+
+    /** This row with {@code h} as its Hello (null: none, unchanged). */
+    public Presence withHello(Hello h) {
+        return h == null ? this : new Presence(agentId, nodeId, connected, connectedAtMs, knownSince, lastSeen, h, site, cpu, memory,
+                fullestDisk, fullestMount, settledThrough);
+    }
 }

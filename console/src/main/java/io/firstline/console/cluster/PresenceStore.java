@@ -50,6 +50,16 @@ public final class PresenceStore {
         this.store = store;
     }
 
+    /** Whether the store answers (false from a failed call or probe until a probe succeeds again). */
+    public boolean available() {
+        return store.available();
+    }
+
+    /** The store, as its log lines and messages name it. */
+    public String describe() {
+        return store.describe();
+    }
+
     /**
      * Claims {@code hello}'s agent for {@code nodeId} and returns its stored
      * ledger, or empty when another node that is alive (heard from at or

@@ -36,6 +36,9 @@ import org.slf4j.LoggerFactory;
  * before the Welcome: while another node that is alive still holds it, the
  * claim waits (up to {@link #HANDOVER_WAIT}) for that node to release it and
  * store its last ledger, then starts this node's ledger from the stored one.
+ * While the store is unavailable, a claim is refused at once
+ * ({@link Handover.Refused}): the agent is told why and tries its next
+ * console address, instead of waiting on a store that does not answer.
  */
 public final class PresenceSync implements Handover, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PresenceSync.class);
@@ -139,6 +142,9 @@ public final class PresenceSync implements Handover, AutoCloseable {
 
     @Override
     public CompletableFuture<Map<Long, Long>> claim(Hello hello) {
+        if (!store.available()) {
+            return CompletableFuture.failedFuture(unavailable(hello));
+        }
         CompletableFuture<Map<Long, Long>> done = new CompletableFuture<>();
         Optional<AgentSnapshot> known = fleet.get(hello.getAgentId());
         String site = known.map(AgentSnapshot::site).orElse("");
@@ -149,7 +155,17 @@ public final class PresenceSync implements Handover, AutoCloseable {
         return done;
     }
 
+    private Handover.Refused unavailable(Hello hello) {
+        return new Handover.Refused("this console node cannot reach its store (" + store.describe() + "), so it cannot take agent "
+                + hello.getAgentId() + " now; try another node");
+    }
+
     private void tryClaim(Hello hello, String site, long knownSince, long deadline, CompletableFuture<Map<Long, Long>> done) {
+        if (!store.available()) {
+            // Lost while the claim waited for another node's release.
+            done.completeExceptionally(unavailable(hello));
+            return;
+        }
         try {
             long now = clock.millis();
             boolean force = now >= deadline;

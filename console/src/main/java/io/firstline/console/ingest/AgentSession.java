@@ -334,7 +334,12 @@ final class AgentSession extends SimpleChannelInboundHandler<Envelope> {
             return;
         }
         claim.whenComplete((settled, failure) -> ctx.executor().execute(() -> {
-            if (failure != null) {
+            Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            if (cause instanceof Handover.Refused refused) {
+                claiming = false;
+                refuse(ctx, Refuse.Reason.REASON_UNSPECIFIED, WireRejection.INTERNAL, refused.getMessage());
+            } else if (failure != null) {
                 claiming = false;
                 log.warn("could not claim agent {} for this node: {}", h.getAgentId(), failure.toString());
                 reject(ctx, WireRejection.INTERNAL, "the store did not answer the Hello of agent " + h.getAgentId());

@@ -16,9 +16,18 @@ public interface Handover {
      * with the agent's sequence ledger as the store holds it (per boot epoch,
      * settled through), so that what another node applied is acknowledged
      * again and not applied twice; fails when the store cannot be reached
-     * (the connection is then closed and the agent tries again).
+     * (the connection is then closed and the agent tries again), at once with
+     * {@link Refused} when the store is known to be unavailable (the agent is
+     * told why, and tries the next console address without waiting).
      */
     CompletableFuture<Map<Long, Long>> claim(Hello hello);
+
+    /** A claim this node refuses at once, with the reason the agent is sent. */
+    final class Refused extends RuntimeException {
+        public Refused(String message) {
+            super(message);
+        }
+    }
 
     /** The agent's connection to this node ended. */
     void released(String agentId);

@@ -55,10 +55,21 @@ final class Fleet implements AutoCloseable {
         List<SimulatedAgent> list = new ArrayList<>(identities.size());
         SplittableRandom seeds = new SplittableRandom(settings.seed());
         for (AgentCredentials c : identities) {
-            list.add(new SimulatedAgent(c, settings.consoles(), settings.interval(), seeds.nextLong(), linkLoops, collect, clock,
-                    nanos -> ingestMicros.recordValue(nanos / 1000)));
+            list.add(new SimulatedAgent(c, startingAt(settings.consoles(), list.size()), settings.interval(), seeds.nextLong(), linkLoops,
+                    collect, clock, nanos -> ingestMicros.recordValue(nanos / 1000)));
         }
         this.agents = List.copyOf(list);
+    }
+
+    /**
+     * Every console address, agent {@code index}'s first in turn (index modulo their count): with several console
+     * nodes, the agents are split evenly across them, and each fails over to the others as a real agent does.
+     */
+    static List<ConsoleAddress> startingAt(List<ConsoleAddress> consoles, int index) {
+        int first = index % consoles.size();
+        List<ConsoleAddress> out = new ArrayList<>(consoles.subList(first, consoles.size()));
+        out.addAll(consoles.subList(0, first));
+        return List.copyOf(out);
     }
 
     List<SimulatedAgent> agents() {

@@ -55,8 +55,10 @@ public final class SimulatorMain implements Runnable {
                 description = "The enrolled identities of this console, reused from run to run (default: ${DEFAULT-VALUE}).")
         Path pool;
 
-        @Option(names = "--agent-address", paramLabel = "HOST:PORT",
-                description = "The console's agent port (default: the address the console advertises with a new token).")
+        @Option(names = "--agent-address", paramLabel = "HOST:PORT[,HOST:PORT...]",
+                description = {"The console's agent port (default: the address the console advertises with a new token).",
+                        "Several console nodes: every agent is given all of them, each starting at another one in turn,"
+                                + " so the agents are split evenly across the nodes (enrollment goes to the first)."})
         String agentAddress;
 
         @Option(names = "--enroll-parallel", paramLabel = "N", defaultValue = "8", description = "Enrollments at a time (default: ${DEFAULT-VALUE}).")
@@ -80,8 +82,14 @@ public final class SimulatorMain implements Runnable {
             }
         }
 
+        /** The first console address given, for enrollment; null when none was. */
         ConsoleAddress agentPort() {
-            return agentAddress == null ? null : ConsoleAddress.parse(agentAddress);
+            return agentAddress == null ? null : agentPorts().get(0);
+        }
+
+        /** Every console address given; empty when none was. */
+        List<ConsoleAddress> agentPorts() {
+            return agentAddress == null ? List.of() : ConsoleAddress.parseList(agentAddress);
         }
 
         /** Makes sure the pool holds {@code agents} identities, enrolling the missing ones; returns the pool. */
@@ -168,13 +176,14 @@ public final class SimulatorMain implements Runnable {
         public void run() {
             ConsoleApi api = target.api();
             AgentPool pool = target.enrolled(api);
-            List<ConsoleAddress> consoles = List.of(target.agentPort() != null ? target.agentPort() : pool.agentPort());
+            List<ConsoleAddress> consoles = target.agentPort() != null ? target.agentPorts() : List.of(pool.agentPort());
             long t0 = System.nanoTime();
             Fleet fleet = new Fleet(pool.load(target.agents), new Fleet.Settings(consoles, interval, linkThreads, startsPerSecond, seed),
                     Clock.systemUTC());
             FaultClock faults = new FaultClock(api, fleet.agents(), faultHold, seed);
             out("starting %d agents against %s (identities loaded in %.1f s), %d per second, sampling every %s", target.agents,
-                    consoles.get(0), (System.nanoTime() - t0) / 1e9, startsPerSecond, interval);
+                    consoles.size() == 1 ? consoles.get(0) : consoles.size() + " console nodes " + consoles,
+                    (System.nanoTime() - t0) / 1e9, startsPerSecond, interval);
             CountDownLatch stop = new CountDownLatch(1);
             AtomicBoolean finished = new AtomicBoolean();
             Measurement m = new Measurement(fleet, faults);

@@ -113,8 +113,12 @@ class StoreOutageTest {
             await().atMost(Duration.ofSeconds(15)).until(() -> TestSupport.get(base + "/healthz").status() == 200);
             faults.settle();
             await().atMost(Duration.ofSeconds(10)).until(() -> faults.agentSettled(agent));
-            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
-                    .until(() -> agent.pending() == 0 && faults.accountedFor(tickets(base, admin), agent));
+            try {
+                await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+                        .until(() -> agent.pending() == 0 && faults.accountedFor(tickets(base, admin), agent));
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                throw new AssertionError("not accounted for: " + faults.accounting(tickets(base, admin), agent), e);
+            }
             faults.assertSettledTickets(tickets(base, admin));
             String id = agent.agentId();
             assertEquals(console.fleet().get(id).orElseThrow().lastSequence(), console.fleet().committedThrough(id),

@@ -212,7 +212,10 @@ public final class TicketService {
         if (f.isPresent() && f.get().active()) {
             TicketRepository.touchFault(c, e);
             Optional<Ticket> live = TicketRepository.live(c, key);
-            if (e.occurrences() > 1 && live.isPresent()) {
+            // An agent raises only on a transition (or, for an event rule, a repeat), so a newer raise of a fault
+            // still raised here means it cleared in between: that clear is still on its way (it was spooled
+            // while a live event overtook it) or was never sent (the agent restarted). One more recurrence.
+            if ((e.occurrences() > 1 || e.sequence() != 0) && live.isPresent()) {
                 return repeated(c, e, live.get());
             }
             return new Outcome(Effect.UNCHANGED, live);

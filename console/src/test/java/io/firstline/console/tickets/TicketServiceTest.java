@@ -119,7 +119,7 @@ class TicketServiceTest {
         FaultEvent first = raise("a1", "/");
         assertEquals(Effect.OPENED, tickets.apply(first).effect());
         assertEquals(Effect.DUPLICATE, tickets.apply(first).effect(), "the same event replayed");
-        assertEquals(Effect.UNCHANGED, tickets.apply(raise("a1", "/")).effect(), "raised again while raised");
+        assertEquals(Effect.UNCHANGED, tickets.apply(raise("a1", "/")).effect(), "raised again while raised: a recurrence, no new ticket");
         assertEquals(1, count("SELECT COUNT(*) FROM tickets"));
         FaultEvent cleared = clear("a1", "/");
         assertEquals(Effect.RESOLVED, tickets.apply(cleared).effect());
@@ -161,6 +161,23 @@ class TicketServiceTest {
             assertEquals(Effect.DUPLICATE, restarted.apply(again).effect(), "replayed after a restart: " + again.sequence());
         }
         assertEquals(2, tickets.list(TicketService.Query.OPEN).get(0).recurrences());
+    }
+
+    /** The same, when the live raise finds the fault still raised here because the clear before it is spooled. */
+    @Test
+    void aLiveRaiseOvertakingItsOwnClearIsARecurrence() {
+        assertEquals(Effect.OPENED, tickets.apply(raise("a1", "/")).effect());
+        List<FaultEvent> spooled = List.of(clear("a1", "/"), raise("a1", "/"), clear("a1", "/"));
+        FaultEvent live = raise("a1", "/");
+        assertEquals(Effect.UNCHANGED, tickets.apply(live).effect());
+        assertEquals(1, tickets.list(TicketService.Query.OPEN).get(0).recurrences(), "it cleared in between: a recurrence");
+        for (FaultEvent e : spooled) {
+            assertEquals(Effect.UNCHANGED, tickets.apply(e).effect(), "late: " + e.sequence());
+        }
+        Ticket t = tickets.list(TicketService.Query.OPEN).get(0);
+        assertEquals(2, t.recurrences(), "three raises: the opening and two recurrences");
+        assertTrue(t.faultActive());
+        assertEquals(1, count("SELECT COUNT(*) FROM tickets"));
     }
 
     @Test

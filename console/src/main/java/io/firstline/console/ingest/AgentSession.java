@@ -152,6 +152,7 @@ final class AgentSession extends SimpleChannelInboundHandler<Envelope> {
                     return;
                 }
                 metrics.spoolDropped(session.dictionary(d));
+                faults.holdsNothingBelow(agentId, d.getBootEpoch(), d.getOldestPending());
                 session.heard();
             }
             case HEARTBEAT -> {

@@ -38,6 +38,14 @@ public interface FaultPort {
      */
     CompletableFuture<Commit> apply(String agentId, long bootEpoch, long sequence, Envelope event);
 
+    /**
+     * The agent holds nothing of {@code bootEpoch} below {@code oldestPending} (nothing at all when 0), as its
+     * SeriesDictionary says at each connection: fault events below that can never come again. Called on the event
+     * loop; must not block.
+     */
+    default void holdsNothingBelow(String agentId, long bootEpoch, long oldestPending) {
+    }
+
     /** A welcomed agent's channel, so that changed rules can be pushed to it. */
     default void connected(String agentId, Hello hello, Channel channel) {
     }

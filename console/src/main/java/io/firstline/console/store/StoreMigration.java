@@ -32,7 +32,7 @@ public final class StoreMigration {
             "users", "sessions", "api_tokens",
             "enrollment_tokens", "enrolled_agents", "revoked_certificates", "audit_log",
             "fleet_agents",
-            "tickets", "faults", "ticket_events", "maintenance_windows", "notification_outbox",
+            "tickets", "faults", "fault_events_applied", "ticket_events", "maintenance_windows", "notification_outbox",
             "kb_articles", "kb_history", "kb_usage", "kb_searches",
             "user_reports", "intake_tokens",
             "diagnostics", "diagnostic_chunks",

@@ -136,6 +136,19 @@ public final class FaultIntake implements FaultPort, AutoCloseable {
         }, thread);
     }
 
+    /** Forgets, on the ticketing thread and so after every event queued before it, what the agent can no longer send. */
+    @Override
+    public void holdsNothingBelow(String agentId, long bootEpoch, long oldestPending) {
+        try {
+            CompletableFuture.runAsync(() -> tickets.forgetApplied(agentId, bootEpoch, oldestPending), thread).exceptionally(x -> {
+                log.warn("could not forget the applied fault events of agent {} below {}; the sweeper will", agentId, oldestPending, x);
+                return null;
+            });
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            log.debug("console closing: applied fault events of agent {} kept for the next connection", agentId);
+        }
+    }
+
     private static FaultEvent raised(String agentId, long epoch, long seq, FaultRaised r) {
         Instant at = r.getRaisedMs() == 0 ? Instant.now() : Instant.ofEpochMilli(r.getRaisedMs());
         return new FaultEvent(new FaultKey(agentId, r.getFault().getRuleId(), r.getFault().getResource()), true, r.getMetric(),

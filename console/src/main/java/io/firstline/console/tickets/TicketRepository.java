@@ -57,6 +57,32 @@ final class TicketRepository {
                 e.value(), e.bootEpoch(), e.sequence(), e.key().value());
     }
 
+    /**
+     * Records that a sequenced fault event is applied; false if it already
+     * was (a replay). Runs in the transaction that applies it.
+     */
+    static boolean recordApplied(Connection c, FaultEvent e, long nowMs) throws SQLException {
+        return Sql.update(c, "INSERT INTO fault_events_applied (agent_id, boot_epoch, sequence, applied_at_ms) VALUES (?, ?, ?, ?)"
+                + " ON CONFLICT (agent_id, boot_epoch, sequence) DO NOTHING",
+                e.key().agentId(), e.bootEpoch(), e.sequence(), nowMs) == 1;
+    }
+
+    /**
+     * Forgets the applied events of one agent's boot epoch that it can no longer send: those below
+     * {@code oldestPending}, or all of the epoch when it holds nothing of it ({@code oldestPending} 0).
+     */
+    static int forgetApplied(Connection c, String agentId, long bootEpoch, long oldestPending) throws SQLException {
+        return oldestPending > 0
+                ? Sql.update(c, "DELETE FROM fault_events_applied WHERE agent_id = ? AND boot_epoch = ? AND sequence < ?",
+                        agentId, bootEpoch, oldestPending)
+                : Sql.update(c, "DELETE FROM fault_events_applied WHERE agent_id = ? AND boot_epoch = ?", agentId, bootEpoch);
+    }
+
+    /** Forgets applied events recorded before {@code beforeMs} (the safety bound for epochs an agent never names again). */
+    static int forgetAppliedBefore(Connection c, long beforeMs) throws SQLException {
+        return Sql.update(c, "DELETE FROM fault_events_applied WHERE applied_at_ms < ?", beforeMs);
+    }
+
     /** Active faults of one agent, as (rule, resource) pairs. */
     static List<FaultKey> activeFaults(Connection c, String agentId) throws SQLException {
         return Sql.list(c, "SELECT agent_id, rule_id, resource FROM faults WHERE agent_id = ? AND active = 1 ORDER BY fault_key",

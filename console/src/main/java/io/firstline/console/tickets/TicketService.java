@@ -142,24 +142,80 @@ public final class TicketService {
         return o;
     }
 
-    private static boolean replayed(Optional<FaultRow> f, FaultEvent e) {
-        if (e.sequence() == 0 || f.isEmpty()) {
+    /**
+     * Whether {@code e} was applied before. A sequenced event is recorded once, in the transaction that applies it,
+     * so its replay is recognised whatever arrived in between (live events overtake the spooled backlog after a
+     * reconnect). Events of the console's own rules (sequence 0) are applied by state alone.
+     */
+    private boolean replayed(Connection c, Optional<FaultRow> f, FaultEvent e) throws SQLException {
+        if (e.sequence() == 0) {
+            return false;
+        }
+        if (!TicketRepository.recordApplied(c, e, clock.millis())) {
+            return true;
+        }
+        // Applied before events were recorded (schema V193): the event the fault row names is the one it last applied.
+        return f.isPresent() && f.get().bootEpoch() == e.bootEpoch() && f.get().sequence() == e.sequence();
+    }
+
+    /** Whether a newer event of the same fault was applied first, so that {@code e} is history, not the fault's state. */
+    private static boolean overtaken(Optional<FaultRow> f, FaultEvent e) {
+        if (e.sequence() == 0 || f.isEmpty() || f.get().sequence() == 0) {
             return false;
         }
         FaultRow r = f.get();
-        return e.bootEpoch() < r.bootEpoch() || (e.bootEpoch() == r.bootEpoch() && e.sequence() <= r.sequence());
+        return e.bootEpoch() < r.bootEpoch() || (e.bootEpoch() == r.bootEpoch() && e.sequence() < r.sequence());
+    }
+
+    /**
+     * A fault event overtaken by a newer one of the same fault: what it says happened before the state the fault
+     * is in now, so it goes into the history of the fault's latest ticket (a raise is one more recurrence) and
+     * neither the fault nor the ticket's state moves back.
+     */
+    private Outcome late(Connection c, FaultEvent e) throws SQLException {
+        Optional<Ticket> latest = TicketRepository.latest(c, e.key().value());
+        if (latest.isEmpty()) {
+            return new Outcome(Effect.UNCHANGED, Optional.empty());
+        }
+        Instant now = clock.instant();
+        Ticket t = latest.get();
+        if (e.raised()) {
+            t = t.with(t.state(), t.escalationLevel(), t.assignee(), t.recurrences() + 1, t.faultActive(), t.muted(),
+                    t.ackedAt(), t.resolvedAt(), t.closedAt(), now);
+            TicketRepository.update(c, t);
+            TicketRepository.event(c, t.id(), now, "recurred", "fault", Details.of("recurrence", t.recurrences(), "late", true,
+                    "metric", e.metric(), "value", e.value(), "threshold", e.threshold(), "since", e.since(), "at", e.at()));
+        } else {
+            TicketRepository.event(c, t.id(), now, "fault_cleared", "fault", Details.of("late", true, "reason", e.reason(),
+                    "value", e.value(), "at", e.at()));
+        }
+        return new Outcome(Effect.UNCHANGED, Optional.of(t));
+    }
+
+    /**
+     * The agent holds nothing of {@code bootEpoch} below {@code oldestPending} (nothing at all when 0), so it can
+     * never send those events again: their records are no longer needed to recognise a replay.
+     */
+    public int forgetApplied(String agentId, long bootEpoch, long oldestPending) {
+        return store.write(c -> TicketRepository.forgetApplied(c, agentId, bootEpoch, oldestPending));
     }
 
     private Outcome raise(Connection c, FaultEvent e, Optional<Rule> rule, AgentDirectory.AgentFacts facts) throws SQLException {
         String key = e.key().value();
         Optional<FaultRow> f = TicketRepository.fault(c, key);
-        if (replayed(f, e)) {
+        if (replayed(c, f, e)) {
             return new Outcome(Effect.DUPLICATE, Optional.empty());
+        }
+        if (overtaken(f, e)) {
+            return late(c, e);
         }
         if (f.isPresent() && f.get().active()) {
             TicketRepository.touchFault(c, e);
             Optional<Ticket> live = TicketRepository.live(c, key);
-            if (e.occurrences() > 1 && live.isPresent()) {
+            // An agent raises only on a transition (or, for an event rule, a repeat), so a newer raise of a fault
+            // still raised here means it cleared in between: that clear is still on its way (it was spooled
+            // while a live event overtook it) or was never sent (the agent restarted). One more recurrence.
+            if ((e.occurrences() > 1 || e.sequence() != 0) && live.isPresent()) {
                 return repeated(c, e, live.get());
             }
             return new Outcome(Effect.UNCHANGED, live);
@@ -231,8 +287,11 @@ public final class TicketService {
     private Outcome clear(Connection c, FaultEvent e) throws SQLException {
         String key = e.key().value();
         Optional<FaultRow> f = TicketRepository.fault(c, key);
-        if (replayed(f, e)) {
+        if (replayed(c, f, e)) {
             return new Outcome(Effect.DUPLICATE, Optional.empty());
+        }
+        if (overtaken(f, e)) {
+            return late(c, e);
         }
         if (f.isEmpty() || !f.get().active()) {
             if (f.isPresent()) {

@@ -18,6 +18,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class TicketSweeper implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(TicketSweeper.class);
+    /**
+     * How long a fault event's record of being applied is kept when its agent never says it holds nothing below it
+     * (an earlier boot epoch whose spool emptied): far longer than any replay after a lost acknowledgement.
+     */
+    static final Duration APPLIED_KEPT = Duration.ofDays(30);
     private final TicketService tickets;
 
     public TicketSweeper(TicketService tickets) {
@@ -36,7 +41,10 @@ public final class TicketSweeper implements Runnable {
     /** One pass; returns the number of tickets it changed. */
     public int sweep() {
         Instant now = tickets.clock().instant();
-        int changed = tickets.store().write(c -> closeQuiet(c, now) + sla(c, now) + releaseHeld(c, now));
+        int changed = tickets.store().write(c -> {
+            TicketRepository.forgetAppliedBefore(c, now.minus(APPLIED_KEPT).toEpochMilli());
+            return closeQuiet(c, now) + sla(c, now) + releaseHeld(c, now);
+        });
         tickets.metrics().counts(tickets.store().read(TicketRepository::countsByStateAndSeverity));
         return changed;
     }

@@ -57,7 +57,13 @@ class SequencedMessagesTest {
             // Completed at once (AgentSessionFaultTest covers commits that finish later).
             return CompletableFuture.completedFuture(faultAnswer);
         }
+
+        @Override
+        public void holdsNothingBelow(String agentId, long bootEpoch, long oldestPending) {
+            floors.add(agentId + "/" + bootEpoch + "<" + oldestPending);
+        }
     };
+    private final List<String> floors = new ArrayList<>();
 
     private EmbeddedChannel channel() {
         EmbeddedChannel ch = new EmbeddedChannel(AgentServerInitializer.plaintextForTests(config, fleet, metrics, "console-test", IngestPorts.NONE.withFaults(port)));
@@ -186,6 +192,18 @@ class SequencedMessagesTest {
         assertEquals(List.of(2L), Wire.acks(Wire.replies(ch, 5_000)));
         assertEquals(1, counter("firstline.ingest.faults"));
         assertEquals(2, counter("firstline.ingest.duplicates"));
+        ch.finishAndReleaseAll();
+    }
+
+    /** Each SeriesDictionary tells the fault port what the agent can no longer send, so the ticket store forgets it. */
+    @Test
+    void theDictionarysOldestPendingReachesTheFaultPort() {
+        EmbeddedChannel ch = channel();
+        Wire.send(ch, hello(42));
+        Wire.replies(ch, 5_000);
+        Wire.send(ch, Envelope.newBuilder().setSeriesDictionary(SeriesDictionary.newBuilder().setBootEpoch(42).setOldestPending(7)).build());
+        Wire.send(ch, Envelope.newBuilder().setSeriesDictionary(SeriesDictionary.newBuilder().setBootEpoch(41)).build());
+        assertEquals(List.of("agent-1/42<7", "agent-1/41<0"), floors);
         ch.finishAndReleaseAll();
     }
 

@@ -48,12 +48,13 @@ class LateMigrationTest {
         try (Store s = storeKind.open(dir)) {
             List<String> versions = applied(s);
             assertEquals("130", versions.get(versions.size() - 1), "V130 applied last, after the later ones: " + versions);
-            assertTrue(versions.contains("192"), versions.toString());
+            String latest = versions.stream().max(java.util.Comparator.comparingInt(Integer::parseInt)).orElseThrow();
+            assertTrue(Integer.parseInt(latest) > 130, "later versions are applied: " + versions);
             long id = s.write(c -> Sql.insert(c, "INSERT INTO diagnostics (agent_id, action, params, requested_by, state, timeout_ms,"
                     + " created_at_ms) VALUES ('a', 'ping', '{}', 'admin', 'pending', 1000, 1)"));
             assertEquals(1, (long) s.read(c -> Sql.one(c, "SELECT COUNT(*) FROM diagnostics WHERE id = ?", rs -> rs.getLong(1), id)
                     .orElseThrow()));
-            assertEquals("192", s.schemaVersion());
+            assertEquals(latest, s.schemaVersion(), "the store reports its latest version, not the one applied last");
         }
         try (Store again = storeKind.open(dir)) {
             assertEquals(applied(again).stream().filter("130"::equals).count(), 1L, "applied once, not again on the next start");

@@ -119,7 +119,7 @@ class TicketServiceTest {
         FaultEvent first = raise("a1", "/");
         assertEquals(Effect.OPENED, tickets.apply(first).effect());
         assertEquals(Effect.DUPLICATE, tickets.apply(first).effect(), "the same event replayed");
-        assertEquals(Effect.UNCHANGED, tickets.apply(raise("a1", "/")).effect(), "raised again while raised");
+        assertEquals(Effect.UNCHANGED, tickets.apply(raise("a1", "/")).effect(), "raised again while raised: a recurrence, no new ticket");
         assertEquals(1, count("SELECT COUNT(*) FROM tickets"));
         FaultEvent cleared = clear("a1", "/");
         assertEquals(Effect.RESOLVED, tickets.apply(cleared).effect());
@@ -127,6 +127,74 @@ class TicketServiceTest {
         assertEquals(Effect.DUPLICATE, tickets.apply(first).effect(), "an old raise replayed after the clear");
         assertEquals(1, count("SELECT COUNT(*) FROM tickets"));
         assertEquals(TicketState.RESOLVED, tickets.list(new TicketService.Query("all", "", "", "", "", "", 10)).get(0).state());
+    }
+
+    /**
+     * After a reconnect the agent sends live events before its spooled backlog, so a newer event of a fault can
+     * arrive before older ones that were never applied: those are history (a raise is one more recurrence), not
+     * state, and each of them is still applied exactly once, across a console restart too.
+     */
+    @Test
+    void eventsOvertakenByANewerOneAreCountedAsHistoryAndNeverMoveTheStateBack() {
+        assertEquals(Effect.OPENED, tickets.apply(raise("a1", "/")).effect());
+        assertEquals(Effect.RESOLVED, tickets.apply(clear("a1", "/")).effect());
+        FaultEvent spooledRaise = raise("a1", "/");
+        FaultEvent spooledClear = clear("a1", "/");
+        FaultEvent live = raise("a1", "/");
+
+        assertEquals(Effect.REOPENED, tickets.apply(live).effect(), "the live raise arrives first");
+        assertEquals(Effect.UNCHANGED, tickets.apply(spooledRaise).effect(), "an older raise, never applied: history");
+        assertEquals(Effect.UNCHANGED, tickets.apply(spooledClear).effect(), "an older clear: history, not a resolve");
+        Ticket t = tickets.list(TicketService.Query.OPEN).get(0);
+        assertEquals(TicketState.OPEN, t.state());
+        assertTrue(t.faultActive(), "the newest event decides the fault's state");
+        assertEquals(2, t.recurrences(), "three raises: the opening and two recurrences, one of them late");
+        assertEquals(List.of(new FaultKey("a1", DISK.id(), "/")), tickets.activeFaults("a1"));
+        List<TicketEvent> timeline = tickets.timeline(t.id());
+        assertEquals(List.of("raised", "resolved", "reopened", "recurred", "fault_cleared"),
+                timeline.stream().map(TicketEvent::kind).toList());
+        assertTrue(timeline.get(3).detail().contains("\"late\":true"), timeline.get(3).detail());
+
+        TicketService restarted = service(TicketPolicy.defaults());
+        for (FaultEvent again : List.of(spooledRaise, spooledClear, live)) {
+            assertEquals(Effect.DUPLICATE, tickets.apply(again).effect(), "replayed: " + again.sequence());
+            assertEquals(Effect.DUPLICATE, restarted.apply(again).effect(), "replayed after a restart: " + again.sequence());
+        }
+        assertEquals(2, tickets.list(TicketService.Query.OPEN).get(0).recurrences());
+    }
+
+    /** The same, when the live raise finds the fault still raised here because the clear before it is spooled. */
+    @Test
+    void aLiveRaiseOvertakingItsOwnClearIsARecurrence() {
+        assertEquals(Effect.OPENED, tickets.apply(raise("a1", "/")).effect());
+        List<FaultEvent> spooled = List.of(clear("a1", "/"), raise("a1", "/"), clear("a1", "/"));
+        FaultEvent live = raise("a1", "/");
+        assertEquals(Effect.UNCHANGED, tickets.apply(live).effect());
+        assertEquals(1, tickets.list(TicketService.Query.OPEN).get(0).recurrences(), "it cleared in between: a recurrence");
+        for (FaultEvent e : spooled) {
+            assertEquals(Effect.UNCHANGED, tickets.apply(e).effect(), "late: " + e.sequence());
+        }
+        Ticket t = tickets.list(TicketService.Query.OPEN).get(0);
+        assertEquals(2, t.recurrences(), "three raises: the opening and two recurrences");
+        assertTrue(t.faultActive());
+        assertEquals(1, count("SELECT COUNT(*) FROM tickets"));
+    }
+
+    @Test
+    void appliedEventsAreForgottenOnceTheAgentCanNoLongerSendThem() {
+        for (int i = 0; i < 3; i++) {
+            tickets.apply(raise("a1", "/"));
+            tickets.apply(clear("a1", "/"));
+        }
+        tickets.apply(raise("a2", "/"));
+        assertEquals(7, count("SELECT COUNT(*) FROM fault_events_applied"));
+        assertEquals(3, tickets.forgetApplied("a1", 1000, 4), "the agent holds nothing of its epoch below sequence 4");
+        assertEquals(3, tickets.forgetApplied("a1", 1000, 0), "nor anything of it at all");
+        assertEquals(0, tickets.forgetApplied("a1", 999, 0), "another epoch");
+        assertEquals(1, count("SELECT COUNT(*) FROM fault_events_applied"));
+        clock.advance(TicketSweeper.APPLIED_KEPT.plusMinutes(1));
+        new TicketSweeper(tickets).sweep();
+        assertEquals(0, count("SELECT COUNT(*) FROM fault_events_applied"), "kept for 30 days at most");
     }
 
     @Test

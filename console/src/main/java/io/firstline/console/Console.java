@@ -16,6 +16,7 @@ import io.firstline.console.fleet.FleetStore;
 import io.firstline.console.intake.IntakeTokens;
 import io.firstline.console.pki.ConsoleCa;
 import io.firstline.console.pki.ServerTls;
+import io.firstline.console.pki.SessionTicketKeys;
 import io.firstline.console.notify.WebhookTarget;
 import io.firstline.console.reports.Reports;
 import io.firstline.console.reports.WeeklyDigest;
@@ -90,6 +91,7 @@ public final class Console implements AutoCloseable {
     private PresenceSync presence;
     private Lease rulesLease;
     private AgentServer agentServer;
+    private ServerTls agentTls;
     private HttpServer httpServer;
     private volatile boolean ready;
     private final java.util.concurrent.ScheduledExecutorService housekeeping = java.util.concurrent.Executors
@@ -178,7 +180,8 @@ public final class Console implements AutoCloseable {
         metrics.bindStore(store);
         metrics.bindEventLoops(boss, agentWorkers, httpWorkers);
         IngestMetrics ingestMetrics = new IngestMetrics(metrics.registry());
-        SslContext tls = ServerTls.context(ca, enrollment);
+        agentTls = openAgentTls();
+        SslContext tls = agentTls.context();
         agentServer = bindOrExplain("agent link", config.agentListen(), "--agent-port",
                 () -> AgentServer.bind(config, fleet, ingestMetrics, consoleId, tls, enrollment, boss, agentWorkers,
                         new IngestPorts(faults.intake(), faults.voice, diagnostics, presence == null ? Handover.NONE : presence)));
@@ -254,6 +257,27 @@ public final class Console implements AutoCloseable {
         } catch (RuntimeException e) {
             log.debug("node heartbeat failed: {}", e.toString());
         }
+    }
+
+    /** The agent port's TLS as agent.tlsProvider asks, its session tickets resumable across restarts where BoringSSL serves. */
+    private ServerTls openAgentTls() {
+        SessionTicketKeys ticketKeys;
+        try {
+            ticketKeys = SessionTicketKeys.loadOrCreate(config.dataDir().resolve("pki"), clock);
+        } catch (IOException e) {
+            throw new UserError("cannot write the TLS session-ticket secret in " + config.dataDir().resolve("pki") + ": " + e.getMessage());
+        }
+        ServerTls tls;
+        try {
+            tls = ServerTls.open(ca, enrollment, config.tlsProvider(), ticketKeys);
+        } catch (IllegalStateException e) {
+            throw new UserError(e.getMessage());
+        }
+        log.info("agent port TLS: {} (agent.tlsProvider: {})", tls.describe(), config.tlsProvider().configName());
+        metrics.bindTlsProvider(tls.providerName());
+        // A new day's ticket key within ten minutes of UTC midnight; the previous days' keys still open older tickets.
+        housekeeping.scheduleWithFixedDelay(tls::refreshTicketKeys, 10, 10, TimeUnit.MINUTES);
+        return tls;
     }
 
     private ConsoleCa openCa(Path dataDir, String consoleId) {
@@ -422,6 +446,9 @@ public final class Console implements AutoCloseable {
         }
         if (agentServer != null) {
             agentServer.close();
+        }
+        if (agentTls != null) {
+            agentTls.close();
         }
         if (diagnostics != null) {
             diagnostics.close();

@@ -62,7 +62,7 @@ class PrivateDataTest {
             }
             TestSupport.adminToken(console);
             for (String f : List.of("firstline.db", "firstline.db-wal", "firstline.db-shm", "console-id", "rules.yaml",
-                    "initial-admin-password", "pki/ca.key", "pki/ca.crt")) {
+                    "initial-admin-password", "pki/ca.key", "pki/ca.crt", "pki/" + io.firstline.console.pki.SessionTicketKeys.FILE_NAME)) {
                 assertEquals("rw-------", mode(data.resolve(f)), f);
             }
             for (String f : List.of("agent-id", "agent.key", "agent.crt", "spool")) {

@@ -26,6 +26,8 @@ public record AgentCredentials(String agentId, PrivateKey key, X509Certificate c
     public static final String KEY_FILE = "agent.key";
     public static final String CERT_FILE = "agent.crt";
     public static final String CA_FILE = "console-ca.crt";
+    /** How long a TLS session with the console stays resumable from the agent's side. */
+    static final Duration SESSION_TIMEOUT = Duration.ofDays(2);
 
     /** The credentials in {@code stateDir}, or empty when the agent is not enrolled. */
     public static Optional<AgentCredentials> load(Path stateDir) {
@@ -72,6 +74,8 @@ public record AgentCredentials(String agentId, PrivateKey key, X509Certificate c
                     .keyManager(key, certificate)
                     .trustManager(ca)
                     .endpointIdentificationAlgorithm(null)
+                    // As long as the console's TLS 1.3 tickets live (BoringSSL: two days), not the JDK's 24 h.
+                    .sessionTimeout(SESSION_TIMEOUT.toSeconds())
                     .build();
         } catch (SSLException e) {
             throw new IllegalStateException("cannot build the TLS context from the enrollment files: " + e.getMessage(), e);

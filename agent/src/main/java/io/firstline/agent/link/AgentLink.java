@@ -178,6 +178,11 @@ public final class AgentLink implements AutoCloseable {
         return hello.get();
     }
 
+    /** The console address being tried (or connected to); asked on the link's thread. */
+    ConsoleAddress attempting() {
+        return attempting;
+    }
+
     private void connect() {
         if (closed) {
             return;

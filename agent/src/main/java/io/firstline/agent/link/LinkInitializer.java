@@ -28,7 +28,11 @@ final class LinkInitializer extends ChannelInitializer<SocketChannel> {
 
     @Override
     protected void initChannel(SocketChannel ch) {
-        SslHandler tls = security.context().get().newHandler(ch.alloc());
+        // Naming the console lets the TLS session resume on the next connection to it (JDK: the client session cache is keyed by
+        // host and port): no certificate check or signatures, for the agent or the console, after a reconnect or a console restart.
+        ConsoleAddress console = link.attempting();
+        SslHandler tls = console == null ? security.context().get().newHandler(ch.alloc())
+                : security.context().get().newHandler(ch.alloc(), console.host(), console.port());
         tls.setHandshakeTimeoutMillis(10_000);
         ch.pipeline().addLast(TLS, tls);
         Framing.addCodec(ch.pipeline(), maxFrameBytes);

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.firstline.console.pki.TlsProvider;
 import io.firstline.console.store.StoreSettings;
 import io.firstline.wire.Durations;
 import java.io.IOException;
@@ -33,6 +34,7 @@ import java.util.stream.Collectors;
  *   port: 7443
  *   maxFrameBytes: 1048576
  *   handshakeTimeout: 10s
+ *   tlsProvider: auto        # auto | openssl | jdk
  * http:
  *   bind: 127.0.0.1
  *   port: 8080
@@ -76,6 +78,7 @@ public final class ConfigLoader {
         @JsonProperty Integer port;
         @JsonProperty Integer maxFrameBytes;
         @JsonProperty String handshakeTimeout;
+        @JsonProperty String tlsProvider;
     }
 
     private ConfigLoader() {
@@ -118,6 +121,9 @@ public final class ConfigLoader {
         if (h.handshakeTimeout != null) {
             throw o.fail("http.handshakeTimeout", "belongs under 'agent' (agent.handshakeTimeout)");
         }
+        if (h.tlsProvider != null) {
+            throw o.fail("http.tlsProvider", "belongs under 'agent' (agent.tlsProvider)");
+        }
         return new ConsoleConfig(d.dataDir(),
                 new ConsoleConfig.Listen(a.bind != null ? a.bind : d.agentListen().bind(),
                         o.number("agent.port", a.port, d.agentListen().port(), 0, 65535)),
@@ -127,7 +133,19 @@ public final class ConfigLoader {
                 o.number("offlineAfterIntervals", raw.offlineAfterIntervals, d.offlineAfterIntervals(), 2, 100),
                 o.number("agent.maxFrameBytes", a.maxFrameBytes, d.maxFrameBytes(), 1024, 64 << 20),
                 o.duration("agent.handshakeTimeout", a.handshakeTimeout, d.handshakeTimeout(), Duration.ofMillis(1), Duration.ofMinutes(10)),
-                store(o, raw.store));
+                store(o, raw.store),
+                tlsProvider(o, a.tlsProvider));
+    }
+
+    private static TlsProvider tlsProvider(Options o, String value) {
+        if (value == null) {
+            return TlsProvider.AUTO;
+        }
+        try {
+            return TlsProvider.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw o.fail("agent.tlsProvider", e.getMessage());
+        }
     }
 
     private static StoreSettings store(Options o, RawStore s) {
@@ -165,7 +183,7 @@ public final class ConfigLoader {
             return "must be a section of options (url, user, passwordFile)";
         }
         if (t == RawListen.class) {
-            return "must be a section of options (bind, port, maxFrameBytes, handshakeTimeout)";
+            return "must be a section of options (bind, port, maxFrameBytes, handshakeTimeout, tlsProvider)";
         }
         if (t == Raw.class) {
             return "the file must be a map of options (dataDir, agent, http, sampleInterval, offlineAfterIntervals, store)";

@@ -1,5 +1,6 @@
 package io.firstline.console.config;
 
+import io.firstline.console.pki.TlsProvider;
 import io.firstline.console.store.StoreSettings;
 import io.firstline.wire.Durations;
 import io.firstline.wire.WireProtocol;
@@ -12,7 +13,8 @@ import java.util.Objects;
  * uses. Read from YAML by {@link ConfigLoader}; see README "Configuration".
  */
 public record ConsoleConfig(Path dataDir, Listen agentListen, Listen httpListen, Duration sampleInterval,
-                            int offlineAfterIntervals, int maxFrameBytes, Duration handshakeTimeout, StoreSettings store) {
+                            int offlineAfterIntervals, int maxFrameBytes, Duration handshakeTimeout, StoreSettings store,
+                            TlsProvider tlsProvider) {
 
     /** An address to listen on. Port 0 picks a free port (tests). */
     public record Listen(String bind, int port) {
@@ -31,6 +33,13 @@ public record ConsoleConfig(Path dataDir, Listen agentListen, Listen httpListen,
 
     public static final int DEFAULT_HTTP_PORT = 8080;
 
+    /** A console whose agent port picks its TLS provider ({@link TlsProvider#AUTO}). */
+    public ConsoleConfig(Path dataDir, Listen agentListen, Listen httpListen, Duration sampleInterval,
+                         int offlineAfterIntervals, int maxFrameBytes, Duration handshakeTimeout, StoreSettings store) {
+        this(dataDir, agentListen, httpListen, sampleInterval, offlineAfterIntervals, maxFrameBytes, handshakeTimeout, store,
+                TlsProvider.AUTO);
+    }
+
     /** A console on the embedded SQLite store. */
     public ConsoleConfig(Path dataDir, Listen agentListen, Listen httpListen, Duration sampleInterval,
                          int offlineAfterIntervals, int maxFrameBytes, Duration handshakeTimeout) {
@@ -41,6 +50,7 @@ public record ConsoleConfig(Path dataDir, Listen agentListen, Listen httpListen,
     public ConsoleConfig {
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(tlsProvider, "tlsProvider");
         Objects.requireNonNull(agentListen, "agentListen");
         Objects.requireNonNull(httpListen, "httpListen");
         if (sampleInterval.compareTo(Duration.ofSeconds(1)) < 0 || sampleInterval.compareTo(Duration.ofHours(1)) > 0) {
@@ -73,23 +83,28 @@ public record ConsoleConfig(Path dataDir, Listen agentListen, Listen httpListen,
     }
 
     public ConsoleConfig withDataDir(Path dir) {
-        return new ConsoleConfig(dir, agentListen, httpListen, sampleInterval, offlineAfterIntervals, maxFrameBytes, handshakeTimeout, store);
+        return new ConsoleConfig(dir, agentListen, httpListen, sampleInterval, offlineAfterIntervals, maxFrameBytes, handshakeTimeout, store, tlsProvider);
     }
 
     public ConsoleConfig withAgentListen(Listen l) {
-        return new ConsoleConfig(dataDir, l, httpListen, sampleInterval, offlineAfterIntervals, maxFrameBytes, handshakeTimeout, store);
+        return new ConsoleConfig(dataDir, l, httpListen, sampleInterval, offlineAfterIntervals, maxFrameBytes, handshakeTimeout, store, tlsProvider);
     }
 
     public ConsoleConfig withHttpListen(Listen l) {
-        return new ConsoleConfig(dataDir, agentListen, l, sampleInterval, offlineAfterIntervals, maxFrameBytes, handshakeTimeout, store);
+        return new ConsoleConfig(dataDir, agentListen, l, sampleInterval, offlineAfterIntervals, maxFrameBytes, handshakeTimeout, store, tlsProvider);
     }
 
     /** The same console on another store. */
     public ConsoleConfig withStore(StoreSettings s) {
-        return new ConsoleConfig(dataDir, agentListen, httpListen, sampleInterval, offlineAfterIntervals, maxFrameBytes, handshakeTimeout, s);
+        return new ConsoleConfig(dataDir, agentListen, httpListen, sampleInterval, offlineAfterIntervals, maxFrameBytes, handshakeTimeout, s, tlsProvider);
+    }
+
+    /** The same console with its agent port on another TLS provider. */
+    public ConsoleConfig withTlsProvider(TlsProvider p) {
+        return new ConsoleConfig(dataDir, agentListen, httpListen, sampleInterval, offlineAfterIntervals, maxFrameBytes, handshakeTimeout, store, p);
     }
 
     public ConsoleConfig withSampleInterval(Duration d) {
-        return new ConsoleConfig(dataDir, agentListen, httpListen, d, offlineAfterIntervals, maxFrameBytes, handshakeTimeout, store);
+        return new ConsoleConfig(dataDir, agentListen, httpListen, d, offlineAfterIntervals, maxFrameBytes, handshakeTimeout, store, tlsProvider);
     }
 }

@@ -137,6 +137,15 @@ public final class ConsoleMetrics implements AutoCloseable {
                 .strongReference(true).register(registry);
     }
 
+    /**
+     * {@code firstline_agent_tls_provider_info{provider="openssl|jdk"}} 1: which TLS
+     * implementation serves the agent port (agent.tlsProvider, and whether BoringSSL loaded).
+     */
+    public void bindTlsProvider(String provider) {
+        Gauge.builder("firstline.agent.tls.provider.info", () -> 1).tag("provider", provider)
+                .description("The TLS implementation serving the agent port: openssl (BoringSSL) or jdk").strongReference(true).register(registry);
+    }
+
     /** The current values in the Prometheus text format. */
     public String scrape() {
         return registry.scrape();

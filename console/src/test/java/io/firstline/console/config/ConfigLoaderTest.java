@@ -112,4 +112,17 @@ class ConfigLoaderTest {
         assertTrue(assertThrows(ConfigLoader.ConfigException.class, () -> ConfigLoader.load(Path.of("/nonexistent/firstline.yaml")))
                 .getMessage().contains("/nonexistent/firstline.yaml: no such file"));
     }
+
+    @Test
+    void theAgentPortsTlsProviderIsAutoUnlessSetAndAWrongOneIsNamed() {
+        assertEquals(io.firstline.console.pki.TlsProvider.AUTO, ConfigLoader.parse("c.yaml", "").tlsProvider());
+        assertEquals(io.firstline.console.pki.TlsProvider.JDK, ConfigLoader.parse("c.yaml", "agent:\n  tlsProvider: jdk\n").tlsProvider());
+        assertEquals(io.firstline.console.pki.TlsProvider.OPENSSL,
+                ConfigLoader.parse("c.yaml", "agent:\n  tlsProvider: OpenSSL\n").tlsProvider());
+        assertEquals("c.yaml: line 3: option 'agent.tlsProvider' must be one of auto, openssl, jdk, got 'boring'",
+                assertThrows(ConfigLoader.ConfigException.class,
+                        () -> ConfigLoader.parse("c.yaml", "agent:\n  port: 7443\n  tlsProvider: boring\n")).getMessage());
+        assertTrue(assertThrows(ConfigLoader.ConfigException.class, () -> ConfigLoader.parse("c.yaml", "http:\n  tlsProvider: jdk\n"))
+                .getMessage().contains("belongs under 'agent' (agent.tlsProvider)"));
+    }
 }

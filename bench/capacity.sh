@@ -17,11 +17,23 @@
 # Lines before it give CPU per sample, the fault-to-ticket times of the
 # faults the simulator injects (one every 5 s), and the simulator's summary.
 #
+# Before the agents start, the console's CPU with none connected (but all
+# enrolled, so the console-side rules walk them) is measured for BASELINE
+# seconds: the idle cost every figure above includes. After every agent is
+# connected and one interval has passed, the simulator runs WARMUP seconds
+# more (the console's JIT settles) before the steady phase. The console's
+# CPU over the steady phase is also split by thread (/proc/PID/task, threads
+# grouped by name without their numbers), the busiest first.
+#
 #   bench/capacity.sh AGENTS SECONDS
 #
-# Environment: INTERVAL (10s), CONSOLE_JAVA_OPTS (-Xmx2g), SIM_JAVA_OPTS
-# (-Xmx3g), FIRSTLINE_CAPACITY_CACHE (the enrolled pools, one per AGENTS:
-# ~/.cache/firstline-capacity), KEEP=1 keeps the run's directory (logs).
+# Environment: INTERVAL (10s), WARMUP (30), BASELINE (15), CONSOLE_JAVA_OPTS
+# (-Xmx2g), SIM_JAVA_OPTS (-Xmx3g), FIRSTLINE_CAPACITY_CACHE (the enrolled
+# pools, one per AGENTS: ~/.cache/firstline-capacity), KEEP=1 keeps the run's
+# directory (logs). JFR=1 records the steady phase with Flight Recorder
+# (settings=profile) and prints the hottest methods; HISTO=1 prints the top
+# of the console's class histogram after the final GC. Both files are kept
+# in OUT (default: the current directory), named capacity-AGENTS-TIME.*.
 #
 # Enrollment is real and takes a while (tens of agents a second), so it is
 # done once per AGENTS: a console's data directory with AGENTS enrolled
@@ -39,6 +51,11 @@ seconds=${2:?$usage}
 [[ "$agents" =~ ^[0-9]+$ && "$agents" -ge 1 && "$agents" -le 100000 ]] || { echo "AGENTS must be from 1 to 100000, got $agents" >&2; exit 2; }
 [[ "$seconds" =~ ^[0-9]+$ && "$seconds" -ge 10 && "$seconds" -le 3600 ]] || { echo "SECONDS must be from 10 to 3600, got $seconds" >&2; exit 2; }
 interval=${INTERVAL:-10s}
+warmup=${WARMUP:-30}
+baseline=${BASELINE:-15}
+[[ "$warmup" =~ ^[0-9]+$ && "$baseline" =~ ^[0-9]+$ ]] || { echo "WARMUP and BASELINE are whole seconds" >&2; exit 2; }
+out_dir=${OUT:-$PWD}
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
 console_jar=${CONSOLE_JAR:-$root/console/target/firstline-console.jar}
 sim_jar=${SIM_JAR:-$root/simulator/target/firstline-simulator.jar}
 for f in "$console_jar" "$sim_jar"; do
@@ -127,6 +144,22 @@ print(int(f[11]) + int(f[12]))
 PY
 }
 
+# CPU ticks (user + system) of each console thread so far, one "name ticks" a line.
+thread_ticks() {
+    python3 - "$console_pid" <<'PY'
+import os, sys
+pid = sys.argv[1]
+for tid in os.listdir(f"/proc/{pid}/task"):
+    try:
+        stat = open(f"/proc/{pid}/task/{tid}/stat").read()
+    except OSError:
+        continue
+    name = stat[stat.index("(") + 1:stat.rindex(")")]
+    f = stat.rsplit(")", 1)[1].split()
+    print(tid, name.replace(" ", "_"), int(f[11]) + int(f[12]))
+PY
+}
+
 metric() {
     curl -fsS "$base/metrics" | awk -v m="$1" '!found && $1 == m { print $2; found = 1 }'
 }
@@ -140,7 +173,7 @@ if [ ! -s "$cache/seed/api-token" ] || [ ! -e "$cache/pool/$(printf 'sim-%06d' "
     smaller=$(for d in "$cache_root"/agents-*; do
         m=${d##*-}
         [[ "$m" =~ ^[0-9]+$ ]] && [ "$m" -lt "$agents" ] && [ -s "$d/seed/api-token" ] && [ -e "$d/pool/$(printf 'sim-%06d' "$m")/agent.crt" ] && echo "$m"
-    done | sort -n | tail -1)
+    done | sort -n | tail -1 || true)
     if [ -n "$smaller" ]; then
         echo "starting from the $smaller agents enrolled in $cache_root/agents-$smaller"
         cp -a "$cache_root/agents-$smaller/seed" "$cache_root/agents-$smaller/pool" "$cache/"
@@ -164,9 +197,23 @@ sleep 5
 heap0=$(heap_after_gc)
 echo "$(date -u +%FT%TZ) console pid $console_pid ready; heap after GC with no agent connected: $((heap0 / 1024)) MiB;" \
     "load average $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores"
+clk=$(getconf CLK_TCK)
+idle_pct=""
+if [ "$baseline" -gt 0 ]; then
+    b0=$(cpu_ticks); bt0=$(date +%s.%N)
+    sleep "$baseline"
+    b1=$(cpu_ticks); bt1=$(date +%s.%N)
+    idle_pct=$(python3 -c "print(f'{100 * ($b1 - $b0) / $clk / ($bt1 - $bt0):.2f}')")
+    echo "baseline: console CPU with no agent connected ($agents enrolled) over ${baseline} s: ${idle_pct} % of one core"
+fi
 
+# The simulator warms up before it measures; one older than --warmup is given none, and the warm-up is slept here.
+sim_warmup=()
+if java -jar "$sim_jar" run --help 2>&1 | grep -q -- --warmup; then
+    sim_warmup=(--warmup "${warmup}s")
+fi
 java "${sim_opts[@]}" -jar "$sim_jar" run --console "$base" --api-token-file "$work/data/api-token" --agents "$agents" \
-    --pool "$cache/pool" --agent-address "127.0.0.1:$agent_port" --interval "$interval" > "$work/sim.log" 2>&1 &
+    --pool "$cache/pool" --agent-address "127.0.0.1:$agent_port" --interval "$interval" "${sim_warmup[@]}" > "$work/sim.log" 2>&1 &
 sim_pid=$!
 for _ in $(seq 1 9600); do
     grep -q '^measuring:' "$work/sim.log" && break
@@ -175,13 +222,26 @@ for _ in $(seq 1 9600); do
 done
 grep -q '^measuring:' "$work/sim.log" || { echo "not every agent connected within 16 min:" >&2; tail -5 "$work/sim.log" >&2; exit 1; }
 grep '^all .* connected after' "$work/sim.log" || true
+[ ${#sim_warmup[@]} -gt 0 ] || sleep "$warmup"
 
-clk=$(getconf CLK_TCK)
+if [ "${JFR:-0}" = 1 ]; then
+    jfr_file=$out_dir/capacity-$agents-$stamp.jfr
+    jcmd "$console_pid" JFR.start name=capacity settings=profile filename="$jfr_file" > /dev/null
+fi
+thread_ticks > "$work/threads0"
 c0=$(cpu_ticks); s0=$(metric firstline_ingest_samples_total); t0=$(date +%s.%N)
 sleep "$seconds"
 c1=$(cpu_ticks); s1=$(metric firstline_ingest_samples_total); t1=$(date +%s.%N)
+thread_ticks > "$work/threads1"
+if [ "${JFR:-0}" = 1 ]; then
+    jcmd "$console_pid" JFR.stop name=capacity > /dev/null
+fi
 heap1=$(heap_after_gc)
 load=$(cut -d' ' -f1-3 /proc/loadavg)
+if [ "${HISTO:-0}" = 1 ]; then
+    histo_file=$out_dir/capacity-$agents-$stamp.histo
+    jcmd "$console_pid" GC.class_histogram > "$histo_file"
+fi
 
 kill "$sim_pid"
 for _ in $(seq 1 300); do kill -0 "$sim_pid" 2>/dev/null || break; sleep 0.1; done
@@ -192,16 +252,55 @@ summary=$(grep '^simulator agents=' "$work/sim.log" || true)
 echo "$summary"
 p99=$(sed -n 's/.* ingest_p99_ms=\([^ ]*\).*/\1/p' <<< "$summary")
 
-python3 - "$agents" "$clk" "$c0" "$c1" "$t0" "$t1" "$s0" "$s1" "$heap0" "$heap1" "$p99" "$load" <<'PY'
+python3 - "$clk" "$t0" "$t1" "$work/threads0" "$work/threads1" <<'PY'
+import re, sys
+clk, t0, t1 = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3])
+def load(path):
+    out = {}
+    for line in open(path):
+        tid, name, ticks = line.split()
+        out[tid] = (name, int(ticks))
+    return out
+before, after = load(sys.argv[4]), load(sys.argv[5])
+groups = {}
+for tid, (name, ticks) in after.items():
+    used = ticks - before.get(tid, (name, 0))[1]
+    key = re.sub(r"[-#]?[0-9]+(-[0-9]+)*$", "", name) or name
+    groups[key] = groups.get(key, 0) + used
+rows = sorted(((v, k) for k, v in groups.items() if v > 0), reverse=True)
+total = sum(v for v, _ in rows) or 1
+print("console CPU by thread over the steady phase (% of one core):")
+for v, k in rows[:12]:
+    print(f"  {k:<22} {100 * v / clk / (t1 - t0):6.2f}  ({100 * v / total:4.1f} % of the console's)")
+PY
+if [ -n "${jfr_file:-}" ]; then
+    echo "JFR recording of the steady phase: $jfr_file; hottest methods (top frame of the execution samples):"
+    jfr print --events jdk.ExecutionSample --stack-depth 1 "$jfr_file" | python3 -c '
+import collections, re, sys
+c = collections.Counter(m.group(1) for m in re.finditer(r"stackTrace = \[\s*\n\s*(.+?)\s+line:", sys.stdin.read()))
+n = sum(c.values()) or 1
+for frame, k in c.most_common(20):
+    print(f"  {100 * k / n:5.1f} %  {frame}")'
+fi
+if [ -n "${histo_file:-}" ]; then
+    echo "class histogram after the final GC: $histo_file; its top:"
+    sed -n '1,23p' "$histo_file" | sed 's/^/  /'
+fi
+
+python3 - "$agents" "$clk" "$c0" "$c1" "$t0" "$t1" "$s0" "$s1" "$heap0" "$heap1" "$p99" "$load" "$idle_pct" <<'PY'
 import sys
 agents, clk = int(sys.argv[1]), int(sys.argv[2])
 c0, c1, t0, t1 = int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5]), float(sys.argv[6])
 s0, s1, heap0, heap1 = float(sys.argv[7]), float(sys.argv[8]), int(sys.argv[9]), int(sys.argv[10])
-p99, load = sys.argv[11], sys.argv[12]
+p99, load, idle = sys.argv[11], sys.argv[12], sys.argv[13]
 cpu_s = (c1 - c0) / clk
 samples = s1 - s0
+above = ""
+if idle:
+    extra = cpu_s - float(idle) / 100 * (t1 - t0)
+    above = f" ({1e6 * extra / max(samples, 1):.0f} µs above the no-agent baseline of {idle} %)"
 print(f"steady phase {t1 - t0:.0f} s: console CPU {cpu_s:.1f} s for {samples:.0f} samples "
-      f"({samples / (t1 - t0):.0f} per second), {1e6 * cpu_s / max(samples, 1):.0f} µs of CPU per sample; "
+      f"({samples / (t1 - t0):.0f} per second), {1e6 * cpu_s / max(samples, 1):.0f} µs of CPU per sample{above}; "
       f"heap after GC {heap0 // 1024} MiB idle, {heap1 // 1024} MiB with the agents; load average {load}")
 print(f"agents={agents} console_cpu_percent_of_one_core={100 * cpu_s / (t1 - t0):.1f} "
       f"heap_per_agent_kib={(heap1 - heap0) / agents:.1f} ingest_p99_ms={p99}")

@@ -137,7 +137,7 @@ public final class SimulatorMain implements Runnable {
 
     @Command(name = "run", mixinStandardHelpOptions = true,
             description = {"Run the simulated fleet until stopped (or for --duration), then print one summary line.",
-                    "Prints 'measuring' once every agent is connected and one interval has passed; the summary covers the time from there."})
+                    "Prints 'measuring' once every agent is connected and one interval (and --warmup) has passed; the summary covers the time from there."})
     static final class Run implements Runnable {
         @Mixin
         Target target = new Target();
@@ -147,6 +147,10 @@ public final class SimulatorMain implements Runnable {
 
         @Option(names = "--duration", paramLabel = "DURATION", description = "Stop by itself this long after 'measuring' (default: run until stopped).")
         Duration duration;
+
+        @Option(names = "--warmup", paramLabel = "DURATION", defaultValue = "0s",
+                description = "After every agent is connected and one interval has passed, run this much longer before 'measuring', so the console's JIT settles (default: ${DEFAULT-VALUE}).")
+        Duration warmup;
 
         @Option(names = "--starts-per-second", paramLabel = "N", defaultValue = "100",
                 description = "Agents started per second, so a large fleet connects without a storm of its own (default: ${DEFAULT-VALUE}).")
@@ -216,6 +220,12 @@ public final class SimulatorMain implements Runnable {
                 }
                 if (stop.await(interval.toMillis(), TimeUnit.MILLISECONDS)) {
                     return;
+                }
+                if (!warmup.isZero()) {
+                    out("warming up for %s", warmup);
+                    if (stop.await(warmup.toMillis(), TimeUnit.MILLISECONDS)) {
+                        return;
+                    }
                 }
                 m.begin();
                 out("measuring: %d agents connected, one full interval of samples sent", target.agents);

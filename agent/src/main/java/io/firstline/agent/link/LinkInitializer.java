@@ -40,8 +40,17 @@ final class LinkInitializer extends ChannelInitializer<SocketChannel> {
         ch.pipeline().addLast("session", new LinkHandler(link));
     }
 
-    /** Writes a heartbeat after one quiet interval; gives up on a console silent for three. */
+    /**
+     * Writes a heartbeat after 1.5 quiet intervals; gives up on a console silent for three. A link that carries a
+     * sample every interval never sends one (a heartbeat after exactly one interval raced each sample and doubled
+     * the messages of a healthy link); an idle link is still heard well within the console's three intervals.
+     */
     static IdleStateHandler idleHandler(long intervalMs) {
-        return new IdleStateHandler(3 * intervalMs + 5_000, intervalMs, 0, TimeUnit.MILLISECONDS);
+        return new IdleStateHandler(3 * intervalMs + 5_000, heartbeatAfterMs(intervalMs), 0, TimeUnit.MILLISECONDS);
+    }
+
+    /** How long the link must be quiet (nothing written) before a heartbeat goes out. */
+    static long heartbeatAfterMs(long intervalMs) {
+        return intervalMs + intervalMs / 2;
     }
 }

@@ -506,6 +506,21 @@ final class AgentRecord {
                 diskMount);
     }
 
+    /** Fills {@code in} with what the console-side rules read (see {@link FleetState#forEachRuleInput}). */
+    synchronized void ruleInput(FleetState.RuleInput in, FleetState.RuleVisitor visitor) {
+        boolean remote = remoteNode != null;
+        in.facts(id, lastSeen != null ? lastSeen : knownSince, session != null, session != null || remote, remote ? 0 : sampleTimeMs);
+        if (remote || sampleTimeMs == 0 || values.isEmpty() || !visitor.wantsValues(in)) {
+            return;
+        }
+        for (Map.Entry<Integer, Double> e : values.entrySet()) {
+            SeriesDef d = series.get(e.getKey());
+            if (d != null && visitor.watches(d.getMetric())) {
+                in.value(d.getMetric(), d.getResource(), e.getValue());
+            }
+        }
+    }
+
     /** An immutable copy for readers. */
     synchronized AgentSnapshot snapshot() {
         if (remoteNode != null) {

@@ -264,6 +264,112 @@ public final class FleetState {
         });
     }
 
+    /**
+     * What the console-side rules read of one agent (see {@link #forEachRuleInput}): one instance is filled anew for
+     * each agent of a visit, so a pass over the fleet allocates nothing per agent. The values are those of the
+     * agent's latest sample whose metric the visitor watches, and only when it asked for them.
+     */
+    public static final class RuleInput {
+        private String id;
+        private Instant heard;
+        private boolean here;
+        private boolean connected;
+        private long sampleTimeMs;
+        private int count;
+        private String[] metrics = new String[16];
+        private String[] resources = new String[16];
+        private double[] values = new double[16];
+
+        void facts(String id, Instant heard, boolean here, boolean connected, long sampleTimeMs) {
+            this.id = id;
+            this.heard = heard;
+            this.here = here;
+            this.connected = connected;
+            this.sampleTimeMs = sampleTimeMs;
+            this.count = 0;
+        }
+
+        void value(String metric, String resource, double value) {
+            if (count == values.length) {
+                metrics = java.util.Arrays.copyOf(metrics, 2 * count);
+                resources = java.util.Arrays.copyOf(resources, 2 * count);
+                values = java.util.Arrays.copyOf(values, 2 * count);
+            }
+            metrics[count] = metric;
+            resources[count] = resource;
+            values[count] = value;
+            count++;
+        }
+
+        public String id() {
+            return id;
+        }
+
+        /** When the agent was last heard (here or on another node), or enrolled if never; null if neither is known. */
+        public Instant heard() {
+            return heard;
+        }
+
+        /** Connected to this node. */
+        public boolean here() {
+            return here;
+        }
+
+        /** Connected to this node or, as the shared presence says, to another. */
+        public boolean connected() {
+            return connected;
+        }
+
+        /** The time of the latest sample applied here, in ms since the epoch; 0 if none. */
+        public long sampleTimeMs() {
+            return sampleTimeMs;
+        }
+
+        /** How many values were copied (0 unless the visitor asked). */
+        public int values() {
+            return count;
+        }
+
+        public String metric(int i) {
+            return metrics[i];
+        }
+
+        public String resource(int i) {
+            return resources[i];
+        }
+
+        public double value(int i) {
+            return values[i];
+        }
+    }
+
+    /** A pass of the console-side rules over the fleet; see {@link #forEachRuleInput}. */
+    public interface RuleVisitor {
+        /**
+         * Whether to copy the values of the agent's latest sample into {@code facts} (those whose metric
+         * {@link #watches}); called with the agent's lock held, so it must be quick and touch nothing else.
+         */
+        boolean wantsValues(RuleInput facts);
+
+        /** Whether a rule reads {@code metric} (called with the agent's lock held). */
+        boolean watches(String metric);
+
+        /** The agent's facts (and values, if asked); called with no lock held. */
+        void visit(RuleInput input);
+    }
+
+    /**
+     * Visits every known agent, in no particular order, with just what the console-side rules read: no snapshot,
+     * no sort, no copy of the values unless the visitor asks for a new sample's.
+     */
+    public void forEachRuleInput(RuleVisitor visitor) {
+        RuleInput in = new RuleInput();
+        for (AgentRecord r : agents.values()) {
+            r.ruleInput(in, visitor);
+            visitor.visit(in);
+        }
+    }
+
     public List<AgentSnapshot> list() {
         return agents.values().stream().map(AgentRecord::snapshot)
                 .sorted(Comparator.comparing((AgentSnapshot a) -> a.host().getHostname()).thenComparing(AgentSnapshot::id))

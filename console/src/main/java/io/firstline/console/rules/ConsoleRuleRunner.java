@@ -1,6 +1,5 @@
 package io.firstline.console.rules;
 
-import io.firstline.console.fleet.AgentSnapshot;
 import io.firstline.console.fleet.FleetState;
 import io.firstline.rules.FaultEvaluator;
 import io.firstline.rules.Rule;
@@ -42,7 +41,8 @@ public final class ConsoleRuleRunner implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(ConsoleRuleRunner.class);
     public static final String SILENT_INTERVALS = "agent.silent_intervals";
 
-    private record PerAgent(FaultEvaluator evaluator, Instant[] lastSample) {
+    /** An agent's evaluator, the time of the last sample it saw (ms) and the pass that last visited it. */
+    private record PerAgent(FaultEvaluator evaluator, long[] lastSample, long[] pass) {
     }
 
     private final FleetState fleet;
@@ -57,6 +57,7 @@ public final class ConsoleRuleRunner implements Runnable {
     /** Trend rules, per agent connected here (or anywhere-but-nowhere on the lease holder). */
     private final Map<String, PerAgent> trends = new HashMap<>();
     private String rulesVersion = "";
+    private long passes;
 
     /**
      * @param activeFaults for an agent id, the (rule id, resource) pairs the store holds raised
@@ -89,7 +90,12 @@ public final class ConsoleRuleRunner implements Runnable {
         }
     }
 
-    /** One pass over every known agent. Called from one thread. */
+    /**
+     * One pass over every known agent. Called from one thread. It reads only
+     * what the rules need ({@link FleetState#forEachRuleInput}): when each
+     * agent was last heard, where it is connected, and the values of a sample
+     * it has not seen yet that a trend rule watches.
+     */
     public void evaluate() {
         RuleFile file = rules.current();
         List<Rule> silenceRules = file.consoleRules().stream().filter(r -> r.metric().equals(SILENT_INTERVALS)).toList();
@@ -98,44 +104,72 @@ public final class ConsoleRuleRunner implements Runnable {
         rulesVersion = file.version();
         boolean lead = leader.getAsBoolean();
         Instant now = clock.instant();
-        Set<String> known = new HashSet<>();
-        for (AgentSnapshot a : fleet.list()) {
-            known.add(a.id());
-            PerAgent s = lead ? evaluator(silence, a.id(), silenceRules, changed) : silence.remove(a.id());
-            // Silent since it was last heard (here or on another node), or since it enrolled if it never connected.
-            Instant heard = a.lastSeen() != null ? a.lastSeen() : a.knownSince();
-            if (lead && heard != null) {
-                double silent = Duration.between(heard, now).toMillis() / (double) interval.toMillis();
-                emit(a.id(), s.evaluator.observe(SILENT_INTERVALS, "", Math.max(0, silent)));
-                emit(a.id(), s.evaluator.tick());
-            }
-            boolean here = a.connected() && a.node().isEmpty();
-            boolean nowhere = !a.connected();
-            if (!(here || nowhere && lead)) {
-                trends.remove(a.id());
-                continue;
-            }
-            PerAgent p = evaluator(trends, a.id(), trendRules, changed);
-            FaultEvaluator ev = p.evaluator;
-            if (a.sampleTime() != null && !a.sampleTime().equals(p.lastSample[0])) {
-                p.lastSample[0] = a.sampleTime();
-                for (AgentSnapshot.Value v : a.values()) {
-                    if (ev.watches(v.metric())) {
-                        emit(a.id(), ev.observe(v.metric(), v.resource(), v.value()));
-                    }
+        Set<String> watched = new HashSet<>();
+        trendRules.forEach(r -> watched.add(r.metric()));
+        long pass = ++passes;
+        fleet.forEachRuleInput(new FleetState.RuleVisitor() {
+            @Override
+            public boolean wantsValues(FleetState.RuleInput a) {
+                if (watched.isEmpty() || !(a.here() || !a.connected() && lead)) {
+                    return false;
                 }
+                PerAgent p = trends.get(a.id());
+                return p == null || p.lastSample[0] != a.sampleTimeMs();
             }
-            emit(a.id(), ev.tick());
+
+            @Override
+            public boolean watches(String metric) {
+                return watched.contains(metric);
+            }
+
+            @Override
+            public void visit(FleetState.RuleInput a) {
+                visitAgent(a, lead, now, pass, silenceRules, trendRules, changed);
+            }
+        });
+        silence.values().removeIf(p -> p.pass[0] != pass);
+        trends.values().removeIf(p -> p.pass[0] != pass);
+    }
+
+    private void visitAgent(FleetState.RuleInput a, boolean lead, Instant now, long pass, List<Rule> silenceRules,
+                            List<Rule> trendRules, boolean changed) {
+        String id = a.id();
+        if (lead) {
+            PerAgent s = evaluator(silence, id, silenceRules, changed);
+            s.pass[0] = pass;
+            // Silent since it was last heard (here or on another node), or since it enrolled if it never connected.
+            if (a.heard() != null) {
+                double silent = Duration.between(a.heard(), now).toMillis() / (double) interval.toMillis();
+                emit(id, s.evaluator.observe(SILENT_INTERVALS, "", Math.max(0, silent)));
+                emit(id, s.evaluator.tick());
+            }
         }
-        silence.keySet().retainAll(known);
-        trends.keySet().retainAll(known);
+        boolean nowhere = !a.connected();
+        if (!(a.here() || nowhere && lead)) {
+            return; // dropped from the trends (and, off the lease, from the silence) at the end of the pass
+        }
+        PerAgent p = trends.get(id);
+        if (p == null && trendRules.isEmpty()) {
+            // No trend rule: no evaluator (a new one would adopt nothing and watch nothing).
+            return;
+        }
+        p = evaluator(trends, id, trendRules, changed);
+        p.pass[0] = pass;
+        FaultEvaluator ev = p.evaluator;
+        if (a.sampleTimeMs() != 0 && a.sampleTimeMs() != p.lastSample[0]) {
+            p.lastSample[0] = a.sampleTimeMs();
+            for (int i = 0; i < a.values(); i++) {
+                emit(id, ev.observe(a.metric(i), a.resource(i), a.value(i)));
+            }
+        }
+        emit(id, ev.tick());
     }
 
     /** The agent's evaluator in {@code map}, made (adopting the faults the store holds raised) if it has none. */
     private PerAgent evaluator(Map<String, PerAgent> map, String id, List<Rule> ruleSet, boolean changed) {
         PerAgent p = map.get(id);
         if (p == null) {
-            p = new PerAgent(new FaultEvaluator(clock), new Instant[1]);
+            p = new PerAgent(new FaultEvaluator(clock), new long[1], new long[1]);
             p.evaluator.setRules(ruleSet);
             for (String[] f : activeFaults.apply(id)) {
                 p.evaluator.adopt(f[0], f[1]);

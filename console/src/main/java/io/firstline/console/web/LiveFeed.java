@@ -40,6 +40,11 @@ import org.slf4j.LoggerFactory;
  * one event loop, so a client never sees a delta older than its reset. A
  * client that cannot keep up is dropped; its browser reconnects and gets a
  * fresh reset.
+ *
+ * <p>With no client connected the feed rests: a tick does nothing (no scan
+ * of the fleet for changes, no sweep, no ticket query), so samples cost the
+ * feed nothing while nobody watches. The first client's reset is the
+ * baseline the deltas after it count from.
  */
 final class LiveFeed implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LiveFeed.class);
@@ -78,27 +83,48 @@ final class LiveFeed implements AutoCloseable {
         head.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
         HttpUtil.setTransferEncodingChunked(head, true);
         ch.writeAndFlush(head);
-        loop.execute(() -> {
-            if (!ch.isActive()) {
-                return;
-            }
-            clients.add(ch);
-            ch.closeFuture().addListener(f -> loop.execute(() -> clients.remove(ch)));
-            Map<String, OpenTickets.Count> t = tickets.byAgent();
-            List<Map<String, Object>> rows = new ArrayList<>();
-            for (AgentSummary a : fleet.summaries()) {
-                rows.add(FleetRows.row(a, t.get(a.id())));
-            }
-            send(ch, "reset", Json.write(Map.of("rows", rows, "serverTime", System.currentTimeMillis())));
-        });
+        loop.execute(() -> attach(ch));
+    }
+
+    /**
+     * On the feed's loop: {@code ch} becomes a client and gets its reset. The
+     * first client's reset is the baseline: changes, online states and
+     * tickets are compared with what it showed from then on.
+     */
+    void attach(Channel ch) {
+        if (!ch.isActive()) {
+            return;
+        }
+        boolean first = clients.isEmpty();
+        clients.add(ch);
+        ch.closeFuture().addListener(f -> loop.execute(() -> clients.remove(ch)));
+        // Taken before the rows are read: a change while they are read is sent again as a delta, never lost.
+        long change = fleet.changeNumber();
+        Map<String, OpenTickets.Count> t = tickets.byAgent();
+        List<AgentSummary> all = fleet.summaries();
+        List<Map<String, Object>> rows = new ArrayList<>(all.size());
+        for (AgentSummary a : all) {
+            rows.add(FleetRows.row(a, t.get(a.id())));
+        }
+        if (first) {
+            since = change;
+            Map<String, Boolean> on = new HashMap<>(all.size() * 2);
+            all.forEach(a -> on.put(a.id(), a.online()));
+            online = on;
+            lastTickets = t;
+        }
+        send(ch, "reset", Json.write(Map.of("rows", rows, "serverTime", System.currentTimeMillis())));
     }
 
     int clients() {
         return clients.size();
     }
 
-    private void tick() {
+    void tick() {
         try {
+            if (clients.isEmpty()) {
+                return; // resting: the next first client's reset is the new baseline
+            }
             ticks++;
             long now = fleet.changeNumber();
             Set<String> changed = new HashSet<>(fleet.changedSince(since));
@@ -123,9 +149,6 @@ final class LiveFeed implements AutoCloseable {
                     }
                 }
                 lastTickets = t;
-            }
-            if (clients.isEmpty()) {
-                return;
             }
             if (!changed.isEmpty()) {
                 List<Map<String, Object>> rows = new ArrayList<>(changed.size());

@@ -139,6 +139,45 @@ class FleetStateTest {
         assertEquals(0, a.texts().size());
     }
 
+    @Test
+    void ruleInputsCarryTheFactsAndOnlyTheWatchedValuesAskedFor() {
+        FleetState.Session s = fleet.connect(hello(1), "peer");
+        s.sample(1, Sample.newBuilder().setTimestampMs(5000)
+                .addNewSeries(SeriesDef.newBuilder().setId(1).setMetric("cpu.usage_ratio"))
+                .addNewSeries(SeriesDef.newBuilder().setId(2).setMetric("fs.used_ratio").setResource("/"))
+                .addNewSeries(SeriesDef.newBuilder().setId(3).setMetric("fs.used_ratio").setResource("/var"))
+                .addSeries(1).addValues(0.5).addSeries(2).addValues(0.7).addSeries(3).addValues(0.9).build());
+        fleet.enrolled("a2", "site", clock.now.minusSeconds(60));
+        java.util.Map<String, String> seen = new java.util.TreeMap<>();
+        boolean[] ask = {false};
+        FleetState.RuleVisitor visitor = new FleetState.RuleVisitor() {
+            @Override
+            public boolean wantsValues(FleetState.RuleInput facts) {
+                return ask[0];
+            }
+
+            @Override
+            public boolean watches(String metric) {
+                return metric.equals("fs.used_ratio");
+            }
+
+            @Override
+            public void visit(FleetState.RuleInput in) {
+                StringBuilder b = new StringBuilder(in.here() + " " + in.connected() + " " + in.heard() + " " + in.sampleTimeMs());
+                for (int i = 0; i < in.values(); i++) {
+                    b.append(' ').append(in.metric(i)).append(in.resource(i)).append('=').append(in.value(i));
+                }
+                seen.put(in.id(), b.toString());
+            }
+        };
+        fleet.forEachRuleInput(visitor);
+        assertEquals("true true 2026-11-29T00:00:00Z 5000", seen.get("a1"), "no values unless asked");
+        assertEquals("false false 2026-11-28T23:59:00Z 0", seen.get("a2"), "never connected: heard since it enrolled");
+        ask[0] = true;
+        fleet.forEachRuleInput(visitor);
+        assertEquals("true true 2026-11-29T00:00:00Z 5000 fs.used_ratio/=0.7 fs.used_ratio/var=0.9", seen.get("a1"));
+    }
+
     private static double value(AgentSnapshot a, String metric) {
         return a.values().stream().filter(v -> v.metric().equals(metric)).findFirst().orElseThrow().value();
     }

@@ -6,35 +6,21 @@ import io.firstline.agent.enroll.AgentCredentials;
 import io.firstline.console.pki.ConsoleCa;
 import io.firstline.console.pki.ServerTls;
 import io.firstline.console.pki.SessionTicketKeys;
+import io.firstline.console.pki.TlsLoopback;
 import io.firstline.console.pki.TlsProvider;
-import io.firstline.wire.Tls;
-import io.netty.bootstrap.Bootstrap;
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -109,15 +95,15 @@ class ConnectionCostBenchmark {
         EventLoopGroup server = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("console-loop"), NioIoHandler.newFactory());
         try (ServerTls tls = ServerTls.open(ca, (id, serial) -> checks.incrementAndGet() < 0, provider,
                 SessionTicketKeys.loadOrCreate(dir.resolve("pki"), Clock.systemUTC()))) {
-            Channel listening = serve(server, tls.context());
-            int port = ((InetSocketAddress) listening.localAddress()).getPort();
+            Channel listening = TlsLoopback.serve(server, tls.context(), 0, outcome -> { });
+            int port = TlsLoopback.port(listening);
             List<SslContext> cached = new ArrayList<>();
             for (AgentCredentials a : agents) {
                 cached.add(a.clientContext());
             }
             if (resumed) {
                 for (SslContext c : cached) {
-                    connect(clients, c, port).get(10, TimeUnit.SECONDS);
+                    TlsLoopback.connect(clients, c, port).get(10, TimeUnit.SECONDS);
                 }
             }
             int checksBefore = checks.get();
@@ -128,7 +114,7 @@ class ConnectionCostBenchmark {
             for (int i = 0; i < connections; i++) {
                 inFlight.acquire();
                 SslContext client = resumed ? cached.get(i % cached.size()) : agents.get(i % agents.size()).clientContext();
-                CompletableFuture<String> f = connect(clients, client, port);
+                CompletableFuture<String> f = TlsLoopback.connect(clients, client, port);
                 f.whenComplete((v, e) -> inFlight.release());
                 all.add(f);
             }
@@ -160,62 +146,5 @@ class ConnectionCostBenchmark {
             }
         }
         return sum;
-    }
-
-    private static Channel serve(EventLoopGroup group, SslContext tls) {
-        return new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-                .childHandler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(tls.newHandler(ch.alloc()), new ChannelInboundHandlerAdapter() {
-                            @Override
-                            public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-                                if (evt instanceof SslHandshakeCompletionEvent done) {
-                                    if (!done.isSuccess()) {
-                                        ctx.close();
-                                        return;
-                                    }
-                                    X509Certificate peer = (X509Certificate) ctx.pipeline().get(SslHandler.class).engine().getSession()
-                                            .getPeerCertificates()[0];
-                                    ctx.writeAndFlush(Unpooled.copiedBuffer(Tls.commonName(peer) + "\n", StandardCharsets.US_ASCII));
-                                }
-                            }
-                        });
-                    }
-                }).bind("127.0.0.1", 0).syncUninterruptibly().channel();
-    }
-
-    private static CompletableFuture<String> connect(EventLoopGroup group, SslContext client, int port) {
-        CompletableFuture<String> answer = new CompletableFuture<>();
-        new Bootstrap().group(group).channel(NioSocketChannel.class).handler(new ChannelInitializer<Channel>() {
-            @Override
-            protected void initChannel(Channel c) {
-                c.pipeline().addLast(client.newHandler(c.alloc(), "127.0.0.1", port), new ChannelInboundHandlerAdapter() {
-                    @Override
-                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                        ByteBuf b = (ByteBuf) msg;
-                        answer.complete(b.toString(StandardCharsets.US_ASCII).strip());
-                        b.release();
-                        ctx.close();
-                    }
-
-                    @Override
-                    public void channelInactive(ChannelHandlerContext ctx) {
-                        answer.complete("closed");
-                    }
-
-                    @Override
-                    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                        answer.complete("error: " + cause);
-                        ctx.close();
-                    }
-                });
-            }
-        }).connect(new InetSocketAddress("127.0.0.1", port)).addListener(f -> {
-            if (!f.isSuccess()) {
-                answer.complete("error: " + f.cause());
-            }
-        });
-        return answer;
     }
 }

@@ -7,30 +7,15 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.firstline.agent.enroll.AgentCredentials;
 import io.firstline.console.TestSupport;
-import io.firstline.wire.Tls;
-import io.netty.bootstrap.Bootstrap;
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.ssl.SslHandshakeCompletionEvent;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
 import java.util.Set;
@@ -103,72 +88,16 @@ class ServerTlsTest {
         return new AgentCredentials(id, kp.getPrivate(), ca.issueAgent(id, kp.getPublic()), ca.certificate());
     }
 
-    /** A server that answers each handshake with the client certificate's CN (or the failure) and a newline. */
     private static Channel serve(SslContext tls, CompletableFuture<String>[] serverSide) {
         return serve(tls, serverSide, 0);
     }
 
     private static Channel serve(SslContext tls, CompletableFuture<String>[] serverSide, int port) {
-        return new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-                .childHandler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(tls.newHandler(ch.alloc()), new ChannelInboundHandlerAdapter() {
-                            @Override
-                            public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-                                if (evt instanceof SslHandshakeCompletionEvent done) {
-                                    if (!done.isSuccess()) {
-                                        serverSide[0].complete("failed: " + done.cause());
-                                        return;
-                                    }
-                                    SslHandler ssl = ctx.pipeline().get(SslHandler.class);
-                                    String cn = Tls.commonName((X509Certificate) ssl.engine().getSession().getPeerCertificates()[0]);
-                                    serverSide[0].complete(cn);
-                                    ctx.writeAndFlush(Unpooled.copiedBuffer(cn + "\n", StandardCharsets.US_ASCII));
-                                }
-                            }
-                        });
-                    }
-                }).bind("127.0.0.1", port).syncUninterruptibly().channel();
+        return TlsLoopback.serve(group, tls, port, outcome -> serverSide[0].complete(outcome));
     }
 
-    /** Connects as the agent with {@code client} (its session cache kept between calls); the server's answer line. */
     private static String connect(SslContext client, int port) throws Exception {
-        CompletableFuture<String> answer = new CompletableFuture<>();
-        Channel ch = new Bootstrap().group(group).channel(NioSocketChannel.class).handler(new ChannelInitializer<Channel>() {
-            @Override
-            protected void initChannel(Channel c) {
-                c.pipeline().addLast(client.newHandler(c.alloc(), "127.0.0.1", port), new ChannelInboundHandlerAdapter() {
-                    private final StringBuilder line = new StringBuilder();
-
-                    @Override
-                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                        ByteBuf b = (ByteBuf) msg;
-                        line.append(b.toString(StandardCharsets.US_ASCII));
-                        b.release();
-                        if (line.indexOf("\n") >= 0) {
-                            answer.complete(line.toString().strip());
-                        }
-                    }
-
-                    @Override
-                    public void channelInactive(ChannelHandlerContext ctx) {
-                        answer.complete("closed");
-                    }
-
-                    @Override
-                    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                        answer.complete("error: " + cause);
-                        ctx.close();
-                    }
-                });
-            }
-        }).connect(new InetSocketAddress("127.0.0.1", port)).syncUninterruptibly().channel();
-        try {
-            return answer.get(10, TimeUnit.SECONDS);
-        } finally {
-            ch.close().syncUninterruptibly();
-        }
+        return TlsLoopback.connect(group, client, port).get(10, TimeUnit.SECONDS);
     }
 
     @SuppressWarnings("unchecked")
@@ -184,7 +113,7 @@ class ServerTlsTest {
             assertEquals(provider.configName(), tls.providerName());
             CompletableFuture<String>[] server = slot();
             Channel listening = serve(tls.context(), server);
-            int port = ((InetSocketAddress) listening.localAddress()).getPort();
+            int port = TlsLoopback.port(listening);
             SslContext client = agent("agent-1").clientContext();
             try {
                 assertEquals("agent-1", connect(client, port));
@@ -210,7 +139,7 @@ class ServerTlsTest {
             CompletableFuture<String>[] server = slot();
             Channel listening = serve(tls.context(), server);
             try {
-                String answer = connect(revoked.clientContext(), ((InetSocketAddress) listening.localAddress()).getPort());
+                String answer = connect(revoked.clientContext(), TlsLoopback.port(listening));
                 assertFalse(answer.equals("agent-2"), "a revoked agent got an answer: " + answer);
                 assertTrue(server[0].get(5, TimeUnit.SECONDS).startsWith("failed:"), "the server's handshake failed");
             } finally {
@@ -228,7 +157,7 @@ class ServerTlsTest {
         CompletableFuture<String>[] server = slot();
         try (ServerTls before = open(provider, "kept")) {
             Channel listening = serve(before.context(), server);
-            port = ((InetSocketAddress) listening.localAddress()).getPort();
+            port = TlsLoopback.port(listening);
             assertEquals("agent-3", connect(client, port));
             listening.close().syncUninterruptibly();
         }

@@ -310,12 +310,6 @@ final class AgentSession extends SimpleChannelInboundHandler<Envelope> {
                         "Hello says agent " + h.getAgentId() + " but the certificate is for " + Tls.commonName(peer.get()));
                 return;
             }
-            // Checked at the handshake too, but a resumed TLS session skips that check.
-            if (enrollment != null && enrollment.isRevoked(h.getAgentId(), ConsoleCa.serialOf(peer.get()))) {
-                refuse(ctx, Refuse.Reason.CERTIFICATE_REFUSED, WireRejection.REVOKED_CERTIFICATE,
-                        "the certificate of agent " + h.getAgentId() + " is revoked or was replaced by a renewal");
-                return;
-            }
         }
         int version = WireProtocol.negotiate(h.getMinProtocolVersion(), h.getProtocolVersion());
         if (version < 0) {
@@ -324,6 +318,44 @@ final class AgentSession extends SimpleChannelInboundHandler<Envelope> {
             return;
         }
         claiming = true;
+        if (requireCertificate && enrollment != null) {
+            checkNotRevoked(ctx, h, version, ConsoleCa.serialOf(peerCertificate(ctx).orElseThrow()));
+            return;
+        }
+        claim(ctx, h, version);
+    }
+
+    /**
+     * Checked at the handshake too, but a resumed TLS session skips that check,
+     * so every Hello asks the store again: on the enrollment executor, not the
+     * event loop, which a store's round trip per returning agent would stall.
+     */
+    private void checkNotRevoked(ChannelHandlerContext ctx, Hello h, int version, String serial) {
+        CompletableFuture<Boolean> revoked;
+        try {
+            revoked = CompletableFuture.supplyAsync(() -> enrollment.isRevoked(h.getAgentId(), serial), enrollExecutor);
+        } catch (RuntimeException stopping) {
+            revoked = CompletableFuture.failedFuture(stopping);
+        }
+        revoked.whenComplete((refused, failure) -> ctx.executor().execute(() -> {
+            if (failure != null) {
+                claiming = false;
+                log.warn("could not check the certificate of agent {}: {}", h.getAgentId(), failure.toString());
+                reject(ctx, WireRejection.INTERNAL, "the store did not answer the Hello of agent " + h.getAgentId());
+            } else if (refused) {
+                claiming = false;
+                refuse(ctx, Refuse.Reason.CERTIFICATE_REFUSED, WireRejection.REVOKED_CERTIFICATE,
+                        "the certificate of agent " + h.getAgentId() + " is revoked or was replaced by a renewal");
+            } else if (!ctx.channel().isActive()) {
+                claiming = false;
+            } else {
+                claim(ctx, h, version);
+            }
+        }));
+    }
+
+    /** Claims the agent for this node (several nodes: through the shared store), then welcomes it. */
+    private void claim(ChannelHandlerContext ctx, Hello h, int version) {
         CompletableFuture<java.util.Map<Long, Long>> claim;
         try {
             claim = handover.claim(h);

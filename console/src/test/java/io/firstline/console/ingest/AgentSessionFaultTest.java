@@ -52,6 +52,12 @@ class AgentSessionFaultTest {
         return ch;
     }
 
+    private static void hello(EmbeddedChannel ch) {
+        Wire.send(ch, Envelope.newBuilder().setHello(Hello.newBuilder().setAgentId("agent-1").setBootEpoch(42)
+                .setProtocolVersion(WireProtocol.VERSION).setMinProtocolVersion(WireProtocol.MIN_VERSION)
+                .setHost(HostFacts.newBuilder().setHostname("h"))).build());
+    }
+
     private static Envelope fault(long seq) {
         return Envelope.newBuilder().setSequence(seq).setFaultRaised(FaultRaised.newBuilder()
                 .setFault(FaultRef.newBuilder().setRuleId("disk_almost_full").setResource("/")).setValue(0.95)).build();
@@ -64,9 +70,7 @@ class AgentSessionFaultTest {
     @Test
     void rulesFollowTheWelcomeAndNoAckOvertakesAFaultStillCommitting() {
         EmbeddedChannel ch = channel();
-        Wire.send(ch, Envelope.newBuilder().setHello(Hello.newBuilder().setAgentId("agent-1").setBootEpoch(42)
-                .setProtocolVersion(WireProtocol.VERSION).setMinProtocolVersion(WireProtocol.MIN_VERSION)
-                .setHost(HostFacts.newBuilder().setHostname("h"))).build());
+        hello(ch);
         List<Envelope> first = Wire.replies(ch);
         assertEquals(Envelope.BodyCase.WELCOME, first.get(0).getBodyCase());
         assertEquals("v1", first.get(1).getRuleSet().getVersion());
@@ -98,9 +102,7 @@ class AgentSessionFaultTest {
     @Test
     void aStoppingConsoleAcksWhatIsCommittingThenSaysWhenToComeBack() {
         EmbeddedChannel ch = channel();
-        Wire.send(ch, Envelope.newBuilder().setHello(Hello.newBuilder().setAgentId("agent-1").setBootEpoch(42)
-                .setProtocolVersion(WireProtocol.VERSION).setMinProtocolVersion(WireProtocol.MIN_VERSION)
-                .setHost(HostFacts.newBuilder().setHostname("h"))).build());
+        hello(ch);
         Wire.replies(ch);
         Wire.send(ch, fault(1));
         Wire.send(ch, sample(2));

@@ -91,7 +91,7 @@ class ConsoleKillIT {
                 console.destroy(); // SIGTERM
                 assertTrue(console.waitFor(30, TimeUnit.SECONDS), "the console stops within systemd's 30 s");
                 String log = fleet.logTail();
-                assertTrue(log.contains("stopping: told 1 agent connections to come back within 11 s; every pending commit finished"),
+                assertTrue(log.contains("agent connections to come back within 11 s; every pending commit finished and was acknowledged"),
                         log);
             } else {
                 console.destroyForcibly().waitFor(10, TimeUnit.SECONDS); // SIGKILL

@@ -67,6 +67,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Console implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Console.class);
+    /** How long a stopping console waits for the agents' pending commits (well inside systemd's 30 s stop timeout). */
+    static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
 
     private final ConsoleConfig config;
     private final Clock clock;
@@ -438,6 +440,10 @@ public final class Console implements AutoCloseable {
     @Override
     public void close() {
         ready = false;
+        if (agentServer != null) {
+            // First, while the store and the ticket service still run: the agents' pending commits finish and are acknowledged.
+            agentServer.drain(DRAIN_TIMEOUT);
+        }
         if (httpServer != null) {
             httpServer.close();
         }

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code kill -9} of the console jar while faults flow from a real agent,
- * then a restart: every fault the agent raised is in a ticket (each raise
+ * {@code kill -9} (or SIGTERM) of the console jar while faults flow from a
+ * real agent, then a restart: every fault the agent raised is in a ticket (each raise
  * either opened its ticket or reopened it and counted the recurrence), no
  * fault key has two tickets, and afterwards the open tickets are exactly the
  * faults that are still raised.
@@ -63,6 +63,21 @@ class ConsoleKillIT {
 
     @Test
     void killMinusNineLosesAndDuplicatesNoTicket() throws Exception {
+        restartWhileFaultsFlip(false);
+    }
+
+    /**
+     * SIGTERM, the way systemd stops the console: it stops accepting, lets
+     * the commits in progress finish and be acknowledged, tells the agent to
+     * come back later, and exits; nothing acknowledged is lost.
+     */
+    @Test
+    void sigtermDrainsLosesAndDuplicatesNoTicket() throws Exception {
+        restartWhileFaultsFlip(true);
+    }
+
+    /** Faults keep flipping across the stop and the restart; they settle only once the console is back. */
+    private void restartWhileFaultsFlip(boolean term) throws Exception {
         fleet = new JarFleet(dir);
         Process console = console();
         fleet.enrollInProcess(dir.resolve("agent"));
@@ -72,10 +87,18 @@ class ConsoleKillIT {
                      List.of(faults.registration())))) {
             faults.start();
             await().atMost(Duration.ofSeconds(60)).until(() -> tickets().size() >= 10);
-            console.destroyForcibly().waitFor(10, TimeUnit.SECONDS); // SIGKILL
+            if (term) {
+                console.destroy(); // SIGTERM
+                assertTrue(console.waitFor(30, TimeUnit.SECONDS), "the console stops within systemd's 30 s");
+                String log = fleet.logTail();
+                assertTrue(log.contains("agent connections to come back within 11 s; every pending commit finished and was acknowledged"),
+                        log);
+            } else {
+                console.destroyForcibly().waitFor(10, TimeUnit.SECONDS); // SIGKILL
+            }
             long raisedBeforeRestart = agent.rules().raisesSent();
             console();
-            await().atMost(Duration.ofSeconds(30)).until(() -> agent.rules().raisesSent() > raisedBeforeRestart + 10);
+            await().atMost(Duration.ofSeconds(40)).until(() -> agent.rules().raisesSent() > raisedBeforeRestart + 10);
             faults.settle();
             // The agent settles on the final values, then the console must agree with it exactly.
             await().atMost(Duration.ofSeconds(10)).until(() -> faults.agentSettled(agent));
@@ -88,7 +111,7 @@ class ConsoleKillIT {
                 assertTrue(top.noneMatch(p -> p.getFileName().toString().startsWith("sqlite-")), "no extracted library left behind");
                 assertEquals(1, lib.count(), "one copy of the SQLite library");
             }
-            System.out.printf("kill -9 test: %d raises by the agent, %d tickets, all accounted for%n",
+            System.out.printf("%s test: %d raises by the agent, %d tickets, all accounted for%n", term ? "SIGTERM" : "kill -9",
                     agent.rules().raisesSent(), all.size());
         }
     }

@@ -15,8 +15,9 @@ import java.util.Map;
 
 /**
  * The little of the console's HTTP API the simulator uses, with an admin's
- * API token: enrollment tokens ({@code POST /api/tokens}) and the open
- * tickets ({@code GET /api/tickets}).
+ * API token: enrollment tokens ({@code POST /api/tokens}), the open
+ * tickets ({@code GET /api/tickets}) and the rejection counters of
+ * {@code /metrics}.
  */
 final class ConsoleApi {
     /** An open ticket's fault: agent, rule and resource. */
@@ -55,6 +56,32 @@ final class ConsoleApi {
             out.add(new TicketKey(t.path("agentId").asText(), t.path("ruleId").asText(), t.path("resource").asText()));
         }
         return out;
+    }
+
+    /**
+     * The console's count of connections it closed for each of
+     * {@code reasons} ({@code firstline_connections_rejected_total}), as
+     * {@code reason=N ...}; "unknown" when /metrics cannot be read.
+     */
+    String rejections(String... reasons) {
+        HttpRequest r = HttpRequest.newBuilder(URI.create(base + "/metrics")).timeout(Duration.ofSeconds(30)).build();
+        String text;
+        try {
+            text = http.send(r, HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            return "unknown (" + e + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "unknown (interrupted)";
+        }
+        StringBuilder out = new StringBuilder();
+        for (String reason : reasons) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^firstline_connections_rejected_total\\{reason=\"" + reason
+                    + "\",?\\} (\\S+)$").matcher(text);
+            out.append(out.length() == 0 ? "" : " ").append(reason).append('=')
+                    .append(m.find() ? String.valueOf((long) Double.parseDouble(m.group(1))) : "0");
+        }
+        return out.toString();
     }
 
     private JsonNode call(HttpRequest.Builder request, int expected) {

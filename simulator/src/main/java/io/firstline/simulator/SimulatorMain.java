@@ -176,21 +176,35 @@ public final class SimulatorMain implements Runnable {
         @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Seed of the simulated values and faults (default: ${DEFAULT-VALUE}).")
         long seed;
 
+        @Option(names = "--misbehaving", paramLabel = "N", defaultValue = "0",
+                description = {"Of the agents, 3N misbehave once the others are connected: N fall silent after their Hello, N flood"
+                        + " heartbeats, N announce an oversized frame; each starts over a second after the console ends it (default: ${DEFAULT-VALUE})."})
+        int misbehaving;
+
         @Override
         public void run() {
             ConsoleApi api = target.api();
             AgentPool pool = target.enrolled(api);
             List<ConsoleAddress> consoles = target.agentPort() != null ? target.agentPorts() : List.of(pool.agentPort());
             long t0 = System.nanoTime();
-            Fleet fleet = new Fleet(pool.load(target.agents), new Fleet.Settings(consoles, interval, linkThreads, startsPerSecond, seed),
-                    Clock.systemUTC());
+            int bad = 3 * misbehaving;
+            if (misbehaving < 0 || bad >= target.agents) {
+                throw new IllegalArgumentException("--misbehaving must be from 0 to (agents - 1) / 3, got " + misbehaving);
+            }
+            List<io.firstline.agent.enroll.AgentCredentials> identities = pool.load(target.agents);
+            Fleet fleet = new Fleet(identities.subList(0, target.agents - bad),
+                    new Fleet.Settings(consoles, interval, linkThreads, startsPerSecond, seed), Clock.systemUTC());
+            int good = fleet.agents().size();
+            Misbehaving misfits = new Misbehaving(consoles);
             FaultClock faults = new FaultClock(api, fleet.agents(), faultHold, seed);
             out("starting %d agents against %s (identities loaded in %.1f s), %d per second, sampling every %s", target.agents,
                     consoles.size() == 1 ? consoles.get(0) : consoles.size() + " console nodes " + consoles,
                     (System.nanoTime() - t0) / 1e9, startsPerSecond, interval);
             CountDownLatch stop = new CountDownLatch(1);
             AtomicBoolean finished = new AtomicBoolean();
-            Measurement m = new Measurement(fleet, faults);
+            Measurement m = new Measurement(fleet, faults, () -> misbehaving == 0 ? null
+                    : "misbehaving agents' connections " + misfits.connections() + "; the console closed connections for "
+                    + api.rejections("idle_timeout", "rate_limited", "oversize"));
             Thread hook = new Thread(() -> {
                 stop.countDown();
                 m.finish(finished);
@@ -200,21 +214,29 @@ public final class SimulatorMain implements Runnable {
             fleet.start();
             try {
                 long lastStatus = 0;
-                while (fleet.connected() < target.agents) {
+                while (fleet.connected() < good) {
                     if (stop.await(1, TimeUnit.SECONDS)) {
                         return;
                     }
                     long now = System.nanoTime();
                     if (now - started > connectTimeout.toNanos()) {
-                        throw new UserError("only " + fleet.connected() + " of " + target.agents + " agents connected within "
+                        throw new UserError("only " + fleet.connected() + " of " + good + " agents connected within "
                                 + connectTimeout + " (is the pool " + pool.dir() + " enrolled with this console?)");
                     }
                     if (now - lastStatus >= statusEvery.toNanos()) {
-                        out("  %.0f s: %d of %d connected", (now - started) / 1e9, fleet.connected(), target.agents);
+                        out("  %.0f s: %d of %d connected", (now - started) / 1e9, fleet.connected(), good);
                         lastStatus = now;
                     }
                 }
-                out("all %d agents connected after %.1f s", target.agents, (System.nanoTime() - started) / 1e9);
+                out("all %d agents connected after %.1f s", good, (System.nanoTime() - started) / 1e9);
+                for (int i = 0; i < misbehaving; i++) {
+                    for (Misbehaving.Kind k : Misbehaving.Kind.values()) {
+                        misfits.start(k, identities.get(good + 3 * i + k.ordinal()));
+                    }
+                }
+                if (misbehaving > 0) {
+                    out("started %d misbehaving agents (%d of each kind: %s)", bad, misbehaving, "stall, flood, oversize");
+                }
                 if (!faultEvery.isZero()) {
                     faults.start(faultEvery);
                 }
@@ -228,14 +250,14 @@ public final class SimulatorMain implements Runnable {
                     }
                 }
                 m.begin();
-                out("measuring: %d agents connected, one full interval of samples sent", target.agents);
+                out("measuring: %d agents connected, one full interval of samples sent", good);
                 long end = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
                 while (System.nanoTime() < end) {
                     if (stop.await(Math.min(statusEvery.toMillis(), Math.max(1, (end - System.nanoTime()) / 1_000_000)),
                             TimeUnit.MILLISECONDS)) {
                         return;
                     }
-                    out("  %d of %d connected, %d faults injected", fleet.connected(), target.agents, faults.injected());
+                    out("  %d of %d connected, %d faults injected", fleet.connected(), good, faults.injected());
                 }
                 m.finish(finished);
                 Runtime.getRuntime().removeShutdownHook(hook);
@@ -246,6 +268,7 @@ public final class SimulatorMain implements Runnable {
                     faults.close();
                     fleet.close();
                 }
+                misfits.close();
             }
         }
     }
@@ -257,10 +280,13 @@ public final class SimulatorMain implements Runnable {
         private volatile long begun;
         private volatile long faultsBefore;
         private volatile long missingBefore;
+        /** One more line for the end (null for none). */
+        private final java.util.function.Supplier<String> more;
 
-        Measurement(Fleet fleet, FaultClock faults) {
+        Measurement(Fleet fleet, FaultClock faults, java.util.function.Supplier<String> more) {
             this.fleet = fleet;
             this.faults = faults;
+            this.more = more;
         }
 
         void begin() {
@@ -284,6 +310,10 @@ public final class SimulatorMain implements Runnable {
                         fleet.agents().size(), fleet.connected(), (System.nanoTime() - begun) / 1e9, ingest.getTotalCount(),
                         ms(ingest, 50), ms(ingest, 99), ingest.getMaxValue() / 1000.0, faults.injected() - faultsBefore,
                         ms(ticket, 50), ms(ticket, 99), ticket.getMaxValue() / 1000.0, faults.missing() - missingBefore);
+                String line = more.get();
+                if (line != null) {
+                    out("%s", line);
+                }
             }
             faults.close();
             fleet.close();

@@ -158,6 +158,25 @@ class SimulatorTest {
     }
 
     @Test
+    void misbehavingAgentsAreEachEndedAndCountedByReasonWhileTheOthersReport() throws Exception {
+        Result r = simulator("run", "--console", base, "--api-token-file", tokenFile.toString(), "--agents", "7",
+                "--misbehaving", "1", "--pool", dir.resolve("pool").toString(), "--interval", "1s", "--duration", "6s",
+                "--fault-every", "0s", "--status-every", "1s");
+        assertEquals(0, r.exit(), r.out() + r.err());
+        Map<String, String> s = r.summary();
+        assertEquals("4", s.get("agents"), "four behave, three misbehave");
+        assertEquals("4", s.get("connected"));
+        assertTrue(Long.parseLong(s.get("samples_acked")) >= 16, "four agents for six seconds at 1 s: " + s);
+        String line = r.out().lines().filter(l -> l.startsWith("misbehaving agents' connections")).findFirst()
+                .orElseThrow(() -> new AssertionError(r.out()));
+        // Silent for three intervals (3 s here), a flood past 2,000 frames, a length over 1 MiB: each closed for its reason.
+        for (String reason : List.of("idle_timeout", "rate_limited", "oversize")) {
+            Matcher m = Pattern.compile(reason + "=(\\d+)").matcher(line.substring(line.indexOf("closed connections for")));
+            assertTrue(m.find() && Long.parseLong(m.group(1)) >= 1, reason + " in: " + line);
+        }
+    }
+
+    @Test
     void aPoolOfAnotherConsoleIsRefusedWithAClearError() throws Exception {
         Path pool = dir.resolve("pool");
         Files.createDirectories(pool);

@@ -101,6 +101,8 @@ public final class AgentLink implements AutoCloseable {
     private volatile boolean connected;
     private volatile Duration heartbeat;
     private volatile long lastConnectMicros = -1;
+    /** When the console's last refusal asked us to come back (ms after, ms spread); null when it did not. */
+    private long[] retryHint;
 
     public AgentLink(Settings settings, Outbox outbox, Supplier<Hello> hello, Supplier<List<SeriesDef>> dictionary,
                      Listener listener, RandomGenerator random) {
@@ -209,7 +211,8 @@ public final class AgentLink implements AutoCloseable {
         if (closed) {
             return;
         }
-        Duration delay = backoff.next();
+        Duration delay = retryHint != null ? backoff.hinted(retryHint[0], retryHint[1]) : backoff.next();
+        retryHint = null;
         attempts.failed(address, reason, delay).ifPresent(log::warn);
         loop.schedule(this::connect, delay.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -259,6 +262,11 @@ public final class AgentLink implements AutoCloseable {
         listener.clockOffset(millis);
     }
 
+    /** The console's refusal said when to come back; the next attempt obeys it (capped, see {@link Backoff#hinted}). */
+    void onRetryHint(long afterMs, long spreadMs) {
+        retryHint = new long[] {afterMs, spreadMs};
+    }
+
     void onClosed(Channel ch, String why) {
         if (live != ch) {
             // Closed before a Welcome: TLS failed, the console refused us, or it is not a console.
@@ -269,18 +277,13 @@ public final class AgentLink implements AutoCloseable {
         backfill.stop();
         backfill = null;
         connected = false;
-        if (!closed) {
-            log.warn("connection to console {} lost: {}; reconnecting", attempting, why);
-        }
-        scheduleReconnect();
-    }
-
-    private void scheduleReconnect() {
         if (closed) {
             return;
         }
-        Duration delay = backoff.next();
-        log.debug("next connection attempt in {} ms", delay.toMillis());
+        // Jittered, so a fleet that lost its console at one moment does not return in one burst; or when the console said.
+        Duration delay = retryHint != null ? backoff.hinted(retryHint[0], retryHint[1]) : backoff.afterLoss();
+        retryHint = null;
+        log.warn("connection to console {} lost: {}; reconnecting in {} ms", attempting, why, delay.toMillis());
         loop.schedule(this::connect, delay.toMillis(), TimeUnit.MILLISECONDS);
     }
 

@@ -2,6 +2,7 @@ package io.firstline.agent.link;
 
 import io.firstline.proto.Envelope;
 import io.firstline.proto.Heartbeat;
+import io.firstline.proto.Refuse;
 import io.firstline.proto.Welcome;
 import io.firstline.wire.WireProtocol;
 import io.firstline.wire.WireRejection;
@@ -23,6 +24,8 @@ final class LinkHandler extends SimpleChannelInboundHandler<Envelope> {
 
     private final AgentLink link;
     private String closeReason = "closed by the console";
+    /** The console said why it closes: a TLS failure from the close that follows does not replace that reason. */
+    private boolean refusedByConsole;
 
     LinkHandler(AgentLink link) {
         this.link = link;
@@ -44,14 +47,30 @@ final class LinkHandler extends SimpleChannelInboundHandler<Envelope> {
             case TICKET_STATUS -> link.onTicketStatus(msg.getTicketStatus());
             case DIAGNOSTIC_REQUEST -> link.onDiagnosticRequest(msg.getDiagnosticRequest());
             case DIAGNOSTIC_CANCEL -> link.onDiagnosticCancel(msg.getDiagnosticCancel().getRequestId());
-            case REFUSE -> {
-                // Logged by the link with the console's address, like every failed attempt.
-                closeReason = "the console refused this agent: " + msg.getRefuse().getReason() + " " + msg.getRefuse().getMessage();
-                ctx.close();
-            }
+            case REFUSE -> refused(ctx, msg.getRefuse());
             // Newer consoles may send messages this agent does not know; ignore them.
             default -> log.debug("ignoring {} from console", msg.getBodyCase());
         }
+    }
+
+    /**
+     * Logged by the link with the console's address, like every failed
+     * attempt. A refusal that says when to come back (OVERLOADED before TLS,
+     * SHUTTING_DOWN) sets the next attempt's time; its reason is kept free of
+     * the varying delay, so repeated refusals are one rate-limited log line.
+     */
+    private void refused(ChannelHandlerContext ctx, Refuse r) {
+        long after = Integer.toUnsignedLong(r.getRetryAfterMs());
+        long spread = Integer.toUnsignedLong(r.getRetrySpreadMs());
+        if (after != 0 || spread != 0) {
+            link.onRetryHint(after, spread);
+            closeReason = r.getReason() == Refuse.Reason.SHUTTING_DOWN ? "the console is stopping"
+                    : "the console refused this agent for now: " + r.getReason() + " (it said when to come back)";
+        } else {
+            closeReason = "the console refused this agent: " + r.getReason() + " " + r.getMessage();
+        }
+        refusedByConsole = true;
+        ctx.close();
     }
 
     private void welcome(ChannelHandlerContext ctx, Welcome w) {
@@ -77,7 +96,7 @@ final class LinkHandler extends SimpleChannelInboundHandler<Envelope> {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof SslHandshakeCompletionEvent hs) {
-            if (!hs.isSuccess()) {
+            if (!hs.isSuccess() && !refusedByConsole) {
                 closeReason = describe(hs.cause());
             }
             ctx.fireUserEventTriggered(evt);
@@ -102,7 +121,9 @@ final class LinkHandler extends SimpleChannelInboundHandler<Envelope> {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        closeReason = describe(cause);
+        if (!refusedByConsole) {
+            closeReason = describe(cause);
+        }
         ctx.close();
     }
 

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The agent side of the link, read top to bottom as bytes arrive:
+ * the first byte (a plain refusal from an overloaded console, or TLS) →
  * TLS (client certificate, console CA trusted) → framing → idle watch → the
  * session handler.
  */
@@ -34,6 +35,7 @@ final class LinkInitializer extends ChannelInitializer<SocketChannel> {
         SslHandler tls = console == null ? security.context().get().newHandler(ch.alloc())
                 : security.context().get().newHandler(ch.alloc(), console.host(), console.port());
         tls.setHandshakeTimeoutMillis(10_000);
+        ch.pipeline().addLast("plainRefusal", new PlainRefusalDecoder());
         ch.pipeline().addLast(TLS, tls);
         Framing.addCodec(ch.pipeline(), maxFrameBytes);
         ch.pipeline().addLast(IDLE, idleHandler(link.heartbeatInterval().toMillis()));

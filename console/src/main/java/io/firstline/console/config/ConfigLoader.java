@@ -35,6 +35,8 @@ import java.util.stream.Collectors;
  *   maxFrameBytes: 1048576
  *   handshakeTimeout: 10s
  *   tlsProvider: auto        # auto | openssl | jdk
+ *   maxHandshakes: 128
+ *   shutdownSpread: 10s
  * http:
  *   bind: 127.0.0.1
  *   port: 8080
@@ -79,6 +81,8 @@ public final class ConfigLoader {
         @JsonProperty Integer maxFrameBytes;
         @JsonProperty String handshakeTimeout;
         @JsonProperty String tlsProvider;
+        @JsonProperty Integer maxHandshakes;
+        @JsonProperty String shutdownSpread;
     }
 
     private ConfigLoader() {
@@ -124,6 +128,12 @@ public final class ConfigLoader {
         if (h.tlsProvider != null) {
             throw o.fail("http.tlsProvider", "belongs under 'agent' (agent.tlsProvider)");
         }
+        if (h.maxHandshakes != null) {
+            throw o.fail("http.maxHandshakes", "belongs under 'agent' (agent.maxHandshakes)");
+        }
+        if (h.shutdownSpread != null) {
+            throw o.fail("http.shutdownSpread", "belongs under 'agent' (agent.shutdownSpread)");
+        }
         return new ConsoleConfig(d.dataDir(),
                 new ConsoleConfig.Listen(a.bind != null ? a.bind : d.agentListen().bind(),
                         o.number("agent.port", a.port, d.agentListen().port(), 0, 65535)),
@@ -134,7 +144,9 @@ public final class ConfigLoader {
                 o.number("agent.maxFrameBytes", a.maxFrameBytes, d.maxFrameBytes(), 1024, 64 << 20),
                 o.duration("agent.handshakeTimeout", a.handshakeTimeout, d.handshakeTimeout(), Duration.ofMillis(1), Duration.ofMinutes(10)),
                 store(o, raw.store),
-                tlsProvider(o, a.tlsProvider));
+                tlsProvider(o, a.tlsProvider),
+                o.number("agent.maxHandshakes", a.maxHandshakes, d.maxHandshakes(), 1, 100_000),
+                o.duration("agent.shutdownSpread", a.shutdownSpread, d.shutdownSpread(), Duration.ZERO, Duration.ofMinutes(2)));
     }
 
     private static TlsProvider tlsProvider(Options o, String value) {
@@ -183,7 +195,7 @@ public final class ConfigLoader {
             return "must be a section of options (url, user, passwordFile)";
         }
         if (t == RawListen.class) {
-            return "must be a section of options (bind, port, maxFrameBytes, handshakeTimeout, tlsProvider)";
+            return "must be a section of options (bind, port, maxFrameBytes, handshakeTimeout, tlsProvider, maxHandshakes, shutdownSpread)";
         }
         if (t == Raw.class) {
             return "the file must be a map of options (dataDir, agent, http, sampleInterval, offlineAfterIntervals, store)";

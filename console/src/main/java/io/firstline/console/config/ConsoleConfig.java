@@ -14,7 +14,7 @@ import java.util.Objects;
  */
 public record ConsoleConfig(Path dataDir, Listen agentListen, Listen httpListen, Duration sampleInterval,
                             int offlineAfterIntervals, int maxFrameBytes, Duration handshakeTimeout, StoreSettings store,
-                            TlsProvider tlsProvider) {
+                            TlsProvider tlsProvider, int maxHandshakes, Duration shutdownSpread) {
 
     /** An address to listen on. Port 0 picks a free port (tests). */
     public record Listen(String bind, int port) {
@@ -32,12 +32,16 @@ public record ConsoleConfig(Path dataDir, Listen agentListen, Listen httpListen,
     }
 
     public static final int DEFAULT_HTTP_PORT = 8080;
+    /** TLS handshakes in progress at most: a few seconds of handshake work on a small machine, well inside the timeout. */
+    public static final int DEFAULT_MAX_HANDSHAKES = 128;
+    /** Agents told the console is stopping come back spread over this long. */
+    public static final Duration DEFAULT_SHUTDOWN_SPREAD = Duration.ofSeconds(10);
 
-    /** A console whose agent port picks its TLS provider ({@link TlsProvider#AUTO}). */
+    /** A console whose agent port picks its TLS provider ({@link TlsProvider#AUTO}), with the default admission control. */
     public ConsoleConfig(Path dataDir, Listen agentListen, Listen httpListen, Duration sampleInterval,
                          int offlineAfterIntervals, int maxFrameBytes, Duration handshakeTimeout, StoreSettings store) {
         this(dataDir, agentListen, httpListen, sampleInterval, offlineAfterIntervals, maxFrameBytes, handshakeTimeout, store,
-                TlsProvider.AUTO);
+                TlsProvider.AUTO, DEFAULT_MAX_HANDSHAKES, DEFAULT_SHUTDOWN_SPREAD);
     }
 
     /** A console on the embedded SQLite store. */
@@ -65,6 +69,12 @@ public record ConsoleConfig(Path dataDir, Listen agentListen, Listen httpListen,
         if (handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
             throw new IllegalArgumentException("the handshake timeout must be positive, got " + Durations.format(handshakeTimeout));
         }
+        if (maxHandshakes < 1 || maxHandshakes > 100_000) {
+            throw new IllegalArgumentException("maxHandshakes must be between 1 and 100000, got " + maxHandshakes);
+        }
+        if (shutdownSpread.isNegative() || shutdownSpread.compareTo(Duration.ofMinutes(2)) > 0) {
+            throw new IllegalArgumentException("the shutdown spread must be from 0s to 2m, got " + Durations.format(shutdownSpread));
+        }
     }
 
     /**
@@ -83,28 +93,40 @@ public record ConsoleConfig(Path dataDir, Listen agentListen, Listen httpListen,
     }
 
     public ConsoleConfig withDataDir(Path dir) {
-        return new ConsoleConfig(dir, agentListen, httpListen, sampleInterval, offlineAfterIntervals, maxFrameBytes, handshakeTimeout, store, tlsProvider);
+        return new ConsoleConfig(dir, agentListen, httpListen, sampleInterval, offlineAfterIntervals, maxFrameBytes, handshakeTimeout, store, tlsProvider,
+                maxHandshakes, shutdownSpread);
     }
 
     public ConsoleConfig withAgentListen(Listen l) {
-        return new ConsoleConfig(dataDir, l, httpListen, sampleInterval, offlineAfterIntervals, maxFrameBytes, handshakeTimeout, store, tlsProvider);
+        return new ConsoleConfig(dataDir, l, httpListen, sampleInterval, offlineAfterIntervals, maxFrameBytes, handshakeTimeout, store, tlsProvider,
+                maxHandshakes, shutdownSpread);
     }
 
     public ConsoleConfig withHttpListen(Listen l) {
-        return new ConsoleConfig(dataDir, agentListen, l, sampleInterval, offlineAfterIntervals, maxFrameBytes, handshakeTimeout, store, tlsProvider);
+        return new ConsoleConfig(dataDir, agentListen, l, sampleInterval, offlineAfterIntervals, maxFrameBytes, handshakeTimeout, store, tlsProvider,
+                maxHandshakes, shutdownSpread);
     }
 
     /** The same console on another store. */
     public ConsoleConfig withStore(StoreSettings s) {
-        return new ConsoleConfig(dataDir, agentListen, httpListen, sampleInterval, offlineAfterIntervals, maxFrameBytes, handshakeTimeout, s, tlsProvider);
+        return new ConsoleConfig(dataDir, agentListen, httpListen, sampleInterval, offlineAfterIntervals, maxFrameBytes, handshakeTimeout, s, tlsProvider,
+                maxHandshakes, shutdownSpread);
     }
 
     /** The same console with its agent port on another TLS provider. */
     public ConsoleConfig withTlsProvider(TlsProvider p) {
-        return new ConsoleConfig(dataDir, agentListen, httpListen, sampleInterval, offlineAfterIntervals, maxFrameBytes, handshakeTimeout, store, p);
+        return new ConsoleConfig(dataDir, agentListen, httpListen, sampleInterval, offlineAfterIntervals, maxFrameBytes, handshakeTimeout, store, p,
+                maxHandshakes, shutdownSpread);
     }
 
     public ConsoleConfig withSampleInterval(Duration d) {
-        return new ConsoleConfig(dataDir, agentListen, httpListen, d, offlineAfterIntervals, maxFrameBytes, handshakeTimeout, store, tlsProvider);
+        return new ConsoleConfig(dataDir, agentListen, httpListen, d, offlineAfterIntervals, maxFrameBytes, handshakeTimeout, store, tlsProvider,
+                maxHandshakes, shutdownSpread);
+    }
+
+    /** The same console with other admission settings (handshakes at a time, the spread of agents' return after a stop). */
+    public ConsoleConfig withAdmission(int handshakes, Duration spread) {
+        return new ConsoleConfig(dataDir, agentListen, httpListen, sampleInterval, offlineAfterIntervals, maxFrameBytes, handshakeTimeout, store,
+                tlsProvider, handshakes, spread);
     }
 }

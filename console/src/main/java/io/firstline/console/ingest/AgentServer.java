@@ -7,23 +7,41 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Listens for agents on the agent port (7443 by default), TLS only. */
 public final class AgentServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(AgentServer.class);
+    /** Agents told the console is stopping wait at least this long: it will not be back sooner. */
+    static final long SHUTDOWN_RETRY_AFTER_MS = 1_000;
+
     private final Channel channel;
     private final ExecutorService enrollExecutor;
     private final LiveConnections live;
+    private final AgentServerInitializer initializer;
+    private final ChannelGroup all;
+    private final Duration shutdownSpread;
 
-    private AgentServer(Channel channel, ExecutorService enrollExecutor, LiveConnections live) {
+    private AgentServer(Channel channel, ExecutorService enrollExecutor, LiveConnections live, AgentServerInitializer initializer,
+                        ChannelGroup all, Duration shutdownSpread) {
         this.channel = channel;
         this.enrollExecutor = enrollExecutor;
         this.live = live;
+        this.initializer = initializer;
+        this.all = all;
+        this.shutdownSpread = shutdownSpread;
     }
 
     /** The welcomed connections, by agent. */
@@ -42,6 +60,9 @@ public final class AgentServer implements AutoCloseable {
         // Enrollment signs certificates and commits to the store: off the event loops.
         ExecutorService enrollExecutor = Executors.newSingleThreadExecutor(new DefaultThreadFactory("firstline-enroll", true));
         LiveConnections live = new LiveConnections();
+        ChannelGroup all = new DefaultChannelGroup("agent-connections", GlobalEventExecutor.INSTANCE);
+        AgentServerInitializer initializer = new AgentServerInitializer(config, fleet, metrics, consoleId, tls, enrollment,
+                enrollExecutor, live, ports, all);
         Channel ch;
         try {
             ch = new ServerBootstrap()
@@ -51,7 +72,7 @@ public final class AgentServer implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
-                .childHandler(new AgentServerInitializer(config, fleet, metrics, consoleId, tls, enrollment, enrollExecutor, live, ports))
+                .childHandler(initializer)
                 .bind(config.agentListen().bind(), config.agentListen().port())
                 .sync()
                 .channel();
@@ -59,16 +80,47 @@ public final class AgentServer implements AutoCloseable {
             enrollExecutor.shutdownNow();
             throw e;
         }
-        return new AgentServer(ch, enrollExecutor, live);
+        return new AgentServer(ch, enrollExecutor, live, initializer, all, config.shutdownSpread());
     }
 
     public int port() {
         return ((InetSocketAddress) channel.localAddress()).getPort();
     }
 
+    /**
+     * Stops accepting agents and tells every connected one that the console
+     * is stopping ({@link ShuttingDown}): each connection first finishes the
+     * commits it started and sends their acks, then {@code Refuse(SHUTTING_DOWN)}
+     * asks its agent to come back spread over {@code agent.shutdownSpread}.
+     * Returns once every connection is closed, or after {@code timeout}
+     * (then the rest are closed; what they had not acknowledged, their agents
+     * send again).
+     */
+    public void drain(Duration timeout) {
+        long start = System.nanoTime();
+        initializer.stopAccepting();
+        channel.close().syncUninterruptibly();
+        int connected = all.size();
+        ShuttingDown notice = new ShuttingDown(SHUTDOWN_RETRY_AFTER_MS, shutdownSpread.toMillis());
+        for (Channel c : all) {
+            c.pipeline().fireUserEventTriggered(notice);
+        }
+        boolean done = all.newCloseFuture().awaitUninterruptibly(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        int left = all.size();
+        if (!done) {
+            all.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
+        log.info("stopping: told {} agent connections to come back within {} s; {} ({} ms)", connected,
+                (SHUTDOWN_RETRY_AFTER_MS + shutdownSpread.toMillis()) / 1000,
+                done ? "every pending commit finished and was acknowledged" : left + " still busy were closed after " + timeout.toSeconds() + " s",
+                (System.nanoTime() - start) / 1_000_000);
+    }
+
     @Override
     public void close() {
+        initializer.stopAccepting();
         channel.close().syncUninterruptibly();
+        all.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         enrollExecutor.shutdownNow();
     }
 }

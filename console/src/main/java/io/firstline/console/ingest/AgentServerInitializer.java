@@ -7,16 +7,20 @@ import io.firstline.wire.Framing;
 import io.firstline.wire.WireRejection;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.ImmediateEventExecutor;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The console side of the agent link, top to bottom as bytes arrive:
- * TLS (client certificate checked against the CA and the revocations; at
- * most {@value HandshakeLimiter#DEFAULT_MAX} handshakes at a time) →
+ * admission (at most {@code agent.maxHandshakes} TLS handshakes at a time;
+ * past that, {@link OverloadRefusal} alone, before any TLS) →
+ * TLS (client certificate checked against the CA and the revocations) →
  * byte count → framing, with the flood guard between cutting and parsing →
  * idle watch (complete messages only, so a trickling sender times out) →
  * the session.
@@ -32,10 +36,16 @@ final class AgentServerInitializer extends ChannelInitializer<Channel> {
     private final Executor enrollExecutor;
     private final LiveConnections live;
     private final IngestPorts ports;
-    private final HandshakeLimiter handshakes = new HandshakeLimiter(HandshakeLimiter.DEFAULT_MAX);
+    private final HandshakeLimiter handshakes;
+    private final ReturnSlots slots = new ReturnSlots(System::nanoTime);
+    private final ChannelGroup all;
+    /** Set when the console stops: a connection accepted after that is closed at once. */
+    private volatile boolean stopping;
 
     AgentServerInitializer(ConsoleConfig config, FleetState fleet, IngestMetrics metrics, String consoleId, SslContext tls,
-                           Enrollment enrollment, Executor enrollExecutor, LiveConnections live, IngestPorts ports) {
+                           Enrollment enrollment, Executor enrollExecutor, LiveConnections live, IngestPorts ports, ChannelGroup all) {
+        this.all = all;
+        this.handshakes = new HandshakeLimiter(config.maxHandshakes());
         this.ports = ports;
         this.live = live;
         this.config = config;
@@ -51,22 +61,45 @@ final class AgentServerInitializer extends ChannelInitializer<Channel> {
     /** Without TLS, with what sessions hand on going to {@code ports}: for the session's unit tests only. */
     static AgentServerInitializer plaintextForTests(ConsoleConfig config, FleetState fleet, IngestMetrics metrics, String consoleId,
                                                     IngestPorts ports) {
-        return new AgentServerInitializer(config, fleet, metrics, consoleId, null, null, Runnable::run, new LiveConnections(), ports);
+        return new AgentServerInitializer(config, fleet, metrics, consoleId, null, null, Runnable::run, new LiveConnections(), ports,
+                new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE));
+    }
+
+    /** No more connections: each one accepted from now on is closed. */
+    void stopAccepting() {
+        stopping = true;
     }
 
     @Override
     protected void initChannel(Channel ch) {
+        if (stopping) {
+            ch.close();
+            return;
+        }
         metrics.accepted.increment();
         if (tls != null) {
-            SslHandler ssl = tls.newHandler(ch.alloc());
-            ssl.setHandshakeTimeoutMillis(config.handshakeTimeout().toMillis());
-            ch.pipeline().addLast("tls", ssl);
-            if (!handshakes.admit(ch, ssl.handshakeFuture())) {
+            if (!handshakes.tryAcquire()) {
                 metrics.rejected(WireRejection.OVERLOADED);
-                ch.close();
+                ch.pipeline().addLast("overloaded", new OverloadRefusal(slots.book()));
                 return;
             }
+            SslHandler ssl;
+            try {
+                ssl = tls.newHandler(ch.alloc());
+            } catch (RuntimeException e) {
+                handshakes.release();
+                throw e;
+            }
+            ssl.setHandshakeTimeoutMillis(config.handshakeTimeout().toMillis());
+            handshakes.hold(ch, ssl.handshakeFuture());
+            ssl.handshakeFuture().addListener(f -> {
+                if (f.isSuccess()) {
+                    slots.handshakeDone();
+                }
+            });
+            ch.pipeline().addLast("tls", ssl);
         }
+        all.add(ch);
         ch.pipeline().addLast("bytes", byteCounter);
         Framing.addCodec(ch.pipeline(), config.maxFrameBytes());
         ch.pipeline().addAfter(Framing.FRAME_DECODER, "floodGuard", new FloodGuard(System::nanoTime));

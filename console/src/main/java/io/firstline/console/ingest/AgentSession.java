@@ -76,6 +76,8 @@ final class AgentSession extends SimpleChannelInboundHandler<Envelope> {
     /** Between a Hello and its Welcome while the connection is claimed from the shared store (several nodes). */
     private boolean claiming;
     private boolean rejected;
+    /** Set when the console stops: no more reading; the refusal goes out once the acks have. */
+    private ShuttingDown stopping;
 
     private static final class PendingAck {
         final long epoch;
@@ -120,6 +122,10 @@ final class AgentSession extends SimpleChannelInboundHandler<Envelope> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, Envelope msg) {
         long start = System.nanoTime();
+        if (stopping != null) {
+            // Read before reading stopped: not acknowledged, so the agent sends it again to the next console.
+            return;
+        }
         if (session == null) {
             if (claiming) {
                 // The agent's idle heartbeat may come before the Welcome it waits for; anything else may not.
@@ -429,6 +435,42 @@ final class AgentSession extends SimpleChannelInboundHandler<Envelope> {
                         .setBootEpoch(a.epoch).setSequence(a.sequence)).build(), ctx.voidPromise());
             }
         }
+        if (stopping != null && acks.isEmpty()) {
+            goodbye(ctx);
+        }
+    }
+
+    /**
+     * The console is stopping: read nothing more; once every commit this
+     * connection started is done and acknowledged, say so and close.
+     */
+    private void stop(ChannelHandlerContext ctx, ShuttingDown s) {
+        if (stopping != null || rejected) {
+            return;
+        }
+        stopping = s;
+        ctx.channel().config().setAutoRead(false);
+        if (answered) {
+            return; // an enrollment exchange closes the connection itself once answered
+        }
+        if (session == null) {
+            // Not welcomed yet (TLS, Hello, or a claim in progress, which then finds the connection gone): nothing to finish.
+            ctx.close();
+        } else if (acks.isEmpty()) {
+            goodbye(ctx);
+        }
+    }
+
+    private void goodbye(ChannelHandlerContext ctx) {
+        if (rejected) {
+            return;
+        }
+        rejected = true;
+        ctx.writeAndFlush(Envelope.newBuilder().setRefuse(Refuse.newBuilder().setReason(Refuse.Reason.SHUTTING_DOWN)
+                        .setMessage("the console is stopping; everything acknowledged is committed")
+                        .setMinProtocolVersion(WireProtocol.MIN_VERSION).setMaxProtocolVersion(WireProtocol.VERSION)
+                        .setRetryAfterMs((int) stopping.retryAfterMs()).setRetrySpreadMs((int) stopping.spreadMs())).build())
+                .addListener(ChannelFutureListener.CLOSE);
     }
 
     private void refuse(ChannelHandlerContext ctx, Refuse.Reason reason, WireRejection counted, String message) {
@@ -463,6 +505,10 @@ final class AgentSession extends SimpleChannelInboundHandler<Envelope> {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ShuttingDown s) {
+            stop(ctx, s);
+            return;
+        }
         if (evt instanceof LiveConnections.Superseded s) {
             refuse(ctx, Refuse.Reason.SUPERSEDED, WireRejection.SUPERSEDED, "agent " + agentId + " connected again from " + s.remote()
                     + "; the console keeps only the newest connection of an agent");

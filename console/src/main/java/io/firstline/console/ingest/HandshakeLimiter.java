@@ -10,14 +10,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * come back at once (a console restart), accepting them all would queue more
  * handshake work than the CPU finishes within the handshake timeout: most
  * would time out after costing their share, and all would retry. Past the
- * cap a new connection is closed at once, before any crypto, counted as
- * {@code reason="overloaded"}; its agent backs off and returns a little
- * later, so the console admits the fleet at the rate it can serve.
+ * cap a new connection gets a plain {@code Refuse(OVERLOADED)} before any
+ * crypto ({@link OverloadRefusal}), with a return slot from
+ * {@link ReturnSlots}, so the console admits the fleet at the rate it can
+ * serve and never abandons a handshake it started.
  */
 final class HandshakeLimiter {
-    /** Default cap: a few seconds of handshake work on a small machine, well inside the 10 s timeout. */
-    static final int DEFAULT_MAX = 128;
-
     private final int max;
     private final AtomicInteger inProgress = new AtomicInteger();
 
@@ -28,15 +26,25 @@ final class HandshakeLimiter {
         this.max = max;
     }
 
-    /**
-     * Admits {@code ch} if fewer than the cap are handshaking; its slot frees
-     * when {@code handshake} completes (either way) or the channel closes.
-     */
-    boolean admit(Channel ch, Future<?> handshake) {
+    /** Takes a slot if fewer than the cap are handshaking; the caller then {@link #hold}s it (or {@link #release}s it). */
+    boolean tryAcquire() {
         if (inProgress.incrementAndGet() > max) {
             inProgress.decrementAndGet();
             return false;
         }
+        return true;
+    }
+
+    /** Gives back a slot taken by {@link #tryAcquire} that no handshake uses. */
+    void release() {
+        inProgress.decrementAndGet();
+    }
+
+    /**
+     * Keeps the slot {@code ch} took until {@code handshake} completes
+     * (either way) or the channel closes, whichever comes first.
+     */
+    void hold(Channel ch, Future<?> handshake) {
         AtomicBoolean released = new AtomicBoolean();
         Runnable release = () -> {
             if (released.compareAndSet(false, true)) {
@@ -45,7 +53,6 @@ final class HandshakeLimiter {
         };
         handshake.addListener(f -> release.run());
         ch.closeFuture().addListener(f -> release.run());
-        return true;
     }
 
     int inProgress() {

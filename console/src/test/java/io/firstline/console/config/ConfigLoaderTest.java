@@ -28,6 +28,8 @@ class ConfigLoaderTest {
                   port: 9443
                   maxFrameBytes: 65536
                   handshakeTimeout: 5s
+                  maxHandshakes: 64
+                  shutdownSpread: 30s
                 http:
                   bind: 0.0.0.0
                   port: 9080
@@ -40,6 +42,11 @@ class ConfigLoaderTest {
         assertEquals(Duration.ofMinutes(1), c.offlineAfter());
         assertEquals(65536, c.maxFrameBytes());
         assertEquals(Duration.ofSeconds(5), c.handshakeTimeout());
+        assertEquals(64, c.maxHandshakes());
+        assertEquals(Duration.ofSeconds(30), c.shutdownSpread());
+        ConsoleConfig defaults = ConfigLoader.parse("c.yaml", "");
+        assertEquals(128, defaults.maxHandshakes());
+        assertEquals(Duration.ofSeconds(10), defaults.shutdownSpread());
     }
 
     @Test
@@ -85,6 +92,9 @@ class ConfigLoaderTest {
                 {"offlineAfterIntervals: [1]\n", "c.yaml: line 1: option 'offlineAfterIntervals' must be a whole number"},
                 {"agent:\n  maxFrameBytes: 10\n", "c.yaml: line 2: option 'agent.maxFrameBytes' must be from 1024 to 67108864, got 10"},
                 {"http:\n  maxFrameBytes: 2048\n", "c.yaml: line 2: option 'http.maxFrameBytes' belongs under 'agent'"},
+                {"agent:\n  maxHandshakes: 0\n", "c.yaml: line 2: option 'agent.maxHandshakes' must be from 1 to 100000, got 0"},
+                {"agent:\n  shutdownSpread: 5m\n", "c.yaml: line 2: option 'agent.shutdownSpread' must be from 0s to 2m, got 5m"},
+                {"http:\n  maxHandshakes: 9\n", "c.yaml: line 2: option 'http.maxHandshakes' belongs under 'agent'"},
         };
         for (String[] c : cases) {
             String m = assertThrows(ConfigLoader.ConfigException.class, () -> ConfigLoader.parse("c.yaml", c[0])).getMessage();

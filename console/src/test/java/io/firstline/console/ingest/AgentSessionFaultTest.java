@@ -52,6 +52,12 @@ class AgentSessionFaultTest {
         return ch;
     }
 
+    private static void hello(EmbeddedChannel ch) {
+        Wire.send(ch, Envelope.newBuilder().setHello(Hello.newBuilder().setAgentId("agent-1").setBootEpoch(42)
+                .setProtocolVersion(WireProtocol.VERSION).setMinProtocolVersion(WireProtocol.MIN_VERSION)
+                .setHost(HostFacts.newBuilder().setHostname("h"))).build());
+    }
+
     private static Envelope fault(long seq) {
         return Envelope.newBuilder().setSequence(seq).setFaultRaised(FaultRaised.newBuilder()
                 .setFault(FaultRef.newBuilder().setRuleId("disk_almost_full").setResource("/")).setValue(0.95)).build();
@@ -64,9 +70,7 @@ class AgentSessionFaultTest {
     @Test
     void rulesFollowTheWelcomeAndNoAckOvertakesAFaultStillCommitting() {
         EmbeddedChannel ch = channel();
-        Wire.send(ch, Envelope.newBuilder().setHello(Hello.newBuilder().setAgentId("agent-1").setBootEpoch(42)
-                .setProtocolVersion(WireProtocol.VERSION).setMinProtocolVersion(WireProtocol.MIN_VERSION)
-                .setHost(HostFacts.newBuilder().setHostname("h"))).build());
+        hello(ch);
         List<Envelope> first = Wire.replies(ch);
         assertEquals(Envelope.BodyCase.WELCOME, first.get(0).getBodyCase());
         assertEquals("v1", first.get(1).getRuleSet().getVersion());
@@ -92,6 +96,38 @@ class AgentSessionFaultTest {
         commits.get(2).completeExceptionally(new IllegalStateException("disk full"));
         Wire.replies(ch);
         assertTrue(!ch.isActive(), "a failed commit closes the connection so the agent sends it again");
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void aStoppingConsoleAcksWhatIsCommittingThenSaysWhenToComeBack() {
+        EmbeddedChannel ch = channel();
+        hello(ch);
+        Wire.replies(ch);
+        Wire.send(ch, fault(1));
+        Wire.send(ch, sample(2));
+        ch.pipeline().fireUserEventTriggered(new ShuttingDown(1_000, 10_000));
+        assertEquals(List.of(), Wire.replies(ch), "fault 1 is still committing: no ack, no goodbye yet");
+        assertTrue(ch.isActive());
+        Wire.send(ch, sample(3));
+        commits.get(0).complete(Commit.APPLIED);
+        List<Envelope> out = Wire.replies(ch);
+        assertEquals(List.of(1L, 2L), Wire.acks(out), "what was committing is acked; sample 3 came after the stop and is not");
+        Envelope last = out.get(out.size() - 1);
+        assertEquals(io.firstline.proto.Refuse.Reason.SHUTTING_DOWN, last.getRefuse().getReason());
+        assertEquals(1_000, last.getRefuse().getRetryAfterMs());
+        assertEquals(10_000, last.getRefuse().getRetrySpreadMs());
+        ch.runPendingTasks();
+        assertTrue(!ch.isActive(), "closed after the goodbye");
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void aStoppingConsoleClosesAConnectionNotYetWelcomedAtOnce() {
+        EmbeddedChannel ch = channel();
+        ch.pipeline().fireUserEventTriggered(new ShuttingDown(1_000, 10_000));
+        ch.runPendingTasks();
+        assertTrue(!ch.isActive());
         ch.finishAndReleaseAll();
     }
 }

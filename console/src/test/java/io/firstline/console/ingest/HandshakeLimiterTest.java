@@ -21,14 +21,20 @@ class HandshakeLimiterTest {
         Promise<Object> a = handshake();
         Promise<Object> b = handshake();
         EmbeddedChannel c = new EmbeddedChannel();
-        assertTrue(l.admit(new EmbeddedChannel(), a));
-        assertTrue(l.admit(c, b));
-        assertFalse(l.admit(new EmbeddedChannel(), handshake()), "the third waits outside");
+        assertTrue(l.tryAcquire());
+        l.hold(new EmbeddedChannel(), a);
+        assertTrue(l.tryAcquire());
+        l.hold(c, b);
+        assertFalse(l.tryAcquire(), "the third is refused before any TLS");
         a.setSuccess(null);
         assertEquals(1, l.inProgress());
-        assertTrue(l.admit(new EmbeddedChannel(), handshake()));
+        assertTrue(l.tryAcquire());
+        l.hold(new EmbeddedChannel(), handshake());
         c.close();
         b.setFailure(new IllegalStateException("closed")); // a close and a failure free the slot once
+        assertEquals(1, l.inProgress());
+        assertTrue(l.tryAcquire());
+        l.release(); // a slot taken but not used (making the TLS handler failed) is given back
         assertEquals(1, l.inProgress());
     }
 }

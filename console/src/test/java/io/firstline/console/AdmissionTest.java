@@ -1,0 +1,108 @@
+package io.firstline.console;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.firstline.agent.enroll.AgentCredentials;
+import io.firstline.agent.enroll.Enroller;
+import io.firstline.agent.link.AgentLink;
+import io.firstline.agent.link.ConsoleAddress;
+import io.firstline.agent.link.LinkSecurity;
+import io.firstline.agent.link.MemoryOutbox;
+import io.firstline.console.config.ConsoleConfig;
+import io.firstline.console.enroll.TokenInfo;
+import io.firstline.proto.Hello;
+import io.firstline.proto.HostFacts;
+import io.firstline.proto.Welcome;
+import io.firstline.wire.WireProtocol;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Admission over real loopback sockets: many agents connect at once to a
+ * console that handshakes only a few at a time. The rest are refused before
+ * TLS with a return slot, come back when told, and every agent is connected
+ * with no handshake timing out; then the console stops and tells them so.
+ */
+class AdmissionTest {
+    private static final int AGENTS = 48;
+    private static final int MAX_HANDSHAKES = 3;
+
+    @TempDir
+    Path dir;
+    private Console console;
+    private final List<AgentLink> links = new ArrayList<>();
+    private EventLoopGroup loops;
+
+    @AfterEach
+    void stop() {
+        links.forEach(AgentLink::close);
+        if (loops != null) {
+            loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+        if (console != null) {
+            console.close();
+        }
+    }
+
+    private double rejected(String reason) {
+        return console.metrics().registry().get("firstline.connections.rejected").tag("reason", reason).counter().count();
+    }
+
+    private AgentLink link(AgentCredentials c, ConsoleAddress address, long seed) {
+        long epoch = System.currentTimeMillis();
+        Hello hello = Hello.newBuilder().setAgentId(c.agentId()).setBootEpoch(epoch).setAgentVersion("test")
+                .setProtocolVersion(WireProtocol.VERSION).setMinProtocolVersion(WireProtocol.MIN_VERSION)
+                .setHost(HostFacts.newBuilder().setHostname(c.agentId())).build();
+        AgentLink.Settings settings = new AgentLink.Settings(List.of(address), epoch, WireProtocol.DEFAULT_MAX_FRAME_BYTES,
+                Duration.ofSeconds(5), AgentLink.Settings.DEFAULT_BACKFILL_PER_SECOND, LinkSecurity.of(c.clientContext()));
+        return new AgentLink(settings, new MemoryOutbox(100, epoch), () -> hello, List::of, (Welcome w) -> { },
+                new SplittableRandom(seed), loops);
+    }
+
+    @Test
+    void aCrowdIsAdmittedAFewAtATimeWithNoHandshakeTimingOut() throws Exception {
+        ConsoleConfig c = new ConsoleConfig(dir.resolve("console"), new ConsoleConfig.Listen("127.0.0.1", 0),
+                new ConsoleConfig.Listen("127.0.0.1", 0), Duration.ofSeconds(5), 3, WireProtocol.DEFAULT_MAX_FRAME_BYTES,
+                Duration.ofSeconds(10)).withAdmission(MAX_HANDSHAKES, Duration.ofSeconds(2));
+        console = Console.start(c);
+        ConsoleAddress address = new ConsoleAddress("127.0.0.1", console.agentPort());
+        TokenInfo token = console.enrollment().createToken("lab", Duration.ofHours(1), AGENTS, "test");
+        Enroller enroller = new Enroller(Duration.ofSeconds(10));
+        List<AgentCredentials> identities = new ArrayList<>();
+        for (int i = 0; i < AGENTS; i++) {
+            String id = String.format("crowd-%02d", i);
+            identities.add(enroller.enroll(address, token.secret(), console.enrollment().caFingerprint(), id,
+                    HostFacts.newBuilder().setHostname(id).build(), "0.1.0", dir.resolve(id)));
+        }
+        loops = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+        for (int i = 0; i < AGENTS; i++) {
+            links.add(link(identities.get(i), address, i));
+        }
+        long t0 = System.nanoTime();
+        links.forEach(AgentLink::start); // all at once
+        await().atMost(Duration.ofSeconds(60)).until(() -> links.stream().allMatch(AgentLink::isConnected));
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        System.out.printf("admission: %d agents connected in %.1f s, %.0f refused as overloaded, %d handshakes at a time%n",
+                AGENTS, seconds, rejected("overloaded"), MAX_HANDSHAKES);
+        assertEquals(0, rejected("handshake_timeout"), "no handshake the console started was wasted");
+        assertEquals(0, rejected("tls_error"), "a refused agent read the plain refusal, not a TLS failure");
+        assertTrue(rejected("overloaded") > 0, "the crowd was more than " + MAX_HANDSHAKES + " at a time");
+
+        // A stopping console tells them; they come back (to nobody) spread out instead of failing at once.
+        console.close();
+        console = null;
+        await().atMost(Duration.ofSeconds(10)).until(() -> links.stream().noneMatch(AgentLink::isConnected));
+    }
+}

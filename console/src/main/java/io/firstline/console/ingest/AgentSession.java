@@ -310,6 +310,11 @@ final class AgentSession extends SimpleChannelInboundHandler<Envelope> {
                         "Hello says agent " + h.getAgentId() + " but the certificate is for " + Tls.commonName(peer.get()));
                 return;
             }
+            if (enrollment != null && !enrollment.storeAvailable()) {
+                refuse(ctx, Refuse.Reason.REASON_UNSPECIFIED, WireRejection.INTERNAL,
+                        Handover.Refused.storeUnavailable(enrollment.storeName(), h.getAgentId()).getMessage());
+                return;
+            }
             // Checked at the handshake too, but a resumed TLS session skips that check.
             if (enrollment != null && enrollment.isRevoked(h.getAgentId(), ConsoleCa.serialOf(peer.get()))) {
                 refuse(ctx, Refuse.Reason.CERTIFICATE_REFUSED, WireRejection.REVOKED_CERTIFICATE,

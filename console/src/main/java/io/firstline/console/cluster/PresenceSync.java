@@ -156,8 +156,7 @@ public final class PresenceSync implements Handover, AutoCloseable {
     }
 
     private Handover.Refused unavailable(Hello hello) {
-        return new Handover.Refused("this console node cannot reach its store (" + store.describe() + "), so it cannot take agent "
-                + hello.getAgentId() + " now; try another node");
+        return Handover.Refused.storeUnavailable(store.describe(), hello.getAgentId());
     }
 
     private void tryClaim(Hello hello, String site, long knownSince, long deadline, CompletableFuture<Map<Long, Long>> done) {

@@ -229,6 +229,11 @@ public final class Enrollment implements AgentTrust.Revocations {
      */
     @Override
     public boolean isRevoked(String agentId, String serial) {
+        if (!store.available()) {
+            // Refused at once (fail closed), not after the pool's timeout on one of the few TLS handshake threads.
+            throw new IllegalStateException("cannot check whether the certificate of agent " + agentId + " is revoked: the store "
+                    + store.describe() + " is unavailable");
+        }
         long now = clock.millis();
         EnrollmentRepository.CertificateUse use = store.read(c -> EnrollmentRepository.use(c, agentId, serial, now));
         if (use == EnrollmentRepository.CertificateUse.FIRST_USE_AFTER_RENEWAL) {
@@ -239,6 +244,16 @@ public final class Enrollment implements AgentTrust.Revocations {
             log.info("agent {} presented its renewed certificate; the previous one is refused from now on", agentId);
         }
         return use == EnrollmentRepository.CertificateUse.REFUSED;
+    }
+
+    /** Whether the store of enrollments and revocations answers now (a lost PostgreSQL store does not). */
+    public boolean storeAvailable() {
+        return store.available();
+    }
+
+    /** The store, as it describes itself in messages. */
+    public String storeName() {
+        return store.describe();
     }
 
     /** An agent as enrollment knows it. */

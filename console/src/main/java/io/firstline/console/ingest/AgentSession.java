@@ -316,6 +316,11 @@ final class AgentSession extends SimpleChannelInboundHandler<Envelope> {
                         "Hello says agent " + h.getAgentId() + " but the certificate is for " + Tls.commonName(peer.get()));
                 return;
             }
+            if (enrollment != null && !enrollment.storeAvailable()) {
+                refuse(ctx, Refuse.Reason.REASON_UNSPECIFIED, WireRejection.INTERNAL,
+                        Handover.Refused.storeUnavailable(enrollment.storeName(), h.getAgentId()).getMessage());
+                return;
+            }
         }
         int version = WireProtocol.negotiate(h.getMinProtocolVersion(), h.getProtocolVersion());
         if (version < 0) {

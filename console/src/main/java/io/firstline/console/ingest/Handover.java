@@ -27,6 +27,12 @@ public interface Handover {
         public Refused(String message) {
             super(message);
         }
+
+        /** The refusal of a node whose store ({@code store}, as it describes itself) is unavailable. */
+        public static Refused storeUnavailable(String store, String agentId) {
+            return new Refused("this console node cannot reach its store (" + store + "), so it cannot take agent " + agentId
+                    + " now; try another node");
+        }
     }
 
     /** The agent's connection to this node ended. */

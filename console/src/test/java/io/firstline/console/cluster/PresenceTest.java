@@ -10,6 +10,7 @@ import io.firstline.console.MutableClock;
 import io.firstline.console.fleet.AgentSnapshot;
 import io.firstline.console.fleet.FleetState;
 import io.firstline.console.ingest.Handover;
+import io.firstline.console.store.LosableStore;
 import io.firstline.console.store.Store;
 import io.firstline.console.store.StoreKind;
 import io.firstline.proto.Hello;
@@ -24,7 +25,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -169,58 +169,13 @@ class PresenceTest {
 
     @Test
     void aClaimWhileTheStoreIsUnavailableIsRefusedAtOnceWithTheReason() throws Exception {
-        AtomicBoolean lost = new AtomicBoolean();
         // A lost database as the pool meets it: every call waits out the connection timeout, then fails.
-        Store losing = new Store() {
-            @Override
-            public <T> T write(SqlWork<T> work) {
-                return lost.get() ? hang() : store.write(work);
-            }
-
-            @Override
-            public <T> T read(SqlWork<T> work) {
-                return lost.get() ? hang() : store.read(work);
-            }
-
-            private <T> T hang() {
-                try {
-                    Thread.sleep(3_000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                throw new io.firstline.console.store.StoreException("write on the test store failed",
-                        new java.sql.SQLTransientConnectionException("connection is not available, request timed out after 3000ms"));
-            }
-
-            @Override
-            public boolean available() {
-                return !lost.get();
-            }
-
-            @Override
-            public String dialect() {
-                return store.dialect();
-            }
-
-            @Override
-            public String describe() {
-                return "the test store";
-            }
-
-            @Override
-            public String schemaVersion() {
-                return store.schemaVersion();
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        LosableStore losing = new LosableStore(store);
         FleetState fleetC = new FleetState(clock, OFFLINE_AFTER);
         ClusterMembership.join(store, "node-c", "ca", "test", "c:7443", "c:8080", clock);
         PresenceSync c = PresenceSync.start(new PresenceStore(losing), fleetC, "node-c", clock, id -> { });
         try {
-            lost.set(true);
+            losing.lose();
             c.released("agent-0"); // a pass now waits on the lost store; the claim must not queue behind it
             long started = System.nanoTime();
             CompletableFuture<Map<Long, Long>> claim = c.claim(hello(7));
@@ -231,7 +186,7 @@ class PresenceTest {
                     + " try another node", e.getCause().getMessage());
             assertTrue(Duration.ofNanos(System.nanoTime() - started).toMillis() < 500);
 
-            lost.set(false);
+            losing.restore();
             assertEquals(Map.of(), c.claim(hello(7)).get(10, TimeUnit.SECONDS), "claimed again once the store is back");
         } finally {
             c.close();

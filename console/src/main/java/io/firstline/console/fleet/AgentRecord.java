@@ -26,6 +26,9 @@ final class AgentRecord {
 
     private final String id;
     private final AtomicLong changes;
+    /** Where this record goes when it has something to save soon (see {@link FleetState#toSave}), once until taken. */
+    private final java.util.Queue<AgentRecord> toSave;
+    private boolean queued;
     private final MetricHistory history;
     private long changed;
     private Hello hello;
@@ -128,15 +131,16 @@ final class AgentRecord {
     private String diskMount = "";
 
     AgentRecord(String id) {
-        this(id, new AtomicLong(), MetricHistory.oneHour(5));
+        this(id, new AtomicLong(), MetricHistory.oneHour(5), new java.util.concurrent.ConcurrentLinkedQueue<>());
     }
 
     /**
      * @param changes the fleet's change counter: every change to this record
      *                takes the next number, so readers can ask what changed since
      */
-    AgentRecord(String id, AtomicLong changes, MetricHistory history) {
+    AgentRecord(String id, AtomicLong changes, MetricHistory history, java.util.Queue<AgentRecord> toSave) {
         this.id = id;
+        this.toSave = toSave;
         this.changes = changes;
         this.history = history;
     }
@@ -153,6 +157,15 @@ final class AgentRecord {
     /** When the agent was last heard (here, or on another node as its presence says); null if never. */
     private Instant lastSeen() {
         return lastSeenNano < 0 ? null : Instant.ofEpochSecond(lastSeenSecond, lastSeenNano);
+    }
+
+    /** Something to save within a second: the record joins the save queue (once until the next save takes it). */
+    private void urgent() {
+        urgent = true;
+        if (!queued) {
+            queued = true;
+            toSave.add(this);
+        }
     }
 
     private void changed() {
@@ -200,7 +213,7 @@ final class AgentRecord {
         if (knownSince == null) {
             knownSince = now;
         }
-        urgent = true;
+        urgent();
         helloDirty = true;
         presenceUrgent = true;
         changed();
@@ -238,7 +251,7 @@ final class AgentRecord {
         if (this.session == session) {
             this.session = null;
             seen(now);
-            urgent = true;
+            urgent();
             presenceUrgent = true;
             changed();
         }
@@ -248,7 +261,7 @@ final class AgentRecord {
     synchronized void site(String s) {
         if (!s.equals(site)) {
             site = s;
-            urgent = true;
+            urgent();
             changed();
         }
     }
@@ -396,7 +409,7 @@ final class AgentRecord {
         if (epoch == bootEpoch && !inv.equals(inventory)) {
             inventory = inv;
             inventoryDirty = true;
-            urgent = true;
+            urgent();
         }
     }
 
@@ -534,7 +547,7 @@ final class AgentRecord {
     synchronized void enrolled(String s, Instant at) {
         if (knownSince == null || at.isBefore(knownSince)) {
             knownSince = at;
-            urgent = true;
+            urgent();
             presenceUrgent = true; // other nodes list it from its enrollment on too
         }
         site(s);
@@ -563,6 +576,7 @@ final class AgentRecord {
      * Hello and inventory go along only when they changed.
      */
     synchronized StoredAgent toSave(boolean periodic) {
+        queued = false;
         if (knownSince == null || !urgent && !(periodic && changed > savedChange)) {
             return null;
         }
@@ -577,7 +591,7 @@ final class AgentRecord {
 
     /** The save of {@code row} failed: it is taken again on the next pass. */
     synchronized void saveFailed(StoredAgent row) {
-        urgent = true;
+        urgent();
         helloDirty |= row.hello() != null;
         inventoryDirty |= row.inventory() != null;
     }

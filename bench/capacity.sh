@@ -264,6 +264,7 @@ thread_ticks > "$work/threads0"
 c0=$(cpu_ticks); s0=$(metric firstline_ingest_samples_total); t0=$(date +%s.%N)
 sleep "$seconds"
 c1=$(cpu_ticks); s1=$(metric firstline_ingest_samples_total); t1=$(date +%s.%N)
+echo "steady phase from $(date -u -d "@$t0" +%FT%T.%3NZ) to $(date -u -d "@$t1" +%FT%T.%3NZ)"
 thread_ticks > "$work/threads1"
 if [ "${JFR:-0}" = 1 ]; then
     jcmd "$console_pid" JFR.stop name=capacity > /dev/null

@@ -261,9 +261,9 @@ if [ "${JFR:-0}" = 1 ]; then
     jcmd "$console_pid" JFR.start name=capacity settings=profile filename="$jfr_file" > /dev/null
 fi
 thread_ticks > "$work/threads0"
-c0=$(cpu_ticks); s0=$(metric firstline_ingest_samples_total); t0=$(date +%s.%N)
+c0=$(cpu_ticks); s0=$(metric firstline_ingest_samples_total); r0=$(metric firstline_ingest_received_bytes_total); t0=$(date +%s.%N)
 sleep "$seconds"
-c1=$(cpu_ticks); s1=$(metric firstline_ingest_samples_total); t1=$(date +%s.%N)
+c1=$(cpu_ticks); s1=$(metric firstline_ingest_samples_total); r1=$(metric firstline_ingest_received_bytes_total); t1=$(date +%s.%N)
 echo "steady phase from $(date -u -d "@$t0" +%FT%T.%3NZ) to $(date -u -d "@$t1" +%FT%T.%3NZ)"
 thread_ticks > "$work/threads1"
 if [ "${JFR:-0}" = 1 ]; then
@@ -302,12 +302,13 @@ if [ -n "${histo_file:-}" ]; then
     sed -n '1,23p' "$histo_file" | sed 's/^/  /'
 fi
 
-python3 - "$agents" "$clk" "$c0" "$c1" "$t0" "$t1" "$s0" "$s1" "$heap0" "$heap1" "$p99" "$load" "$idle_pct" <<'PY'
+python3 - "$agents" "$clk" "$c0" "$c1" "$t0" "$t1" "$s0" "$s1" "$heap0" "$heap1" "$p99" "$load" "$idle_pct" "${r0:-0}" "${r1:-0}" <<'PY'
 import sys
 agents, clk = int(sys.argv[1]), int(sys.argv[2])
 c0, c1, t0, t1 = int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5]), float(sys.argv[6])
 s0, s1, heap0, heap1 = float(sys.argv[7]), float(sys.argv[8]), int(sys.argv[9]), int(sys.argv[10])
 p99, load, idle = sys.argv[11], sys.argv[12], sys.argv[13]
+received = float(sys.argv[15]) - float(sys.argv[14])
 cpu_s = (c1 - c0) / clk
 samples = s1 - s0
 above = ""
@@ -315,7 +316,8 @@ if idle:
     extra = cpu_s - float(idle) / 100 * (t1 - t0)
     above = f" ({1e6 * extra / max(samples, 1):.0f} µs above the no-agent baseline of {idle} %)"
 print(f"steady phase {t1 - t0:.0f} s: console CPU {cpu_s:.1f} s for {samples:.0f} samples "
-      f"({samples / (t1 - t0):.0f} per second), {1e6 * cpu_s / max(samples, 1):.0f} µs of CPU per sample{above}; "
+      f"({samples / (t1 - t0):.0f} per second, {received / max(samples, 1):.0f} bytes received on the agent link per sample), "
+      f"{1e6 * cpu_s / max(samples, 1):.0f} µs of CPU per sample{above}; "
       f"heap after GC {heap0 // 1024} MiB idle, {heap1 // 1024} MiB with the agents; load average {load}")
 print(f"agents={agents} console_cpu_percent_of_one_core={100 * cpu_s / (t1 - t0):.1f} "
       f"heap_per_agent_kib={(heap1 - heap0) / agents:.1f} ingest_p99_ms={p99}")

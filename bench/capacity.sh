@@ -144,7 +144,7 @@ print(int(f[11]) + int(f[12]))
 PY
 }
 
-# CPU ticks (user + system) of each console thread so far, one "name ticks" a line.
+# CPU ticks of each console thread so far, one "tid name user system" a line.
 thread_ticks() {
     python3 - "$console_pid" <<'PY'
 import os, sys
@@ -156,7 +156,35 @@ for tid in os.listdir(f"/proc/{pid}/task"):
         continue
     name = stat[stat.index("(") + 1:stat.rindex(")")]
     f = stat.rsplit(")", 1)[1].split()
-    print(tid, name.replace(" ", "_"), int(f[11]) + int(f[12]))
+    print(tid, name.replace(" ", "_"), int(f[11]), int(f[12]))
+PY
+}
+
+# by_thread T0 T1 BEFORE AFTER: each thread group's CPU between two thread_ticks, busiest first:
+# "name percent-of-one-core user-percent system-percent share-of-the-process".
+by_thread() {
+    python3 - "$clk" "$@" <<'PY'
+import re, sys
+clk, t0, t1 = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3])
+def load(path):
+    out = {}
+    for line in open(path):
+        tid, name, user, system = line.split()
+        out[tid] = (name, int(user), int(system))
+    return out
+before, after = load(sys.argv[4]), load(sys.argv[5])
+groups = {}
+for tid, (name, user, system) in after.items():
+    _, u0, s0 = before.get(tid, (name, 0, 0))
+    key = re.sub(r"[-#]?[0-9]+(-[0-9]+)*$", "", name) or name
+    g = groups.setdefault(key, [0, 0])
+    g[0] += user - u0
+    g[1] += system - s0
+total = sum(u + s for u, s in groups.values()) or 1
+pct = lambda ticks: 100 * ticks / clk / (t1 - t0)
+for key, (u, s) in sorted(groups.items(), key=lambda kv: -sum(kv[1])):
+    if u + s > 0:
+        print(f"{key} {pct(u + s):.2f} {pct(u):.2f} {pct(s):.2f} {100 * (u + s) / total:.1f}")
 PY
 }
 
@@ -200,11 +228,15 @@ echo "$(date -u +%FT%TZ) console pid $console_pid ready; heap after GC with no a
 clk=$(getconf CLK_TCK)
 idle_pct=""
 if [ "$baseline" -gt 0 ]; then
+    sleep 15 # the start's own compiling settles first
+    thread_ticks > "$work/idle0"
     b0=$(cpu_ticks); bt0=$(date +%s.%N)
     sleep "$baseline"
     b1=$(cpu_ticks); bt1=$(date +%s.%N)
+    thread_ticks > "$work/idle1"
     idle_pct=$(python3 -c "print(f'{100 * ($b1 - $b0) / $clk / ($bt1 - $bt0):.2f}')")
-    echo "baseline: console CPU with no agent connected ($agents enrolled) over ${baseline} s: ${idle_pct} % of one core"
+    echo "baseline: console CPU with no agent connected ($agents enrolled) over ${baseline} s: ${idle_pct} % of one core;" \
+        "by thread: $(by_thread "$bt0" "$bt1" "$work/idle0" "$work/idle1" | head -4 | awk '{printf "%s%s %s", (NR > 1 ? ", " : ""), $1, $2}')"
 fi
 
 # The simulator warms up before it measures; one older than --warmup is given none, and the warm-up is slept here.
@@ -229,9 +261,10 @@ if [ "${JFR:-0}" = 1 ]; then
     jcmd "$console_pid" JFR.start name=capacity settings=profile filename="$jfr_file" > /dev/null
 fi
 thread_ticks > "$work/threads0"
-c0=$(cpu_ticks); s0=$(metric firstline_ingest_samples_total); t0=$(date +%s.%N)
+c0=$(cpu_ticks); s0=$(metric firstline_ingest_samples_total); r0=$(metric firstline_ingest_received_bytes_total); t0=$(date +%s.%N)
 sleep "$seconds"
-c1=$(cpu_ticks); s1=$(metric firstline_ingest_samples_total); t1=$(date +%s.%N)
+c1=$(cpu_ticks); s1=$(metric firstline_ingest_samples_total); r1=$(metric firstline_ingest_received_bytes_total); t1=$(date +%s.%N)
+echo "steady phase from $(date -u -d "@$t0" +%FT%T.%3NZ) to $(date -u -d "@$t1" +%FT%T.%3NZ)"
 thread_ticks > "$work/threads1"
 if [ "${JFR:-0}" = 1 ]; then
     jcmd "$console_pid" JFR.stop name=capacity > /dev/null
@@ -252,27 +285,9 @@ summary=$(grep '^simulator agents=' "$work/sim.log" || true)
 echo "$summary"
 p99=$(sed -n 's/.* ingest_p99_ms=\([^ ]*\).*/\1/p' <<< "$summary")
 
-python3 - "$clk" "$t0" "$t1" "$work/threads0" "$work/threads1" <<'PY'
-import re, sys
-clk, t0, t1 = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3])
-def load(path):
-    out = {}
-    for line in open(path):
-        tid, name, ticks = line.split()
-        out[tid] = (name, int(ticks))
-    return out
-before, after = load(sys.argv[4]), load(sys.argv[5])
-groups = {}
-for tid, (name, ticks) in after.items():
-    used = ticks - before.get(tid, (name, 0))[1]
-    key = re.sub(r"[-#]?[0-9]+(-[0-9]+)*$", "", name) or name
-    groups[key] = groups.get(key, 0) + used
-rows = sorted(((v, k) for k, v in groups.items() if v > 0), reverse=True)
-total = sum(v for v, _ in rows) or 1
-print("console CPU by thread over the steady phase (% of one core):")
-for v, k in rows[:12]:
-    print(f"  {k:<22} {100 * v / clk / (t1 - t0):6.2f}  ({100 * v / total:4.1f} % of the console's)")
-PY
+echo "console CPU by thread over the steady phase (% of one core: total = user + system; share of the console's):"
+by_thread "$t0" "$t1" "$work/threads0" "$work/threads1" | head -12 \
+    | awk '{printf "  %-22s %6.2f = %5.2f + %5.2f  (%4.1f %%)\n", $1, $2, $3, $4, $5}'
 if [ -n "${jfr_file:-}" ]; then
     echo "JFR recording of the steady phase: $jfr_file; hottest methods (top frame of the execution samples):"
     jfr print --events jdk.ExecutionSample --stack-depth 1 "$jfr_file" | python3 -c '
@@ -287,12 +302,13 @@ if [ -n "${histo_file:-}" ]; then
     sed -n '1,23p' "$histo_file" | sed 's/^/  /'
 fi
 
-python3 - "$agents" "$clk" "$c0" "$c1" "$t0" "$t1" "$s0" "$s1" "$heap0" "$heap1" "$p99" "$load" "$idle_pct" <<'PY'
+python3 - "$agents" "$clk" "$c0" "$c1" "$t0" "$t1" "$s0" "$s1" "$heap0" "$heap1" "$p99" "$load" "$idle_pct" "${r0:-0}" "${r1:-0}" <<'PY'
 import sys
 agents, clk = int(sys.argv[1]), int(sys.argv[2])
 c0, c1, t0, t1 = int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5]), float(sys.argv[6])
 s0, s1, heap0, heap1 = float(sys.argv[7]), float(sys.argv[8]), int(sys.argv[9]), int(sys.argv[10])
 p99, load, idle = sys.argv[11], sys.argv[12], sys.argv[13]
+received = float(sys.argv[15]) - float(sys.argv[14])
 cpu_s = (c1 - c0) / clk
 samples = s1 - s0
 above = ""
@@ -300,7 +316,8 @@ if idle:
     extra = cpu_s - float(idle) / 100 * (t1 - t0)
     above = f" ({1e6 * extra / max(samples, 1):.0f} µs above the no-agent baseline of {idle} %)"
 print(f"steady phase {t1 - t0:.0f} s: console CPU {cpu_s:.1f} s for {samples:.0f} samples "
-      f"({samples / (t1 - t0):.0f} per second), {1e6 * cpu_s / max(samples, 1):.0f} µs of CPU per sample{above}; "
+      f"({samples / (t1 - t0):.0f} per second, {received / max(samples, 1):.0f} bytes received on the agent link per sample), "
+      f"{1e6 * cpu_s / max(samples, 1):.0f} µs of CPU per sample{above}; "
       f"heap after GC {heap0 // 1024} MiB idle, {heap1 // 1024} MiB with the agents; load average {load}")
 print(f"agents={agents} console_cpu_percent_of_one_core={100 * cpu_s / (t1 - t0):.1f} "
       f"heap_per_agent_kib={(heap1 - heap0) / agents:.1f} ingest_p99_ms={p99}")

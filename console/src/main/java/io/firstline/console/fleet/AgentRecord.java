@@ -10,7 +10,6 @@ import io.firstline.proto.TextValue;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,12 +26,17 @@ final class AgentRecord {
 
     private final String id;
     private final AtomicLong changes;
+    /** Where this record goes when it has something to save soon (see {@link FleetState#toSave}), once until taken. */
+    private final java.util.Queue<AgentRecord> toSave;
+    private boolean queued;
     private final MetricHistory history;
     private long changed;
     private Hello hello;
     private Object session;
     private String remoteAddress = "";
-    private Instant lastSeen;
+    /** When the agent was last heard, as two numbers (a sample stores no object in this long-lived record); see {@link #lastSeen()}. */
+    private long lastSeenSecond;
+    private int lastSeenNano = -1;
     /** Since when the console knows the agent: its enrollment, or its first Hello. */
     private Instant knownSince;
     /** Persistence (see {@link FleetStore}): save within a second; Hello and inventory changed since the last save. */
@@ -56,7 +60,52 @@ final class AgentRecord {
     private final java.util.TreeMap<Long, Epoch> epochs = new java.util.TreeMap<>();
     static final int EPOCHS_KEPT = 16;
 
-    private record LatestRun(CollectorRun run, long sampleTimeMs) {
+    /** A collector's latest run, updated in place (its outcome by number). */
+    private static final class LatestRun {
+        int outcome;
+        long durationMicros;
+        String error = "";
+        long sampleTimeMs;
+    }
+
+    /**
+     * A series as the record keeps it: its names shared with every other
+     * agent's (interned, so 10,000 agents do not each hold a copy of
+     * "fs.used_ratio"), and which chart of the history it feeds.
+     */
+    private record Series(String metric, String resource, int collector, int decimals, int chart) {
+        static final int OTHER = 0;
+        static final int CPU = 1;
+        static final int MEMORY = 2;
+        static final int DISK = 3;
+        static final int RX = 4;
+        static final int TX = 5;
+
+        static Series of(SeriesDef d) {
+            String metric = d.getMetric().intern();
+            int chart = switch (metric) {
+                case "cpu.usage_ratio" -> CPU;
+                case "memory.used_ratio" -> MEMORY;
+                case "fs.used_ratio" -> DISK;
+                case "net.rx_bytes_per_second" -> RX;
+                case "net.tx_bytes_per_second" -> TX;
+                default -> OTHER;
+            };
+            return new Series(metric, d.getResource().intern(), d.hasCollector() ? d.getCollector() : -1,
+                    Math.max(0, Math.min(d.getDecimals(), POW10.length - 1)), chart);
+        }
+
+        boolean replacedBy(int[] ran, int ranCount) {
+            if (collector < 0) {
+                return true;
+            }
+            for (int i = 0; i < ranCount; i++) {
+                if (ran[i] == collector) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     private static final class Epoch {
@@ -65,8 +114,11 @@ final class AgentRecord {
         /** The watermark the shared store holds for this epoch (several nodes only). */
         long stored;
     }
-    private final Map<Integer, SeriesDef> series = new HashMap<>();
-    private final Map<Integer, Double> values = new LinkedHashMap<>();
+    private final Map<Integer, Series> series = new HashMap<>();
+    private final SeriesValues values = new SeriesValues();
+    /** The collectors that ran in the sample being applied (scratch, reused). */
+    private int[] ran = new int[8];
+    private int ranCount;
     private final Map<Integer, String> texts = new LinkedHashMap<>();
     /** Each collector's latest run (by its index in the Hello), with the time of the sample it came in. */
     private final java.util.TreeMap<Integer, LatestRun> runs = new java.util.TreeMap<>();
@@ -79,17 +131,41 @@ final class AgentRecord {
     private String diskMount = "";
 
     AgentRecord(String id) {
-        this(id, new AtomicLong(), MetricHistory.oneHour(5));
+        this(id, new AtomicLong(), MetricHistory.oneHour(5), new java.util.concurrent.ConcurrentLinkedQueue<>());
     }
 
     /**
      * @param changes the fleet's change counter: every change to this record
      *                takes the next number, so readers can ask what changed since
      */
-    AgentRecord(String id, AtomicLong changes, MetricHistory history) {
+    AgentRecord(String id, AtomicLong changes, MetricHistory history, java.util.Queue<AgentRecord> toSave) {
         this.id = id;
+        this.toSave = toSave;
         this.changes = changes;
         this.history = history;
+    }
+
+    private void seen(Instant at) {
+        if (at == null) {
+            lastSeenNano = -1;
+        } else {
+            lastSeenSecond = at.getEpochSecond();
+            lastSeenNano = at.getNano();
+        }
+    }
+
+    /** When the agent was last heard (here, or on another node as its presence says); null if never. */
+    private Instant lastSeen() {
+        return lastSeenNano < 0 ? null : Instant.ofEpochSecond(lastSeenSecond, lastSeenNano);
+    }
+
+    /** Something to save within a second: the record joins the save queue (once until the next save takes it). */
+    private void urgent() {
+        urgent = true;
+        if (!queued) {
+            queued = true;
+            toSave.add(this);
+        }
     }
 
     private void changed() {
@@ -132,12 +208,12 @@ final class AgentRecord {
         this.hello = h;
         this.session = session;
         this.remoteAddress = remote;
-        this.lastSeen = now;
+        seen(now);
         this.remoteNode = null;
         if (knownSince == null) {
             knownSince = now;
         }
-        urgent = true;
+        urgent();
         helloDirty = true;
         presenceUrgent = true;
         changed();
@@ -174,8 +250,8 @@ final class AgentRecord {
     synchronized void disconnect(Object session, Instant now) {
         if (this.session == session) {
             this.session = null;
-            this.lastSeen = now;
-            urgent = true;
+            seen(now);
+            urgent();
             presenceUrgent = true;
             changed();
         }
@@ -185,19 +261,27 @@ final class AgentRecord {
     synchronized void site(String s) {
         if (!s.equals(site)) {
             site = s;
-            urgent = true;
+            urgent();
             changed();
         }
     }
 
     synchronized void touch(Instant now) {
-        lastSeen = now;
+        seen(now);
         changed();
     }
 
     synchronized void define(List<SeriesDef> defs) {
         for (SeriesDef d : defs) {
-            series.put(d.getId(), d);
+            define(d);
+        }
+    }
+
+    private void define(SeriesDef d) {
+        Series known = series.get(d.getId());
+        Series now = Series.of(d);
+        if (!now.equals(known)) {
+            series.put(d.getId(), now);
         }
     }
 
@@ -219,7 +303,7 @@ final class AgentRecord {
 
     /** Applies a sample's values (the caller has checked the ledger and settles it afterwards). */
     synchronized void applySample(long epoch, Sample s, Instant now) {
-        lastSeen = now;
+        seen(now);
         changed();
         if (epoch != bootEpoch) {
             // A sample of an earlier boot, replayed from the spool: counted
@@ -228,24 +312,29 @@ final class AgentRecord {
             return;
         }
         for (SeriesDef d : s.getNewSeriesList()) {
-            series.put(d.getId(), d);
+            define(d);
         }
         // Replayed samples can be older than what we show; keep the newest.
         if (s.getTimestampMs() >= sampleTimeMs) {
             // A collector that ran replaces all its series; series of collectors
             // on slower schedules that did not run in this sample stay.
-            Set<Integer> ran = new HashSet<>();
-            s.getCollectorsList().forEach(r -> ran.add(r.getCollector()));
-            values.keySet().removeIf(id -> replacedBy(id, ran));
-            texts.keySet().removeIf(id -> replacedBy(id, ran));
+            ranCount = 0;
+            for (int i = 0; i < s.getCollectorsCount(); i++) {
+                if (ranCount == ran.length) {
+                    ran = java.util.Arrays.copyOf(ran, 2 * ranCount);
+                }
+                ran[ranCount++] = s.getCollectors(i).getCollector();
+            }
+            values.removeIf(this::replaced);
+            texts.keySet().removeIf(this::replaced);
             int n = Math.min(s.getSeriesCount(), s.getValuesCount());
             for (int i = 0; i < n; i++) {
                 values.put(s.getSeries(i), s.getValues(i));
             }
             int m = Math.min(s.getScaledSeriesCount(), s.getScaledCount());
             for (int i = 0; i < m; i++) {
-                SeriesDef d = series.get(s.getScaledSeries(i));
-                values.put(s.getScaledSeries(i), s.getScaled(i) / POW10[d == null ? 0 : Math.min(d.getDecimals(), POW10.length - 1)]);
+                Series d = series.get(s.getScaledSeries(i));
+                values.put(s.getScaledSeries(i), s.getScaled(i) / POW10[d == null ? 0 : d.decimals()]);
             }
             for (TextValue t : s.getTextsList()) {
                 texts.put(t.getSeries(), t.getValue());
@@ -253,7 +342,17 @@ final class AgentRecord {
             // Collectors on slower schedules are absent from most samples:
             // each keeps its latest outcome until it runs again.
             for (CollectorRun r : s.getCollectorsList()) {
-                runs.put(r.getCollector(), new LatestRun(r, s.getTimestampMs()));
+                LatestRun latest = runs.get(r.getCollector());
+                if (latest == null) {
+                    latest = new LatestRun();
+                    runs.put(r.getCollector(), latest);
+                }
+                latest.outcome = r.getOutcomeValue();
+                latest.durationMicros = r.getDurationMicros();
+                if (!latest.error.equals(r.getError())) {
+                    latest.error = r.getError();
+                }
+                latest.sampleTimeMs = s.getTimestampMs();
             }
             sampleTimeMs = s.getTimestampMs();
             recordHistory(Math.floorDiv(sampleTimeMs, 1000));
@@ -267,23 +366,23 @@ final class AgentRecord {
         String mount = "";
         float rx = 0;
         float tx = 0;
-        for (Map.Entry<Integer, Double> e : values.entrySet()) {
-            SeriesDef d = series.get(e.getKey());
-            if (d == null) {
+        for (int i = 0; i < values.size(); i++) {
+            Series d = series.get(values.id(i));
+            if (d == null || d.chart() == Series.OTHER) {
                 continue;
             }
-            float v = e.getValue().floatValue();
-            switch (d.getMetric()) {
-                case "cpu.usage_ratio" -> cpu = v;
-                case "memory.used_ratio" -> memory = v;
-                case "fs.used_ratio" -> {
+            float v = (float) values.value(i);
+            switch (d.chart()) {
+                case Series.CPU -> cpu = v;
+                case Series.MEMORY -> memory = v;
+                case Series.DISK -> {
                     if (Float.isNaN(disk) || v > disk) {
                         disk = v;
-                        mount = d.getResource();
+                        mount = d.resource();
                     }
                 }
-                case "net.rx_bytes_per_second" -> rx += "lo".equals(d.getResource()) ? 0 : v;
-                case "net.tx_bytes_per_second" -> tx += "lo".equals(d.getResource()) ? 0 : v;
+                case Series.RX -> rx += "lo".equals(d.resource()) ? 0 : v;
+                case Series.TX -> tx += "lo".equals(d.resource()) ? 0 : v;
                 default -> {
                 }
             }
@@ -292,23 +391,25 @@ final class AgentRecord {
         this.cpu = cpu;
         this.memory = memory;
         this.disk = disk;
-        this.diskMount = mount;
+        if (!mount.equals(diskMount)) {
+            this.diskMount = mount;
+        }
     }
 
-    /** Whether a sample in which the collectors {@code ran} ran replaces series {@code id}'s value. */
-    private boolean replacedBy(int id, Set<Integer> ran) {
-        SeriesDef d = series.get(id);
-        return d == null || !d.hasCollector() || ran.contains(d.getCollector());
+    /** Whether the sample being applied (the collectors in {@link #ran} ran) replaces series {@code id}'s value. */
+    private boolean replaced(int id) {
+        Series d = series.get(id);
+        return d == null || d.replacedBy(ran, ranCount);
     }
 
     /** Applies an inventory (the caller has checked the ledger and settles it afterwards). */
     synchronized void applyInventory(long epoch, Inventory inv, Instant now) {
-        lastSeen = now;
+        seen(now);
         changed();
         if (epoch == bootEpoch && !inv.equals(inventory)) {
             inventory = inv;
             inventoryDirty = true;
-            urgent = true;
+            urgent();
         }
     }
 
@@ -333,7 +434,7 @@ final class AgentRecord {
     }
 
     synchronized boolean isOnline(Instant now, java.time.Duration offlineAfter) {
-        return FleetState.online(session != null || remoteNode != null, lastSeen, now, offlineAfter);
+        return FleetState.online(session != null || remoteNode != null, lastSeen(), now, offlineAfter);
     }
 
     /**
@@ -355,7 +456,7 @@ final class AgentRecord {
                 ledger.put(e, x.ledger.watermark());
             }
         });
-        return new Presence(id, nodeId, here, 0, knownSince, lastSeen, null, site, cpu, memory, disk, diskMount, ledger);
+        return new Presence(id, nodeId, here, 0, knownSince, lastSeen(), null, site, cpu, memory, disk, diskMount, ledger);
     }
 
     /** The store holds {@code p} now. */
@@ -385,8 +486,8 @@ final class AgentRecord {
         boolean on = p.connected() && alive;
         remoteNode = on ? p.nodeId() : null;
         remoteConnectedAt = on ? p.connectedAtMs() : 0;
-        if (p.lastSeen() != null && (lastSeen == null || p.lastSeen().isAfter(lastSeen))) {
-            lastSeen = p.lastSeen();
+        if (p.lastSeen() != null && (lastSeen() == null || p.lastSeen().isAfter(lastSeen()))) {
+            seen(p.lastSeen());
         }
         if (knownSince == null || p.knownSince().isBefore(knownSince)) {
             knownSince = p.knownSince();
@@ -446,7 +547,7 @@ final class AgentRecord {
     synchronized void enrolled(String s, Instant at) {
         if (knownSince == null || at.isBefore(knownSince)) {
             knownSince = at;
-            urgent = true;
+            urgent();
             presenceUrgent = true; // other nodes list it from its enrollment on too
         }
         site(s);
@@ -459,7 +560,7 @@ final class AgentRecord {
         inventory = a.inventory() == null ? Inventory.getDefaultInstance() : a.inventory();
         site = a.site();
         knownSince = a.knownSince();
-        lastSeen = a.lastSeen();
+        seen(a.lastSeen());
         cpu = a.cpu();
         memory = a.memory();
         disk = a.fullestDisk();
@@ -475,11 +576,12 @@ final class AgentRecord {
      * Hello and inventory go along only when they changed.
      */
     synchronized StoredAgent toSave(boolean periodic) {
+        queued = false;
         if (knownSince == null || !urgent && !(periodic && changed > savedChange)) {
             return null;
         }
         StoredAgent row = new StoredAgent(id, site, helloDirty ? hello : null, inventoryDirty ? inventory : null, knownSince,
-                lastSeen, cpu, memory, disk, diskMount);
+                lastSeen(), cpu, memory, disk, diskMount);
         urgent = false;
         helloDirty = false;
         inventoryDirty = false;
@@ -489,7 +591,7 @@ final class AgentRecord {
 
     /** The save of {@code row} failed: it is taken again on the next pass. */
     synchronized void saveFailed(StoredAgent row) {
-        urgent = true;
+        urgent();
         helloDirty |= row.hello() != null;
         inventoryDirty |= row.inventory() != null;
     }
@@ -502,21 +604,21 @@ final class AgentRecord {
     synchronized AgentSummary summary(Instant now, java.time.Duration offlineAfter) {
         HostFacts h = hello().getHost();
         return new AgentSummary(id, h.getHostname(), (h.getOsFamily() + " " + h.getOsVersion()).trim(), site,
-                FleetState.online(session != null || remoteNode != null, lastSeen, now, offlineAfter), lastSeen, cpu, memory, disk,
+                FleetState.online(session != null || remoteNode != null, lastSeen(), now, offlineAfter), lastSeen(), cpu, memory, disk,
                 diskMount);
     }
 
     /** Fills {@code in} with what the console-side rules read (see {@link FleetState#forEachRuleInput}). */
     synchronized void ruleInput(FleetState.RuleInput in, FleetState.RuleVisitor visitor) {
         boolean remote = remoteNode != null;
-        in.facts(id, lastSeen != null ? lastSeen : knownSince, session != null, session != null || remote, remote ? 0 : sampleTimeMs);
+        in.facts(id, lastSeen() != null ? lastSeen() : knownSince, session != null, session != null || remote, remote ? 0 : sampleTimeMs);
         if (remote || sampleTimeMs == 0 || values.isEmpty() || !visitor.wantsValues(in)) {
             return;
         }
-        for (Map.Entry<Integer, Double> e : values.entrySet()) {
-            SeriesDef d = series.get(e.getKey());
-            if (d != null && visitor.watches(d.getMetric())) {
-                in.value(d.getMetric(), d.getResource(), e.getValue());
+        for (int i = 0; i < values.size(); i++) {
+            Series d = series.get(values.id(i));
+            if (d != null && visitor.watches(d.metric())) {
+                in.value(d.metric(), d.resource(), values.value(i));
             }
         }
     }
@@ -527,28 +629,28 @@ final class AgentRecord {
             return remoteSnapshot();
         }
         List<AgentSnapshot.Value> vs = new ArrayList<>(values.size());
-        values.forEach((sid, v) -> {
-            SeriesDef d = series.get(sid);
+        for (int i = 0; i < values.size(); i++) {
+            Series d = series.get(values.id(i));
             if (d != null) {
-                vs.add(new AgentSnapshot.Value(d.getMetric(), d.getResource(), v));
+                vs.add(new AgentSnapshot.Value(d.metric(), d.resource(), values.value(i)));
             }
-        });
+        }
         List<AgentSnapshot.Text> ts = new ArrayList<>(texts.size());
         texts.forEach((sid, v) -> {
-            SeriesDef d = series.get(sid);
+            Series d = series.get(sid);
             if (d != null) {
-                ts.add(new AgentSnapshot.Text(d.getMetric(), d.getResource(), v));
+                ts.add(new AgentSnapshot.Text(d.metric(), d.resource(), v));
             }
         });
         List<AgentSnapshot.Run> rs = new ArrayList<>(runs.size());
         Hello hello = hello();
-        for (LatestRun latest : runs.values()) {
-            CollectorRun r = latest.run();
-            String name = r.getCollector() < hello.getCollectorsCount() ? hello.getCollectors(r.getCollector()) : "#" + r.getCollector();
-            rs.add(new AgentSnapshot.Run(name, r.getOutcome().name(), r.getDurationMicros(), r.getError(),
-                    Instant.ofEpochMilli(latest.sampleTimeMs())));
-        }
-        return new AgentSnapshot(id, hello.getHost(), site, hello.getAgentVersion(), session != null, remoteAddress, lastSeen,
+        runs.forEach((collector, latest) -> {
+            String name = collector < hello.getCollectorsCount() ? hello.getCollectors(collector) : "#" + collector;
+            CollectorRun.Outcome outcome = CollectorRun.Outcome.forNumber(latest.outcome);
+            rs.add(new AgentSnapshot.Run(name, (outcome == null ? CollectorRun.Outcome.UNRECOGNIZED : outcome).name(),
+                    latest.durationMicros, latest.error, Instant.ofEpochMilli(latest.sampleTimeMs)));
+        });
+        return new AgentSnapshot(id, hello.getHost(), site, hello.getAgentVersion(), session != null, remoteAddress, lastSeen(),
                 knownSince, bootEpoch, epochs.containsKey(bootEpoch) ? epochs.get(bootEpoch).ledger.highest() : 0, sampleTimeMs == 0 ? null : Instant.ofEpochMilli(sampleTimeMs), vs, ts, rs, inventory, "");
     }
 
@@ -568,7 +670,7 @@ final class AgentRecord {
             vs.add(new AgentSnapshot.Value("fs.used_ratio", diskMount, disk));
         }
         Hello hello = hello();
-        return new AgentSnapshot(id, hello.getHost(), site, hello.getAgentVersion(), true, "", lastSeen, knownSince,
+        return new AgentSnapshot(id, hello.getHost(), site, hello.getAgentVersion(), true, "", lastSeen(), knownSince,
                 hello.getBootEpoch(), 0, null, vs, List.of(), List.of(), inventory, remoteNode);
     }
 }

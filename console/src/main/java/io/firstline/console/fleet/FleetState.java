@@ -33,6 +33,8 @@ public final class FleetState {
     private final Duration offlineAfter;
     private final int historyStepSeconds;
     private final AtomicLong changes = new AtomicLong();
+    /** Records with something to save soon (a connect, a disconnect, new facts), each once until {@link #toSave} takes it. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<AgentRecord> urgent = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     public FleetState(Clock clock, Duration offlineAfter) {
         this(clock, offlineAfter, Duration.ofSeconds(5));
@@ -220,7 +222,7 @@ public final class FleetState {
     }
 
     private AgentRecord record(String id) {
-        return agents.computeIfAbsent(id, x -> new AgentRecord(x, changes, MetricHistory.oneHour(historyStepSeconds)));
+        return agents.computeIfAbsent(id, x -> new AgentRecord(x, changes, MetricHistory.oneHour(historyStepSeconds), urgent));
     }
 
     /** An agent enrolled (at {@code at}, for {@code site}): it is part of the fleet from now on, offline until it connects. */
@@ -245,12 +247,24 @@ public final class FleetState {
      */
     public List<StoredAgent> toSave(boolean periodic) {
         List<StoredAgent> out = new ArrayList<>();
-        agents.values().forEach(r -> {
-            StoredAgent a = r.toSave(periodic);
-            if (a != null) {
-                out.add(a);
+        if (periodic) {
+            // Every record is looked at: those queued are among them.
+            urgent.clear();
+            agents.values().forEach(r -> {
+                StoredAgent a = r.toSave(true);
+                if (a != null) {
+                    out.add(a);
+                }
+            });
+        } else {
+            // Only the records that said they have something urgent: a second's pass no longer walks the whole fleet.
+            for (AgentRecord r; (r = urgent.poll()) != null; ) {
+                StoredAgent a = r.toSave(false);
+                if (a != null) {
+                    out.add(a);
+                }
             }
-        });
+        }
         return out;
     }
 

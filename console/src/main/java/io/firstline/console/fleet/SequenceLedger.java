@@ -19,7 +19,10 @@ final class SequenceLedger {
 
     /** Records {@code seq}; false if it was already applied (a duplicate). */
     boolean add(long seq) {
-        if (seq <= watermark || !above.add(seq)) {
+        if (seq == watermark + 1) {
+            // In order, the usual case: no boxed sequence, no tree node (never above: absorb keeps it out).
+            watermark = seq;
+        } else if (seq <= watermark || !above.add(seq)) {
             return false;
         }
         absorb();

@@ -73,6 +73,10 @@ final class AgentSession extends SimpleChannelInboundHandler<Envelope> {
      */
     private final ArrayDeque<PendingAck> acks = new ArrayDeque<>();
     private boolean answered;
+    /** Inside a read: acks wait for its end ({@link #channelReadComplete}), where one covers them all. */
+    private boolean reading;
+    /** The newest committed message whose Ack is not written yet; acks are positional, so it covers those before it. */
+    private PendingAck unsentAck;
     /** Between a Hello and its Welcome while the connection is claimed from the shared store (several nodes). */
     private boolean claiming;
     private boolean rejected;
@@ -122,6 +126,7 @@ final class AgentSession extends SimpleChannelInboundHandler<Envelope> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, Envelope msg) {
         long start = System.nanoTime();
+        reading = true;
         if (stopping != null) {
             // Read before reading stopped: not acknowledged, so the agent sends it again to the next console.
             return;
@@ -429,16 +434,21 @@ final class AgentSession extends SimpleChannelInboundHandler<Envelope> {
         return a;
     }
 
-    /** A message was committed: writes its ack and any after it that were waiting. */
+    /**
+     * A message was committed: acknowledges it and any after it that were waiting, with one Ack for the whole
+     * run. Acks are positional (docs/protocol.md), so the last one settles every message before it on this
+     * connection: a backlog committed in a burst costs one Ack, one TLS record and one write, not one each.
+     */
     private void committed(ChannelHandlerContext ctx, PendingAck done) {
         done.committed = true;
+        long now = 0;
         while (!acks.isEmpty() && acks.peekFirst().committed) {
-            PendingAck a = acks.pollFirst();
-            metrics.latency.record(System.nanoTime() - a.startNanos, TimeUnit.NANOSECONDS);
-            if (ctx.channel().isActive()) {
-                ctx.writeAndFlush(Envelope.newBuilder().setAck(Ack.newBuilder()
-                        .setBootEpoch(a.epoch).setSequence(a.sequence)).build(), ctx.voidPromise());
-            }
+            unsentAck = acks.pollFirst();
+            now = now == 0 ? System.nanoTime() : now;
+            metrics.latency.record(now - unsentAck.startNanos, TimeUnit.NANOSECONDS);
+        }
+        if (!reading) {
+            sendAck(ctx);
         }
         if (stopping != null && acks.isEmpty()) {
             goodbye(ctx);
@@ -470,12 +480,31 @@ final class AgentSession extends SimpleChannelInboundHandler<Envelope> {
         if (rejected) {
             return;
         }
+        sendAck(ctx);
         rejected = true;
         ctx.writeAndFlush(Envelope.newBuilder().setRefuse(Refuse.newBuilder().setReason(Refuse.Reason.SHUTTING_DOWN)
                         .setMessage("the console is stopping; everything acknowledged is committed")
                         .setMinProtocolVersion(WireProtocol.MIN_VERSION).setMaxProtocolVersion(WireProtocol.VERSION)
                         .setRetryAfterMs((int) stopping.retryAfterMs()).setRetrySpreadMs((int) stopping.spreadMs())).build())
                 .addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** Writes the Ack of the newest committed message, if it is not sent yet. */
+    private void sendAck(ChannelHandlerContext ctx) {
+        PendingAck a = unsentAck;
+        unsentAck = null;
+        if (a != null && ctx.channel().isActive()) {
+            ctx.writeAndFlush(Envelope.newBuilder().setAck(Ack.newBuilder()
+                    .setBootEpoch(a.epoch).setSequence(a.sequence)).build(), ctx.voidPromise());
+        }
+    }
+
+    /** The messages of one read are handled: one Ack covers every one of them committed meanwhile. */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        reading = false;
+        sendAck(ctx);
+        ctx.fireChannelReadComplete();
     }
 
     private void refuse(ChannelHandlerContext ctx, Refuse.Reason reason, WireRejection counted, String message) {

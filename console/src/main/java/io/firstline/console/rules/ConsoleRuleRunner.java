@@ -41,8 +41,12 @@ public final class ConsoleRuleRunner implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(ConsoleRuleRunner.class);
     public static final String SILENT_INTERVALS = "agent.silent_intervals";
 
-    /** An agent's evaluator, the time of the last sample it saw (ms) and the pass that last visited it. */
-    private record PerAgent(FaultEvaluator evaluator, long[] lastSample, long[] pass) {
+    /**
+     * An agent's evaluator, the time of the last sample it saw (ms), the pass that last visited it, and whether it
+     * is settled: every rule found the last value it saw fine and recovered, and no fault is raised, so another
+     * such value changes nothing.
+     */
+    private record PerAgent(FaultEvaluator evaluator, long[] lastSample, long[] pass, boolean[] settled) {
     }
 
     private final FleetState fleet;
@@ -139,9 +143,14 @@ public final class ConsoleRuleRunner implements Runnable {
             s.pass[0] = pass;
             // Silent since it was last heard (here or on another node), or since it enrolled if it never connected.
             if (a.heard() != null) {
-                double silent = Duration.between(a.heard(), now).toMillis() / (double) interval.toMillis();
-                emit(id, s.evaluator.observe(SILENT_INTERVALS, "", Math.max(0, silent)));
-                emit(id, s.evaluator.tick());
+                double silent = Math.max(0, Duration.between(a.heard(), now).toMillis() / (double) interval.toMillis());
+                boolean fine = fine(silenceRules, silent);
+                // An agent heard lately whose evaluator is settled is skipped: the usual case, once a second per agent.
+                if (!(fine && s.settled[0])) {
+                    emit(id, s.evaluator.observe(SILENT_INTERVALS, "", silent));
+                    emit(id, s.evaluator.tick());
+                    s.settled[0] = fine && s.evaluator.active().isEmpty();
+                }
             }
         }
         boolean nowhere = !a.connected();
@@ -165,17 +174,28 @@ public final class ConsoleRuleRunner implements Runnable {
         emit(id, ev.tick());
     }
 
+    /** Whether no rule of {@code ruleSet} finds {@code value} bad, and each finds it recovered. */
+    private static boolean fine(List<Rule> ruleSet, double value) {
+        for (Rule r : ruleSet) {
+            if (r.comparison().test(value, r.threshold()) || r.comparison().test(value, r.recoverThreshold())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The agent's evaluator in {@code map}, made (adopting the faults the store holds raised) if it has none. */
     private PerAgent evaluator(Map<String, PerAgent> map, String id, List<Rule> ruleSet, boolean changed) {
         PerAgent p = map.get(id);
         if (p == null) {
-            p = new PerAgent(new FaultEvaluator(clock), new long[1], new long[1]);
+            p = new PerAgent(new FaultEvaluator(clock), new long[1], new long[1], new boolean[1]);
             p.evaluator.setRules(ruleSet);
             for (String[] f : activeFaults.apply(id)) {
                 p.evaluator.adopt(f[0], f[1]);
             }
             map.put(id, p);
         } else if (changed) {
+            p.settled[0] = false;
             emit(id, p.evaluator.setRules(ruleSet));
         }
         return p;

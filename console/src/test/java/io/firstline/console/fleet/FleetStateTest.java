@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class FleetStateTest {
@@ -176,6 +177,29 @@ class FleetStateTest {
         ask[0] = true;
         fleet.forEachRuleInput(visitor);
         assertEquals("true true 2026-11-29T00:00:00Z 5000 fs.used_ratio/=0.7 fs.used_ratio/var=0.9", seen.get("a1"));
+    }
+
+    @Test
+    void aSecondsSaveTakesOnlyWhatIsUrgentAndThePeriodicOneEverythingChanged() {
+        fleet.enrolled("a0", "site");
+        assertEquals(List.of("a0"), ids(fleet.toSave(false)), "an enrollment is saved within a second");
+        assertEquals(List.of(), ids(fleet.toSave(false)));
+        FleetState.Session s = fleet.connect(hello(1), "peer");
+        assertEquals(List.of("a1"), ids(fleet.toSave(false)), "a connect is urgent");
+        s.sample(1, sample(1000, 0.5));
+        assertEquals(List.of(), ids(fleet.toSave(false)), "a sample alone waits for the periodic save");
+        assertEquals(List.of("a1"), ids(fleet.toSave(true)));
+        assertEquals(List.of(), ids(fleet.toSave(true)));
+        s.closed();
+        List<StoredAgent> rows = fleet.toSave(false);
+        assertEquals(List.of("a1"), ids(rows), "a disconnect is urgent");
+        fleet.saveFailed(rows);
+        assertEquals(List.of("a1"), ids(fleet.toSave(false)), "a failed save is taken again on the next pass");
+        assertEquals(List.of(), ids(fleet.toSave(false)));
+    }
+
+    private static List<String> ids(List<StoredAgent> rows) {
+        return rows.stream().map(StoredAgent::id).sorted().toList();
     }
 
     private static double value(AgentSnapshot a, String metric) {

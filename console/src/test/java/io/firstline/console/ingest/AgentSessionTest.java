@@ -94,6 +94,33 @@ class AgentSessionTest {
     }
 
     @Test
+    void aBurstReadAtOnceIsAcknowledgedWithOneAck() {
+        EmbeddedChannel ch = channel();
+        send(ch, hello(1, WireProtocol.VERSION));
+        reply(ch);
+        // A backlog arrives in one read: five samples, one Ack for the last (acks are positional).
+        EmbeddedChannel enc = new EmbeddedChannel();
+        io.firstline.wire.Framing.addCodec(enc.pipeline(), WireProtocol.DEFAULT_MAX_FRAME_BYTES);
+        io.netty.buffer.CompositeByteBuf burst = Unpooled.compositeBuffer();
+        for (long seq = 1; seq <= 5; seq++) {
+            enc.writeOutbound(sample(seq));
+            for (Object o; (o = enc.readOutbound()) != null; ) {
+                burst.addComponent(true, (io.netty.buffer.ByteBuf) o);
+            }
+        }
+        enc.finishAndReleaseAll();
+        ch.writeInbound(burst);
+        java.util.List<Long> acks = new java.util.ArrayList<>();
+        for (Envelope e; (e = reply(ch)) != null; ) {
+            acks.add(e.getAck().getSequence());
+        }
+        assertEquals(java.util.List.of(5L), acks);
+        assertEquals(5, fleet.committedThrough("agent-1"));
+        assertEquals(5.0, registry.get("firstline.ingest.samples").counter().count());
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
     void sampleBeforeHelloClosesWithProtocol() {
         EmbeddedChannel ch = channel();
         send(ch, sample(1));

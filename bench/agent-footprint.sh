@@ -34,6 +34,10 @@ duration=${1:-660}
 out=${2:-$(mktemp -d /tmp/firstline-footprint.XXXXXX)}
 interval=10
 warmup=60
+if [ "$duration" -lt 180 ]; then
+  echo "note: a run of $duration s leaves $((duration > warmup ? duration - warmup : 0)) s after the ${warmup} s warm-up;" \
+       "the steady CPU figure needs at least 60 s of it (n/a otherwise) and means little under 180 s in all" >&2
+fi
 mkdir -p "$out"
 console_jar=${CONSOLE_JAR:-$root/console/target/firstline-console.jar}
 agent_archive=${AGENT_ARCHIVE:-$root/agent/target/firstline-agent-linux-x64.tar.gz}
@@ -127,8 +131,9 @@ print(f"run: {span} s, {len(rows)} readings every 10 s, warm-up excluded from 's
 print("| process | RSS max | RSS end | CPU whole run | CPU steady (after warm-up) |")
 print("|---|---|---|---|---|")
 for name, rc, cc in (("firstline-agent", 1, 2), ("prometheus-node-exporter", 3, 4)):
+    steady = f"{cpu(cc, warmup):.3f} % of one core" if span - warmup >= 60 else "n/a (under 60 s after the warm-up)"
     print(f"| {name} | {max(r[rc] for r in rows)/1024:.1f} MiB | {rows[-1][rc]/1024:.1f} MiB | "
-          f"{cpu(cc, 0):.3f} % of one core | {cpu(cc, warmup):.3f} % of one core |")
+          f"{cpu(cc, 0):.3f} % of one core | {steady} |")
 print(f"node-exporter scrape: {statistics.median(r[5] for r in rows)/1024:.1f} KiB per scrape (median)")
 sizes, wire, runs = [], [], {}
 for line in open(f"{out}/agent.log"):

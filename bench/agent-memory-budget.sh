@@ -25,7 +25,7 @@ grep -E '^(Rss|Pss|Pss_Anon|Pss_File|Shared_Clean|Private_Clean|Private_Dirty):'
 
 echo "== RSS by mapping (pmap -x), KiB"
 pmap -x "$pid" | awk 'NR > 2 && $1 ~ /^[0-9a-f]+$/ {
-        name = $NF; if (NF < 6 || name == "" ) name = "[anon]"
+        name = $NF; if (NF < 6 || name == "" || name == "]") name = "[anon]"  # pmap -x prints "[ anon ]"
         if (name ~ /\.jsa$/) kind = "class-data archive " name
         else if (name ~ /libjvm\.so/) kind = "libjvm.so"
         else if (name ~ /\.so/) kind = "other shared libraries"

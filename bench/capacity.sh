@@ -27,7 +27,8 @@
 #
 #   bench/capacity.sh AGENTS SECONDS
 #
-# Environment: INTERVAL (10s), WARMUP (30), BASELINE (15), CONSOLE_JAVA_OPTS
+# Environment: INTERVAL (10s), WARMUP (30), BASELINE (15), IO_TRANSPORT and
+# IO_COALESCING (the console's ioTransport and agent.ioCoalescing, unset: its defaults), CONSOLE_JAVA_OPTS
 # (-Xmx2g), SIM_JAVA_OPTS (-Xmx3g), FIRSTLINE_CAPACITY_CACHE (the enrolled
 # pools, one per AGENTS: ~/.cache/firstline-capacity), KEEP=1 keeps the run's
 # directory (logs). JFR=1 records the steady phase with Flight Recorder
@@ -105,10 +106,12 @@ dataDir: $1
 agent:
   bind: 127.0.0.1
   port: $agent_port
+$([ -z "${IO_COALESCING:-}" ] || echo "  ioCoalescing: $IO_COALESCING")
 http:
   bind: 127.0.0.1
   port: $http_port
 sampleInterval: $interval
+$([ -z "${IO_TRANSPORT:-}" ] || echo "ioTransport: $IO_TRANSPORT")
 YAML
     java "${console_opts[@]}" -jar "$console_jar" serve --config "$work/console.yaml" >> "$2" 2>&1 &
     console_pid=$!

@@ -25,6 +25,9 @@ import io.firstline.console.ingest.IngestMetrics;
 import io.firstline.console.ingest.IngestPorts;
 import io.firstline.console.kb.KnowledgeBase;
 import io.firstline.console.metrics.ConsoleMetrics;
+import io.firstline.console.net.CoalescingIoHandler;
+import io.firstline.console.net.IoTransport;
+import io.firstline.wire.Durations;
 import io.firstline.console.rules.RulesService;
 import io.firstline.console.store.DataDirLock;
 import io.firstline.console.store.MeteredStore;
@@ -42,7 +45,7 @@ import io.firstline.console.web.WebConsole;
 import io.firstline.files.PrivateFiles;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.IoHandlerFactory;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
@@ -74,6 +77,8 @@ public final class Console implements AutoCloseable {
     private final Clock clock;
     private final ConsoleMetrics metrics = new ConsoleMetrics();
     private final FleetState fleet;
+    /** How the event loops wait on sockets (epoll or NIO), decided at start. */
+    private final IoTransport transport;
     private final EventLoopGroup boss;
     private final EventLoopGroup agentWorkers;
     private final EventLoopGroup httpWorkers;
@@ -103,9 +108,11 @@ public final class Console implements AutoCloseable {
         this.config = config;
         this.clock = clock;
         this.fleet = new FleetState(clock, config.offlineAfter(), historyStep(config));
-        this.boss = group(1, "firstline-accept");
-        this.agentWorkers = group(Math.max(1, Runtime.getRuntime().availableProcessors()), "firstline-ingest");
-        this.httpWorkers = group(1, "firstline-http");
+        this.transport = config.io().transport().resolve();
+        this.boss = group(1, "firstline-accept", transport.handlers());
+        this.agentWorkers = group(Math.max(1, Runtime.getRuntime().availableProcessors()), "firstline-ingest",
+                CoalescingIoHandler.factory(transport.handlers(), config.io().agentCoalescing()));
+        this.httpWorkers = group(1, "firstline-http", transport.handlers());
     }
 
     /** Charted history keeps one slot per sample, but never finer than 5 s (720 slots for the hour). */
@@ -114,8 +121,8 @@ public final class Console implements AutoCloseable {
         return config.sampleInterval().compareTo(min) > 0 ? config.sampleInterval() : min;
     }
 
-    private static EventLoopGroup group(int threads, String name) {
-        return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name), NioIoHandler.newFactory());
+    private static EventLoopGroup group(int threads, String name, IoHandlerFactory handlers) {
+        return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name), handlers);
     }
 
     /**
@@ -181,6 +188,7 @@ public final class Console implements AutoCloseable {
         metrics.bindFleet(fleet);
         metrics.bindStore(store);
         metrics.bindEventLoops(boss, agentWorkers, httpWorkers);
+        metrics.bindIoTransport(transport.configName());
         IngestMetrics ingestMetrics = new IngestMetrics(metrics.registry());
         agentTls = openAgentTls();
         SslContext tls = agentTls.context();
@@ -197,7 +205,7 @@ public final class Console implements AutoCloseable {
                                 .withIntake(new IntakeTokens(store, clock), faults.tickets)
                                 .withReports(reports, digest)
                                 .withConfigFiles(this::configFiles),
-                        web, boss, httpWorkers));
+                        web, boss, httpWorkers, transport.serverChannel()));
         // Revocations made elsewhere (the CLI, another node) end live connections within a sweep.
         boss.next().scheduleAtFixedRate(this::sweepRevoked, 15, 15, TimeUnit.SECONDS);
         // Off the event loops: a write to a lost store waits for the pool's timeout.
@@ -206,6 +214,8 @@ public final class Console implements AutoCloseable {
         ready = true;
         log.info("console {} ready: agents on {}:{}, HTTP on {}:{}, data in {}", consoleId, config.agentListen().bind(),
                 agentServer.port(), config.httpListen().bind(), httpServer.port(), config.dataDir());
+        log.info("I/O: {} (ioTransport: {}), agent port coalescing socket readiness for {} (agent.ioCoalescing)",
+                transport.configName(), config.io().transport().configName(), Durations.format(config.io().agentCoalescing()));
     }
 
     /**

@@ -10,11 +10,16 @@ import io.firstline.agent.AgentRuntime;
 import io.firstline.agent.collect.CollectorRegistry;
 import io.firstline.agent.link.ConsoleAddress;
 import io.firstline.console.config.ConsoleConfig;
+import io.firstline.console.net.IoSettings;
+import io.firstline.console.net.IoTransport;
+import io.netty.channel.epoll.Epoll;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A real agent and a real console in one JVM, over loopback. */
@@ -22,8 +27,10 @@ class ConsoleEndToEndTest {
     @TempDir
     Path dir;
 
+    private IoSettings io = IoSettings.DEFAULTS;
+
     private ConsoleConfig config(int agentPort, int httpPort) {
-        return ConsoleConfig.defaults(dir.resolve("console"))
+        return ConsoleConfig.defaults(dir.resolve("console")).withIo(io)
                 .withAgentListen(new ConsoleConfig.Listen("127.0.0.1", agentPort))
                 .withHttpListen(new ConsoleConfig.Listen("127.0.0.1", httpPort))
                 .withSampleInterval(Duration.ofSeconds(1));
@@ -41,8 +48,19 @@ class ConsoleEndToEndTest {
         return r.status() == 200 ? r.json() : null;
     }
 
-    @Test
-    void agentAppearsWithRealValuesGoesOfflineAndReturnsAfterConsoleRestart() {
+    /** On both transports: epoll with its loops coalescing socket readiness (the default), and Java's NIO without. */
+    @ParameterizedTest
+    @EnumSource(value = IoTransport.class, names = {"EPOLL", "NIO"})
+    void agentAppearsWithRealValuesGoesOfflineAndReturnsAfterConsoleRestart(IoTransport transport) {
+        if (transport == IoTransport.EPOLL && !Epoll.isAvailable()) {
+            String why = "Netty's native epoll does not load here: " + Epoll.unavailabilityCause();
+            if (System.getenv(TestSupport.REQUIRE_TOOLS) != null) {
+                org.junit.jupiter.api.Assertions.fail(why);
+            }
+            org.junit.jupiter.api.Assumptions.abort(why);
+        }
+        io = transport == IoTransport.EPOLL ? IoSettings.DEFAULTS.withTransport(transport)
+                : new IoSettings(transport, Duration.ZERO);
         int agentPort = TestSupport.freePort();
         int httpPort = TestSupport.freePort();
         Console console = Console.start(config(agentPort, httpPort));

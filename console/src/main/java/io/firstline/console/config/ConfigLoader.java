@@ -11,6 +11,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.firstline.console.net.IoSettings;
+import io.firstline.console.net.IoTransport;
 import io.firstline.console.pki.TlsProvider;
 import io.firstline.console.store.StoreSettings;
 import io.firstline.wire.Durations;
@@ -37,11 +39,13 @@ import java.util.stream.Collectors;
  *   tlsProvider: auto        # auto | openssl | jdk
  *   maxHandshakes: 128
  *   shutdownSpread: 10s
+ *   ioCoalescing: 20ms       # 0s: handle each socket as soon as it is ready
  * http:
  *   bind: 127.0.0.1
  *   port: 8080
  * sampleInterval: 10s
  * offlineAfterIntervals: 3
+ * ioTransport: auto           # auto | epoll | nio
  * store:                      # absent: embedded SQLite in dataDir
  *   url: jdbc:postgresql://db.example:5432/firstline
  *   user: firstline
@@ -66,6 +70,7 @@ public final class ConfigLoader {
         @JsonProperty RawListen http = new RawListen();
         @JsonProperty String sampleInterval;
         @JsonProperty Integer offlineAfterIntervals;
+        @JsonProperty String ioTransport;
         @JsonProperty RawStore store;
     }
 
@@ -83,6 +88,7 @@ public final class ConfigLoader {
         @JsonProperty String tlsProvider;
         @JsonProperty Integer maxHandshakes;
         @JsonProperty String shutdownSpread;
+        @JsonProperty String ioCoalescing;
     }
 
     private ConfigLoader() {
@@ -134,6 +140,9 @@ public final class ConfigLoader {
         if (h.shutdownSpread != null) {
             throw o.fail("http.shutdownSpread", "belongs under 'agent' (agent.shutdownSpread)");
         }
+        if (h.ioCoalescing != null) {
+            throw o.fail("http.ioCoalescing", "belongs under 'agent' (agent.ioCoalescing)");
+        }
         return new ConsoleConfig(d.dataDir(),
                 new ConsoleConfig.Listen(a.bind != null ? a.bind : d.agentListen().bind(),
                         o.number("agent.port", a.port, d.agentListen().port(), 0, 65535)),
@@ -146,7 +155,21 @@ public final class ConfigLoader {
                 store(o, raw.store),
                 tlsProvider(o, a.tlsProvider),
                 o.number("agent.maxHandshakes", a.maxHandshakes, d.maxHandshakes(), 1, 100_000),
-                o.duration("agent.shutdownSpread", a.shutdownSpread, d.shutdownSpread(), Duration.ZERO, Duration.ofMinutes(2)));
+                o.duration("agent.shutdownSpread", a.shutdownSpread, d.shutdownSpread(), Duration.ZERO, Duration.ofMinutes(2)),
+                new IoSettings(ioTransport(o, raw.ioTransport),
+                        o.duration("agent.ioCoalescing", a.ioCoalescing, d.io().agentCoalescing(), Duration.ZERO,
+                                IoSettings.MAX_AGENT_COALESCING)));
+    }
+
+    private static IoTransport ioTransport(Options o, String value) {
+        if (value == null) {
+            return IoTransport.AUTO;
+        }
+        try {
+            return IoTransport.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw o.fail("ioTransport", e.getMessage());
+        }
     }
 
     private static TlsProvider tlsProvider(Options o, String value) {
@@ -195,7 +218,7 @@ public final class ConfigLoader {
             return "must be a section of options (url, user, passwordFile)";
         }
         if (t == RawListen.class) {
-            return "must be a section of options (bind, port, maxFrameBytes, handshakeTimeout, tlsProvider, maxHandshakes, shutdownSpread)";
+            return "must be a section of options (bind, port, maxFrameBytes, handshakeTimeout, tlsProvider, maxHandshakes, shutdownSpread, ioCoalescing)";
         }
         if (t == Raw.class) {
             return "the file must be a map of options (dataDir, agent, http, sampleInterval, offlineAfterIntervals, store)";

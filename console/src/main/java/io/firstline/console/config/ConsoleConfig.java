@@ -1,5 +1,6 @@
 package io.firstline.console.config;
 
+import io.firstline.console.net.IoSettings;
 import io.firstline.console.pki.TlsProvider;
 import io.firstline.console.store.StoreSettings;
 import io.firstline.wire.Durations;
@@ -14,7 +15,7 @@ import java.util.Objects;
  */
 public record ConsoleConfig(Path dataDir, Listen agentListen, Listen httpListen, Duration sampleInterval,
                             int offlineAfterIntervals, int maxFrameBytes, Duration handshakeTimeout, StoreSettings store,
-                            TlsProvider tlsProvider, int maxHandshakes, Duration shutdownSpread) {
+                            TlsProvider tlsProvider, int maxHandshakes, Duration shutdownSpread, IoSettings io) {
 
     /** An address to listen on. Port 0 picks a free port (tests). */
     public record Listen(String bind, int port) {
@@ -44,6 +45,14 @@ public record ConsoleConfig(Path dataDir, Listen agentListen, Listen httpListen,
                 TlsProvider.AUTO, DEFAULT_MAX_HANDSHAKES, DEFAULT_SHUTDOWN_SPREAD);
     }
 
+    /** A console with the default I/O settings ({@link IoSettings#DEFAULTS}). */
+    public ConsoleConfig(Path dataDir, Listen agentListen, Listen httpListen, Duration sampleInterval,
+                         int offlineAfterIntervals, int maxFrameBytes, Duration handshakeTimeout, StoreSettings store,
+                         TlsProvider tlsProvider, int maxHandshakes, Duration shutdownSpread) {
+        this(dataDir, agentListen, httpListen, sampleInterval, offlineAfterIntervals, maxFrameBytes, handshakeTimeout, store,
+                tlsProvider, maxHandshakes, shutdownSpread, IoSettings.DEFAULTS);
+    }
+
     /** A console on the embedded SQLite store. */
     public ConsoleConfig(Path dataDir, Listen agentListen, Listen httpListen, Duration sampleInterval,
                          int offlineAfterIntervals, int maxFrameBytes, Duration handshakeTimeout) {
@@ -55,6 +64,7 @@ public record ConsoleConfig(Path dataDir, Listen agentListen, Listen httpListen,
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(tlsProvider, "tlsProvider");
+        Objects.requireNonNull(io, "io");
         Objects.requireNonNull(agentListen, "agentListen");
         Objects.requireNonNull(httpListen, "httpListen");
         if (sampleInterval.compareTo(Duration.ofSeconds(1)) < 0 || sampleInterval.compareTo(Duration.ofHours(1)) > 0) {
@@ -94,39 +104,45 @@ public record ConsoleConfig(Path dataDir, Listen agentListen, Listen httpListen,
 
     public ConsoleConfig withDataDir(Path dir) {
         return new ConsoleConfig(dir, agentListen, httpListen, sampleInterval, offlineAfterIntervals, maxFrameBytes, handshakeTimeout, store, tlsProvider,
-                maxHandshakes, shutdownSpread);
+                maxHandshakes, shutdownSpread, io);
     }
 
     public ConsoleConfig withAgentListen(Listen l) {
         return new ConsoleConfig(dataDir, l, httpListen, sampleInterval, offlineAfterIntervals, maxFrameBytes, handshakeTimeout, store, tlsProvider,
-                maxHandshakes, shutdownSpread);
+                maxHandshakes, shutdownSpread, io);
     }
 
     public ConsoleConfig withHttpListen(Listen l) {
         return new ConsoleConfig(dataDir, agentListen, l, sampleInterval, offlineAfterIntervals, maxFrameBytes, handshakeTimeout, store, tlsProvider,
-                maxHandshakes, shutdownSpread);
+                maxHandshakes, shutdownSpread, io);
     }
 
     /** The same console on another store. */
     public ConsoleConfig withStore(StoreSettings s) {
         return new ConsoleConfig(dataDir, agentListen, httpListen, sampleInterval, offlineAfterIntervals, maxFrameBytes, handshakeTimeout, s, tlsProvider,
-                maxHandshakes, shutdownSpread);
+                maxHandshakes, shutdownSpread, io);
     }
 
     /** The same console with its agent port on another TLS provider. */
     public ConsoleConfig withTlsProvider(TlsProvider p) {
         return new ConsoleConfig(dataDir, agentListen, httpListen, sampleInterval, offlineAfterIntervals, maxFrameBytes, handshakeTimeout, store, p,
-                maxHandshakes, shutdownSpread);
+                maxHandshakes, shutdownSpread, io);
     }
 
     public ConsoleConfig withSampleInterval(Duration d) {
         return new ConsoleConfig(dataDir, agentListen, httpListen, d, offlineAfterIntervals, maxFrameBytes, handshakeTimeout, store, tlsProvider,
-                maxHandshakes, shutdownSpread);
+                maxHandshakes, shutdownSpread, io);
     }
 
     /** The same console with other admission settings (handshakes at a time, the spread of agents' return after a stop). */
     public ConsoleConfig withAdmission(int handshakes, Duration spread) {
         return new ConsoleConfig(dataDir, agentListen, httpListen, sampleInterval, offlineAfterIntervals, maxFrameBytes, handshakeTimeout, store,
-                tlsProvider, handshakes, spread);
+                tlsProvider, handshakes, spread, io);
+    }
+
+    /** The same console with other I/O settings. */
+    public ConsoleConfig withIo(IoSettings settings) {
+        return new ConsoleConfig(dataDir, agentListen, httpListen, sampleInterval, offlineAfterIntervals, maxFrameBytes, handshakeTimeout, store,
+                tlsProvider, maxHandshakes, shutdownSpread, settings);
     }
 }

@@ -5,10 +5,10 @@ import io.firstline.console.store.Sql;
 import io.firstline.console.store.Store;
 import io.firstline.proto.Hello;
 import io.firstline.proto.Inventory;
-import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import org.slf4j.Logger;
@@ -45,19 +45,22 @@ public final class FleetStore {
         if (rows.isEmpty()) {
             return;
         }
+        List<Object[]> args = new ArrayList<>(rows.size());
+        for (StoredAgent a : rows) {
+            args.add(upsert(a, nowMs));
+        }
+        // One statement compiled for the whole save, not one per agent (that compiling was half of the saving's CPU).
         store.write(c -> {
-            for (StoredAgent a : rows) {
-                upsert(c, a, nowMs);
-            }
+            Sql.batch(c, UPSERT, args);
             return null;
         });
     }
 
-    private static void upsert(Connection c, StoredAgent a, long nowMs) throws SQLException {
-        Sql.update(c, UPSERT, a.id(), a.site(), a.hostname(), a.hello() == null ? null : encode(a.hello().toByteArray()),
+    private static Object[] upsert(StoredAgent a, long nowMs) {
+        return new Object[] {a.id(), a.site(), a.hostname(), a.hello() == null ? null : encode(a.hello().toByteArray()),
                 a.inventory() == null ? null : encode(a.inventory().toByteArray()), a.knownSince().toEpochMilli(),
-                a.lastSeen() == null ? null : a.lastSeen().toEpochMilli(), Sql.realOrNull(a.cpu()), Sql.realOrNull(a.memory()), Sql.realOrNull(a.fullestDisk()),
-                a.fullestMount(), nowMs);
+                a.lastSeen() == null ? null : a.lastSeen().toEpochMilli(), Sql.realOrNull(a.cpu()), Sql.realOrNull(a.memory()),
+                Sql.realOrNull(a.fullestDisk()), a.fullestMount(), nowMs};
     }
 
     private static StoredAgent row(ResultSet rs) throws SQLException {

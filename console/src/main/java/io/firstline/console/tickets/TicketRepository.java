@@ -170,10 +170,16 @@ final class TicketRepository {
     }
 
     /** Tickets in {@code state}, oldest first, for the sweeper. */
-    static List<Ticket> inStates(Connection c, String... states) throws SQLException {
-        String marks = String.join(", ", java.util.Collections.nCopies(states.length, "?"));
-        return Sql.list(c, "SELECT " + COLUMNS + " FROM tickets WHERE state IN (" + marks + ") ORDER BY id",
-                TicketRepository::ticket, (Object[]) states);
+    /** Resolved tickets whose fault is no longer active, resolved at or before {@code resolvedByMs}: due to close. */
+    static List<Ticket> resolvedQuietSince(Connection c, long resolvedByMs) throws SQLException {
+        return Sql.list(c, "SELECT " + COLUMNS + " FROM tickets WHERE state = 'resolved' AND fault_active = 0"
+                + " AND resolved_at_ms IS NOT NULL AND resolved_at_ms <= ? ORDER BY id", TicketRepository::ticket, resolvedByMs);
+    }
+
+    /** Open and acknowledged tickets whose notifications a maintenance window holds. */
+    static List<Ticket> mutedActive(Connection c) throws SQLException {
+        return Sql.list(c, "SELECT " + COLUMNS + " FROM tickets WHERE state IN ('open', 'acknowledged') AND muted = 1 ORDER BY id",
+                TicketRepository::ticket);
     }
 
     static List<long[]> countsByStateAndSeverity(Connection c) throws SQLException {

@@ -1,6 +1,7 @@
 package io.firstline.console.tickets;
 
 import io.firstline.console.store.Sql;
+import io.firstline.rules.Severity;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -51,32 +52,42 @@ public final class TicketSweeper implements Runnable {
 
     private int closeQuiet(Connection c, Instant now) throws SQLException {
         int n = 0;
-        for (Ticket t : TicketRepository.inStates(c, "resolved")) {
-            if (!t.faultActive() && t.resolvedAt() != null
-                    && Duration.between(t.resolvedAt(), now).compareTo(tickets.policy().closeAfter()) >= 0) {
-                TicketRepository.update(c, t.with(TicketState.CLOSED, t.escalationLevel(), t.assignee(), t.recurrences(),
-                        false, t.muted(), t.ackedAt(), t.resolvedAt(), now, now));
-                TicketRepository.event(c, t.id(), now, "closed", "console", Details.of("quietFor",
-                        io.firstline.wire.Durations.format(tickets.policy().closeAfter())));
-                tickets.metrics().ticket("closed");
-                n++;
-            }
+        // Only the tickets due: a sweep every few seconds must not read every resolved ticket the store holds.
+        for (Ticket t : TicketRepository.resolvedQuietSince(c, now.minus(tickets.policy().closeAfter()).toEpochMilli())) {
+            TicketRepository.update(c, t.with(TicketState.CLOSED, t.escalationLevel(), t.assignee(), t.recurrences(),
+                    false, t.muted(), t.ackedAt(), t.resolvedAt(), now, now));
+            TicketRepository.event(c, t.id(), now, "closed", "console", Details.of("quietFor",
+                    io.firstline.wire.Durations.format(tickets.policy().closeAfter())));
+            tickets.metrics().ticket("closed");
+            n++;
         }
         return n;
     }
 
-    private record SlaRow(long id, Instant started, boolean ackBreached, boolean resolveBreached) {
+    private record SlaRow(long id, Instant started, boolean ackBreached, boolean resolveBreached, TicketState state,
+                          Severity severity, int escalationLevel) {
+        /** Whether this sweep has anything to do to the ticket: a breach to record or an escalation step due. */
+        boolean due(TicketPolicy.Sla sla, Duration age) {
+            boolean open = state == TicketState.OPEN;
+            return open && !ackBreached && age.compareTo(sla.ackWithin()) > 0
+                    || !resolveBreached && age.compareTo(sla.resolveWithin()) > 0
+                    || open && escalationLevel < sla.steps().size() && age.compareTo(sla.steps().get(escalationLevel).after()) >= 0;
+        }
     }
 
     private int sla(Connection c, Instant now) throws SQLException {
         int n = 0;
-        List<SlaRow> rows = Sql.list(c, "SELECT id, sla_started_at_ms, sla_ack_breached, sla_resolve_breached FROM tickets"
-                + " WHERE state IN ('open', 'acknowledged')", rs -> new SlaRow(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)),
-                rs.getInt(3) == 1, rs.getInt(4) == 1));
+        List<SlaRow> rows = Sql.list(c, "SELECT id, sla_started_at_ms, sla_ack_breached, sla_resolve_breached, state, severity,"
+                + " escalation_level FROM tickets WHERE state IN ('open', 'acknowledged')", rs -> new SlaRow(rs.getLong(1),
+                Instant.ofEpochMilli(rs.getLong(2)), rs.getInt(3) == 1, rs.getInt(4) == 1, TicketState.parse(rs.getString(5)),
+                Severity.parse(rs.getString(6)), rs.getInt(7)));
         for (SlaRow r : rows) {
-            Ticket t = TicketRepository.byId(c, r.id()).orElseThrow();
-            TicketPolicy.Sla sla = tickets.policy().sla().get(t.severity());
+            TicketPolicy.Sla sla = tickets.policy().sla().get(r.severity());
             Duration age = Duration.between(r.started(), now);
+            if (!r.due(sla, age)) {
+                continue; // most tickets, most sweeps: read no more of it
+            }
+            Ticket t = TicketRepository.byId(c, r.id()).orElseThrow();
             if (t.state() == TicketState.OPEN && !r.ackBreached() && age.compareTo(sla.ackWithin()) > 0) {
                 breach(c, t, now, "ack", sla.ackWithin(), "sla_ack_breached");
                 n++;
@@ -110,8 +121,8 @@ public final class TicketSweeper implements Runnable {
 
     private int releaseHeld(Connection c, Instant now) throws SQLException {
         int n = 0;
-        for (Ticket t : TicketRepository.inStates(c, "open", "acknowledged")) {
-            if (t.muted() && !MaintenanceWindows.covers(c, t.agentId(), tickets.directory().facts(t.agentId()), now)) {
+        for (Ticket t : TicketRepository.mutedActive(c)) {
+            if (!MaintenanceWindows.covers(c, t.agentId(), tickets.directory().facts(t.agentId()), now)) {
                 Ticket released = t.with(t.state(), t.escalationLevel(), t.assignee(), t.recurrences(), t.faultActive(),
                         false, t.ackedAt(), t.resolvedAt(), t.closedAt(), now);
                 TicketRepository.update(c, released);

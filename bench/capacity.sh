@@ -239,7 +239,7 @@ if [ "$baseline" -gt 0 ]; then
     thread_ticks > "$work/idle1"
     idle_pct=$(python3 -c "print(f'{100 * ($b1 - $b0) / $clk / ($bt1 - $bt0):.2f}')")
     echo "baseline: console CPU with no agent connected ($agents enrolled) over ${baseline} s: ${idle_pct} % of one core;" \
-        "by thread: $(by_thread "$bt0" "$bt1" "$work/idle0" "$work/idle1" | head -4 | awk '{printf "%s%s %s", (NR > 1 ? ", " : ""), $1, $2}')"
+        "by thread: $(by_thread "$bt0" "$bt1" "$work/idle0" "$work/idle1" | awk 'NR <= 4' | awk '{printf "%s%s %s", (NR > 1 ? ", " : ""), $1, $2}')"
 fi
 
 # The simulator warms up before it measures; one older than --warmup is given none, and the warm-up is slept here.
@@ -289,7 +289,7 @@ echo "$summary"
 p99=$(sed -n 's/.* ingest_p99_ms=\([^ ]*\).*/\1/p' <<< "$summary")
 
 echo "console CPU by thread over the steady phase (% of one core: total = user + system; share of the console's):"
-by_thread "$t0" "$t1" "$work/threads0" "$work/threads1" | head -12 \
+by_thread "$t0" "$t1" "$work/threads0" "$work/threads1" | awk 'NR <= 12' \
     | awk '{printf "  %-22s %6.2f = %5.2f + %5.2f  (%4.1f %%)\n", $1, $2, $3, $4, $5}'
 if [ -n "${jfr_file:-}" ]; then
     echo "JFR recording of the steady phase: $jfr_file; hottest methods (top frame of the execution samples):"

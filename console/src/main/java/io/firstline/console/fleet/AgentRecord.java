@@ -326,7 +326,9 @@ final class AgentRecord {
                 ran[ranCount++] = s.getCollectors(i).getCollector();
             }
             values.removeIf(this::replaced);
-            texts.keySet().removeIf(this::replaced);
+            // Texts rarely change: an unchanged one keeps its entry, so a sample puts no new object into this
+            // long-lived map (each such store is work for the collector's write barrier at thousands of agents).
+            texts.keySet().removeIf(k -> replaced(k) && !hasText(s, k));
             int n = Math.min(s.getSeriesCount(), s.getValuesCount());
             for (int i = 0; i < n; i++) {
                 values.put(s.getSeries(i), s.getValues(i));
@@ -337,7 +339,10 @@ final class AgentRecord {
                 values.put(s.getScaledSeries(i), s.getScaled(i) / POW10[d == null ? 0 : d.decimals()]);
             }
             for (TextValue t : s.getTextsList()) {
-                texts.put(t.getSeries(), t.getValue());
+                String before = texts.get(t.getSeries());
+                if (before == null || !before.equals(t.getValue())) {
+                    texts.put(t.getSeries(), t.getValue());
+                }
             }
             // Collectors on slower schedules are absent from most samples:
             // each keeps its latest outcome until it runs again.
@@ -357,6 +362,15 @@ final class AgentRecord {
             sampleTimeMs = s.getTimestampMs();
             recordHistory(Math.floorDiv(sampleTimeMs, 1000));
         }
+    }
+
+    private static boolean hasText(Sample s, int series) {
+        for (int i = 0; i < s.getTextsCount(); i++) {
+            if (s.getTexts(i).getSeries() == series) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void recordHistory(long epochSecond) {

@@ -4,6 +4,7 @@ import io.firstline.agent.AgentIdentity;
 import io.firstline.agent.AgentVersion;
 import io.firstline.agent.collect.HostProbe;
 import io.firstline.agent.enroll.AgentCredentials;
+import io.firstline.agent.enroll.BusyRetry;
 import io.firstline.agent.enroll.Enroller;
 import io.firstline.agent.encode.HostFactsReader;
 import io.firstline.agent.link.ConsoleAddress;
@@ -62,7 +63,9 @@ public final class EnrollCommand implements Runnable {
         }
         String agentId = AgentIdentity.loadOrCreate(stateDir);
         try {
-            AgentCredentials c = new Enroller(timeout).enroll(address, token, fingerprint, agentId,
+            // A console that is busy (too many agents connecting) says when to come back: wait and say so on stderr.
+            Enroller enroller = new Enroller(timeout, BusyRetry.standard().withProgress(System.err::println));
+            AgentCredentials c = enroller.enroll(address, token, fingerprint, agentId,
                     HostFactsReader.read(new HostProbe()), AgentVersion.get(), stateDir);
             System.out.println("enrolled as agent " + c.agentId() + " with console " + address + "; certificate valid until "
                     + c.certificate().getNotAfter().toInstant());

@@ -1,10 +1,12 @@
 package io.firstline.agent.enroll;
 
+import io.firstline.agent.link.Backoff;
 import io.firstline.agent.link.ConsoleAddress;
 import io.firstline.proto.EnrollRequest;
 import io.firstline.proto.EnrollResponse;
 import io.firstline.proto.Envelope;
 import io.firstline.proto.HostFacts;
+import io.firstline.proto.Refuse;
 import io.firstline.proto.RenewRequest;
 import io.firstline.wire.Tls;
 import io.firstline.wire.WireProtocol;
@@ -17,6 +19,8 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -28,13 +32,23 @@ import javax.net.ssl.TrustManager;
  * Enrollment and renewal: one short TLS connection to the console's agent
  * port, one request, one answer (docs/protocol.md, "Enrollment"). Blocking
  * and self-contained, so it runs from the command line and from the
- * agent's renewal timer alike.
+ * agent's renewal timer alike. A console that refuses for now and says when
+ * to come back (an overloaded one refuses before TLS, {@link RefusalAwareSocket})
+ * is waited for as {@link BusyRetry} says; any other refusal is an error
+ * naming its reason.
  */
 public final class Enroller {
     private final Duration timeout;
+    private final BusyRetry busy;
 
+    /** Connect and answer {@code timeout} per attempt; a busy console is waited for as {@link BusyRetry#standard()}, silently. */
     public Enroller(Duration timeout) {
+        this(timeout, BusyRetry.standard());
+    }
+
+    public Enroller(Duration timeout, BusyRetry busy) {
         this.timeout = timeout;
+        this.busy = busy;
     }
 
     /** Why the console or the TLS layer said no; the message is for the user. */
@@ -45,6 +59,16 @@ public final class Enroller {
 
         public EnrollmentException(String message, Throwable cause) {
             super(message, cause);
+        }
+    }
+
+    /** The console refused this attempt and said when to come back. */
+    private static final class ConsoleBusy extends Exception {
+        final Refuse refuse;
+
+        ConsoleBusy(Refuse refuse) {
+            super(refuse.getReason().name(), null, false, false);
+            this.refuse = refuse;
         }
     }
 
@@ -91,34 +115,98 @@ public final class Enroller {
         }
     }
 
+    /**
+     * The exchange, tried again while the console refuses for now: after each
+     * such refusal the wait it asked for ({@link Backoff#hinted}), told to
+     * {@link BusyRetry#progress}, within {@link BusyRetry}'s attempts and time.
+     */
     private EnrollResponse exchange(ConsoleAddress console, SSLContext ctx, Envelope request) throws EnrollmentException {
-        try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket()) {
-            s.setEnabledProtocols(Tls.PROTOCOLS.toArray(String[]::new));
-            s.connect(new InetSocketAddress(console.host(), console.port()), (int) timeout.toMillis());
-            s.setSoTimeout((int) timeout.toMillis());
-            s.startHandshake();
-            DataOutputStream out = new DataOutputStream(s.getOutputStream());
-            byte[] body = request.toByteArray();
-            out.writeInt(body.length);
-            out.write(body);
-            out.flush();
-            DataInputStream in = new DataInputStream(s.getInputStream());
-            int length = in.readInt();
-            if (length < 0 || length > WireProtocol.DEFAULT_MAX_FRAME_BYTES) {
-                throw new EnrollmentException("the console sent a frame of " + length + " bytes");
+        Backoff hints = new Backoff(busy.random());
+        Duration waited = Duration.ZERO;
+        for (int attempt = 1; ; attempt++) {
+            Refuse r;
+            try {
+                return exchangeOnce(console, ctx, request);
+            } catch (ConsoleBusy b) {
+                r = b.refuse;
             }
-            byte[] answer = in.readNBytes(length);
-            Envelope e = Envelope.parseFrom(answer);
-            return switch (e.getBodyCase()) {
-                case ENROLL_RESPONSE -> e.getEnrollResponse();
-                case REFUSE -> throw new EnrollmentException("the console refused: " + e.getRefuse().getMessage());
-                default -> throw new EnrollmentException("unexpected answer from the console: " + e.getBodyCase());
-            };
-        } catch (SSLHandshakeException e) {
-            throw new EnrollmentException("TLS handshake with " + console + " failed: " + rootMessage(e), e);
-        } catch (IOException e) {
-            throw new EnrollmentException("cannot enroll with " + console + ": " + rootMessage(e), e);
+            Duration wait = hints.hinted(Integer.toUnsignedLong(r.getRetryAfterMs()), Integer.toUnsignedLong(r.getRetrySpreadMs()));
+            if (attempt >= busy.maxAttempts() || waited.plus(wait).compareTo(busy.maxWait()) > 0) {
+                throw new EnrollmentException(String.format(Locale.ROOT,
+                        "the console at %s is still busy (%s) after %d attempt%s and %.1f s of waiting; try again later", console,
+                        r.getReason(), attempt, attempt == 1 ? "" : "s", waited.toMillis() / 1000.0));
+            }
+            busy.progress().accept(String.format(Locale.ROOT, "console %s busy (%s), retrying in %.1f s (attempt %d of %d)", console,
+                    r.getReason(), wait.toMillis() / 1000.0, attempt + 1, busy.maxAttempts()));
+            try {
+                busy.sleeper().sleep(wait);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new EnrollmentException("interrupted while waiting for the busy console at " + console, e);
+            }
+            waited = waited.plus(wait);
         }
+    }
+
+    /** Whether the console said when to come back: then this refusal is for now, not for good. */
+    private static boolean saysWhenToComeBack(Refuse r) {
+        return r.getRetryAfterMs() != 0 || r.getRetrySpreadMs() != 0;
+    }
+
+    private EnrollResponse exchangeOnce(ConsoleAddress console, SSLContext ctx, Envelope request)
+            throws EnrollmentException, ConsoleBusy {
+        RefusalAwareSocket raw = new RefusalAwareSocket();
+        try (raw) {
+            raw.connect(new InetSocketAddress(console.host(), console.port()), (int) timeout.toMillis());
+            raw.setSoTimeout((int) timeout.toMillis());
+            try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket(raw, console.host(), console.port(), true)) {
+                s.setEnabledProtocols(Tls.PROTOCOLS.toArray(String[]::new));
+                s.startHandshake();
+                DataOutputStream out = new DataOutputStream(s.getOutputStream());
+                byte[] body = request.toByteArray();
+                out.writeInt(body.length);
+                out.write(body);
+                out.flush();
+                DataInputStream in = new DataInputStream(s.getInputStream());
+                int length = in.readInt();
+                if (length < 0 || length > WireProtocol.DEFAULT_MAX_FRAME_BYTES) {
+                    throw new EnrollmentException("the console sent a frame of " + length + " bytes");
+                }
+                byte[] answer = in.readNBytes(length);
+                Envelope e = Envelope.parseFrom(answer);
+                return switch (e.getBodyCase()) {
+                    case ENROLL_RESPONSE -> e.getEnrollResponse();
+                    case REFUSE -> {
+                        if (saysWhenToComeBack(e.getRefuse())) {
+                            throw new ConsoleBusy(e.getRefuse());
+                        }
+                        throw new EnrollmentException("the console refused (" + e.getRefuse().getReason() + "): " + e.getRefuse().getMessage());
+                    }
+                    default -> throw new EnrollmentException("unexpected answer from the console: " + e.getBodyCase());
+                };
+            }
+        } catch (IOException e) {
+            Optional<Refuse> plain = raw.refusal();
+            if (plain.isPresent()) {
+                if (saysWhenToComeBack(plain.get())) {
+                    throw new ConsoleBusy(plain.get());
+                }
+                throw new EnrollmentException("the console at " + console + " refused the connection before TLS ("
+                        + plain.get().getReason() + "): " + plain.get().getMessage(), e);
+            }
+            if (!raw.problem().isEmpty()) {
+                throw new EnrollmentException("the peer at " + console + " sent something that is neither TLS nor a console's refusal: "
+                        + raw.problem(), e);
+            }
+            throw failed(console, e);
+        }
+    }
+
+    private static EnrollmentException failed(ConsoleAddress console, IOException e) {
+        if (e instanceof SSLHandshakeException) {
+            return new EnrollmentException("TLS handshake with " + console + " failed: " + rootMessage(e), e);
+        }
+        return new EnrollmentException("cannot enroll with " + console + ": " + rootMessage(e), e);
     }
 
     private static String rootMessage(Throwable t) {

@@ -19,6 +19,8 @@ import org.slf4j.LoggerFactory;
 public final class Renewal implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Renewal.class);
     static final Duration CHECK_EVERY = Duration.ofHours(6);
+    /** Attempts per console address while it answers that it is busy. */
+    static final int RENEW_ATTEMPTS = 3;
 
     private final List<ConsoleAddress> consoles;
     private final Path stateDir;
@@ -55,7 +57,9 @@ public final class Renewal implements AutoCloseable {
         }
         for (ConsoleAddress console : consoles) {
             try {
-                AgentCredentials renewed = new Enroller(Duration.ofSeconds(15)).renew(console, current, stateDir);
+                // A busy node is waited for a little; then the next address, and the next check in six hours.
+                AgentCredentials renewed = new Enroller(Duration.ofSeconds(15), BusyRetry.standard().withAttempts(RENEW_ATTEMPTS)
+                        .withProgress(log::info)).renew(console, current, stateDir);
                 log.info("certificate renewed by {}; valid until {}", console, renewed.certificate().getNotAfter().toInstant());
                 credentials.get();
                 return true;

@@ -118,7 +118,7 @@ class ShutdownFailoverTest {
 
         await().atMost(Duration.ofSeconds(10)).until(() -> otherNode.get() != 0);
         long ms = (otherNode.get() - stop) / 1_000_000;
-        assertTrue(ms < 1_000, "the other node was tried " + ms + " ms after the stop: sooner than the stopping node's 1 s"
+        assertTrue(ms < 1_000, "the other node was first tried " + ms + " ms after the stop; it should come before the stopping node's 1 s"
                 + " (and its 10 s spread)");
     }
 

@@ -19,6 +19,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import javax.net.ssl.KeyManager;
@@ -62,6 +63,16 @@ public final class Enroller {
         }
     }
 
+    /** This console could not be reached or is not a console: another address may do better. */
+    private static final class ConsoleUnreachable extends Exception {
+        final EnrollmentException error;
+
+        ConsoleUnreachable(EnrollmentException error) {
+            super(error.getMessage(), null, false, false);
+            this.error = error;
+        }
+    }
+
     /** The console refused this attempt and said when to come back. */
     private static final class ConsoleBusy extends Exception {
         final Refuse refuse;
@@ -78,17 +89,31 @@ public final class Enroller {
      */
     public AgentCredentials enroll(ConsoleAddress console, String token, String caFingerprint, String agentId,
                                    HostFacts host, String agentVersion, Path stateDir) throws EnrollmentException {
+        return enroll(List.of(console), token, caFingerprint, agentId, host, agentVersion, stateDir);
+    }
+
+    /**
+     * As above with several console addresses (the nodes of one console, sharing its CA): a busy or
+     * unreachable one is left for the next; the first to answer enrolls the agent.
+     */
+    public AgentCredentials enroll(List<ConsoleAddress> consoles, String token, String caFingerprint, String agentId,
+                                   HostFacts host, String agentVersion, Path stateDir) throws EnrollmentException {
         KeyAndRequest kr = KeyAndRequest.create(agentId);
         PinnedTrust trust = new PinnedTrust(caFingerprint);
         Envelope request = Envelope.newBuilder().setEnrollRequest(EnrollRequest.newBuilder()
                 .setToken(token).setCsr(com.google.protobuf.ByteString.copyFrom(kr.csr()))
                 .setHost(host).setAgentVersion(agentVersion)).build();
-        EnrollResponse r = exchange(console, context(null, trust), request);
+        EnrollResponse r = exchange(consoles, context(null, trust), request);
         return accept(r, kr, trust.ca(), stateDir);
     }
 
     /** Gets a new certificate (and key) for the enrolled agent before its current one expires. */
     public AgentCredentials renew(ConsoleAddress console, AgentCredentials current, Path stateDir) throws EnrollmentException {
+        return renew(List.of(console), current, stateDir);
+    }
+
+    /** As above with the console's several addresses, tried as for {@link #enroll(List, String, String, String, HostFacts, String, Path)}. */
+    public AgentCredentials renew(List<ConsoleAddress> consoles, AgentCredentials current, Path stateDir) throws EnrollmentException {
         KeyAndRequest kr = KeyAndRequest.create(current.agentId());
         try {
             KeyStore ks = KeyStore.getInstance("PKCS12");
@@ -97,7 +122,7 @@ public final class Enroller {
             KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             kmf.init(ks, new char[0]);
             SSLContext ctx = context(kmf.getKeyManagers(), Tls.trustAnchoredAt(current.ca()));
-            EnrollResponse r = exchange(console, ctx, Envelope.newBuilder().setRenewRequest(RenewRequest.newBuilder()
+            EnrollResponse r = exchange(consoles, ctx, Envelope.newBuilder().setRenewRequest(RenewRequest.newBuilder()
                     .setCsr(com.google.protobuf.ByteString.copyFrom(kr.csr()))).build());
             return accept(r, kr, current.ca(), stateDir);
         } catch (GeneralSecurityException | IOException e) {
@@ -116,35 +141,51 @@ public final class Enroller {
     }
 
     /**
-     * The exchange, tried again while the console refuses for now: after each
-     * such refusal the wait it asked for ({@link Backoff#hinted}), told to
-     * {@link BusyRetry#progress}, within {@link BusyRetry}'s attempts and time.
+     * The exchange, tried again while consoles refuse for now, by the link's
+     * rule ({@link BusyRotation}): a console that says when to come back is
+     * left until then and the next address is tried at once; one that cannot
+     * be reached is left for good; each wait ({@link Backoff#hinted}) is told
+     * to {@link BusyRetry#progress}, within {@link BusyRetry}'s attempts and
+     * time. A refusal for good (a used-up token) ends it at once.
      */
-    private EnrollResponse exchange(ConsoleAddress console, SSLContext ctx, Envelope request) throws EnrollmentException {
-        Backoff hints = new Backoff(busy.random());
-        Duration waited = Duration.ZERO;
+    private EnrollResponse exchange(List<ConsoleAddress> consoles, SSLContext ctx, Envelope request) throws EnrollmentException {
+        BusyRotation rotation = new BusyRotation(consoles, new Backoff(busy.random()));
         for (int attempt = 1; ; attempt++) {
-            Refuse r;
+            ConsoleAddress console = consoles.get(rotation.current());
+            BusyRotation.Next next;
+            String why;
             try {
                 return exchangeOnce(console, ctx, request);
             } catch (ConsoleBusy b) {
-                r = b.refuse;
+                Refuse r = b.refuse;
+                next = rotation.busy(Integer.toUnsignedLong(r.getRetryAfterMs()), Integer.toUnsignedLong(r.getRetrySpreadMs()));
+                why = "console " + console + " busy (" + r.getReason() + ")";
+                Duration total = rotation.waited().plus(next.delay());
+                if (attempt >= busy.maxAttempts() || total.compareTo(busy.maxWait()) > 0) {
+                    throw new EnrollmentException(String.format(Locale.ROOT,
+                            "the console at %s is still busy (%s) after %d attempt%s and %.1f s of waiting; try again later", console,
+                            r.getReason(), attempt, attempt == 1 ? "" : "s", rotation.waited().toMillis() / 1000.0));
+                }
+            } catch (ConsoleUnreachable u) {
+                next = rotation.failed();
+                if (next.index() < 0 || attempt >= busy.maxAttempts()) {
+                    throw u.error;
+                }
+                why = u.error.getMessage();
             }
-            Duration wait = hints.hinted(Integer.toUnsignedLong(r.getRetryAfterMs()), Integer.toUnsignedLong(r.getRetrySpreadMs()));
-            if (attempt >= busy.maxAttempts() || waited.plus(wait).compareTo(busy.maxWait()) > 0) {
-                throw new EnrollmentException(String.format(Locale.ROOT,
-                        "the console at %s is still busy (%s) after %d attempt%s and %.1f s of waiting; try again later", console,
-                        r.getReason(), attempt, attempt == 1 ? "" : "s", waited.toMillis() / 1000.0));
-            }
-            busy.progress().accept(String.format(Locale.ROOT, "console %s busy (%s), retrying in %.1f s (attempt %d of %d)", console,
-                    r.getReason(), wait.toMillis() / 1000.0, attempt + 1, busy.maxAttempts()));
+            ConsoleAddress to = consoles.get(next.index());
+            String where = to.equals(console) ? "retrying" : "trying " + to;
+            busy.progress().accept(next.delay().isZero()
+                    ? String.format(Locale.ROOT, "%s, %s (attempt %d of %d)", why, where, attempt + 1, busy.maxAttempts())
+                    : String.format(Locale.ROOT, "%s, %s in %.1f s (attempt %d of %d)", why, where, next.delay().toMillis() / 1000.0,
+                            attempt + 1, busy.maxAttempts()));
             try {
-                busy.sleeper().sleep(wait);
+                busy.sleeper().sleep(next.delay());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new EnrollmentException("interrupted while waiting for the busy console at " + console, e);
+                throw new EnrollmentException("interrupted while waiting for the busy console at " + to, e);
             }
-            waited = waited.plus(wait);
+            rotation.moveTo(next);
         }
     }
 
@@ -154,7 +195,7 @@ public final class Enroller {
     }
 
     private EnrollResponse exchangeOnce(ConsoleAddress console, SSLContext ctx, Envelope request)
-            throws EnrollmentException, ConsoleBusy {
+            throws EnrollmentException, ConsoleBusy, ConsoleUnreachable {
         RefusalAwareSocket raw = new RefusalAwareSocket();
         try (raw) {
             raw.connect(new InetSocketAddress(console.host(), console.port()), (int) timeout.toMillis());
@@ -195,10 +236,10 @@ public final class Enroller {
                         + plain.get().getReason() + "): " + plain.get().getMessage(), e);
             }
             if (!raw.problem().isEmpty()) {
-                throw new EnrollmentException("the peer at " + console + " sent something that is neither TLS nor a console's refusal: "
-                        + raw.problem(), e);
+                throw new ConsoleUnreachable(new EnrollmentException("the peer at " + console
+                        + " sent something that is neither TLS nor a console's refusal: " + raw.problem(), e));
             }
-            throw failed(console, e);
+            throw new ConsoleUnreachable(failed(console, e));
         }
     }
 

@@ -40,21 +40,26 @@ class EnrollerBusyTest {
     @TempDir
     Path dir;
 
-    private ServerSocket server;
+    private final List<ServerSocket> servers = new CopyOnWriteArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
     private final List<Duration> slept = new CopyOnWriteArrayList<>();
     private final List<String> progress = new CopyOnWriteArrayList<>();
 
     @AfterEach
     void stop() throws IOException {
-        if (server != null) {
-            server.close();
+        for (ServerSocket s : servers) {
+            s.close();
         }
     }
 
     /** Answers each connection with {@code frame} (its first byte decides: 0 is a plain refusal) and a half-close. */
     private ConsoleAddress peer(byte[] frame) throws IOException {
-        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        return peer(frame, connections);
+    }
+
+    private ConsoleAddress peer(byte[] frame, AtomicInteger connections) throws IOException {
+        ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        servers.add(server);
         Thread t = new Thread(() -> {
             while (!server.isClosed()) {
                 try (Socket s = server.accept()) {
@@ -157,5 +162,51 @@ class EnrollerBusyTest {
         assertEquals(1, connections.get());
         assertTrue(e.getMessage().contains("TLS handshake with " + address + " failed")
                 || e.getMessage().contains("cannot enroll with " + address), e.getMessage());
+    }
+
+    private Enroller.EnrollmentException enrollFails(Enroller e, List<ConsoleAddress> addresses) {
+        return assertThrows(Enroller.EnrollmentException.class, () -> e.enroll(addresses, "flt1_token", PIN, "agent-1",
+                HostFacts.newBuilder().setHostname("agent-1").build(), "0.1.0", dir.resolve("agent")));
+    }
+
+    @Test
+    void withSeveralAddressesABusyConsoleIsLeftForTheNextAtOnceAndComeBackToWhenDue() throws IOException {
+        AtomicInteger atA = new AtomicInteger();
+        AtomicInteger atB = new AtomicInteger();
+        ConsoleAddress a = peer(refusal(overloaded(2_000, 0)), atA);
+        ConsoleAddress b = peer(refusal(overloaded(5_000, 0)), atB);
+
+        Enroller.EnrollmentException e = enrollFails(enroller(4, Duration.ofMinutes(5)), List.of(a, b));
+
+        // A busy: B at once. B busy: A when its 2 s are up. A busy again: A's next 2 s end before B's 5 s.
+        assertEquals(List.of(Duration.ZERO, Duration.ofSeconds(2), Duration.ofSeconds(2)), slept);
+        assertEquals(3, atA.get());
+        assertEquals(1, atB.get());
+        assertEquals("console " + a + " busy (OVERLOADED), trying " + b + " (attempt 2 of 4)", progress.get(0));
+        assertEquals("console " + b + " busy (OVERLOADED), trying " + a + " in 2.0 s (attempt 3 of 4)", progress.get(1));
+        assertEquals("console " + a + " busy (OVERLOADED), retrying in 2.0 s (attempt 4 of 4)", progress.get(2));
+        assertTrue(e.getMessage().contains("still busy (OVERLOADED) after 4 attempts and 4.0 s of waiting"), e.getMessage());
+    }
+
+    @Test
+    void anUnreachableAddressIsLeftForTheNextAndWhenAllAreTheLastErrorIsTold() throws IOException {
+        ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        ConsoleAddress gone = new ConsoleAddress("127.0.0.1", closed.getLocalPort());
+        closed.close();
+        ConsoleAddress busy = peer(refusal(overloaded(1_000, 0)));
+
+        Enroller.EnrollmentException e = enrollFails(enroller(3, Duration.ofMinutes(5)), List.of(gone, busy));
+
+        assertTrue(progress.get(0).startsWith("cannot enroll with " + gone + ": "), progress.get(0));
+        assertTrue(progress.get(0).endsWith(", trying " + busy + " (attempt 2 of 3)"), progress.get(0));
+        assertEquals(List.of(Duration.ZERO, Duration.ofSeconds(1)), slept, "the unreachable one is not tried again");
+        assertEquals(2, connections.get());
+        assertTrue(e.getMessage().contains("still busy (OVERLOADED) after 3 attempts"), e.getMessage());
+
+        slept.clear();
+        progress.clear();
+        Enroller.EnrollmentException both = enrollFails(enroller(3, Duration.ofMinutes(5)), List.of(gone, gone));
+        assertTrue(both.getMessage().startsWith("cannot enroll with " + gone), both.getMessage());
+        assertEquals(1, progress.size(), "one move on, then none is left: " + progress);
     }
 }

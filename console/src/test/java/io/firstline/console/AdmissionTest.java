@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.firstline.agent.enroll.AgentCredentials;
+import io.firstline.agent.enroll.BusyRetry;
 import io.firstline.agent.enroll.Enroller;
 import io.firstline.agent.link.AgentLink;
 import io.firstline.agent.link.ConsoleAddress;
@@ -19,11 +20,14 @@ import io.firstline.wire.WireProtocol;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -104,5 +108,45 @@ class AdmissionTest {
         console.close();
         console = null;
         await().atMost(Duration.ofSeconds(10)).until(() -> links.stream().noneMatch(AgentLink::isConnected));
+    }
+
+    /**
+     * An agent enrolling while the console handshakes all it may (here one
+     * connection that never says anything holds the only slot) reads the
+     * plain Refuse(OVERLOADED), says so, waits the time it was given, and
+     * gets in once the slot is free, instead of failing as a TLS error.
+     */
+    @Test
+    void enrollmentWaitsForABusyConsoleAndGetsIn() throws Exception {
+        ConsoleConfig c = new ConsoleConfig(dir.resolve("console"), new ConsoleConfig.Listen("127.0.0.1", 0),
+                new ConsoleConfig.Listen("127.0.0.1", 0), Duration.ofSeconds(5), 3, WireProtocol.DEFAULT_MAX_FRAME_BYTES,
+                Duration.ofSeconds(10)).withAdmission(1, Duration.ofSeconds(2));
+        console = Console.start(c);
+        ConsoleAddress address = new ConsoleAddress("127.0.0.1", console.agentPort());
+        TokenInfo token = console.enrollment().createToken("lab", Duration.ofHours(1), 1, "test");
+        Socket silent = new Socket(InetAddress.getLoopbackAddress(), console.agentPort()); // takes the one handshake slot
+        await().atMost(Duration.ofSeconds(5)).until(() -> console.metrics().registry().get("firstline.connections.accepted")
+                .counter().count() == 1);
+        List<Duration> waits = new CopyOnWriteArrayList<>();
+        List<String> said = new CopyOnWriteArrayList<>();
+        BusyRetry retry = BusyRetry.standard().withProgress(said::add).withSleeper(d -> {
+            waits.add(d);
+            try {
+                silent.close(); // the slot comes free while the agent waits
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            Thread.sleep(50); // (in place of most of the wait, which the test does not spend)
+        }, new SplittableRandom(1));
+
+        AgentCredentials enrolled = new Enroller(Duration.ofSeconds(10), retry).enroll(address, token.secret(),
+                console.enrollment().caFingerprint(), "busy-1", HostFacts.newBuilder().setHostname("busy-1").build(), "0.1.0",
+                dir.resolve("busy-1"));
+
+        assertEquals("busy-1", enrolled.agentId());
+        assertTrue(rejected("overloaded") >= 1, "the console refused before TLS");
+        assertTrue(!waits.isEmpty() && waits.get(0).toMillis() > 0, "waited as asked: " + waits);
+        assertTrue(said.get(0).startsWith("console " + address + " busy (OVERLOADED), retrying in "), said.toString());
+        assertTrue(said.get(0).endsWith("(attempt 2 of " + BusyRetry.DEFAULT_ATTEMPTS + ")"), said.toString());
     }
 }

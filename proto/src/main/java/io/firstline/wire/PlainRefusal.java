@@ -4,6 +4,8 @@ import io.firstline.proto.Envelope;
 import io.firstline.proto.Refuse;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.codec.CorruptedFrameException;
+import java.util.Optional;
 
 /**
  * The one message the console sends outside TLS: {@code Refuse(OVERLOADED)}
@@ -45,5 +47,34 @@ public final class PlainRefusal {
     /** Whether a connection whose first byte is {@code first} carries a plain refusal rather than TLS. */
     public static boolean startsPlainRefusal(byte first) {
         return first == FIRST_BYTE;
+    }
+
+    /**
+     * Reads one plain refusal from the start of {@code in} (which must start
+     * with {@link #FIRST_BYTE}): empty, with nothing consumed, while the
+     * frame is not whole yet; the {@code Refuse}, with its frame consumed,
+     * once it is. Both readers of the agent use it: the link's Netty decoder
+     * and enrollment's blocking socket.
+     *
+     * @throws CorruptedFrameException as soon as the length says more than
+     *     {@link #MAX_BYTES}, or when the frame is not an Envelope with a Refuse
+     */
+    public static Optional<Refuse> decode(ByteBuf in) {
+        if (in.readableBytes() < 4) {
+            return Optional.empty();
+        }
+        long length = in.getUnsignedInt(in.readerIndex());
+        if (length > MAX_BYTES) {
+            throw new CorruptedFrameException("the console sent " + length + " bytes without TLS; a refusal is at most " + MAX_BYTES);
+        }
+        if (in.readableBytes() < 4 + length) {
+            return Optional.empty();
+        }
+        in.skipBytes(4);
+        Envelope e = EnvelopeDecoder.parse(in.readSlice((int) length));
+        if (!e.hasRefuse()) {
+            throw new CorruptedFrameException("the console sent " + e.getBodyCase() + " without TLS; only a Refuse comes so");
+        }
+        return Optional.of(e.getRefuse());
     }
 }

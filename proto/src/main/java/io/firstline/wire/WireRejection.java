@@ -53,6 +53,8 @@ public enum WireRejection {
     RATE_LIMITED,
     /** Too many TLS handshakes in progress: closed at once, the agent backs off and returns. */
     OVERLOADED,
+    /** A Hello to a console node that cannot reach its store (PostgreSQL): Refuse(STORE_UNAVAILABLE), the agent tries another node. */
+    STORE_UNAVAILABLE,
     /** The socket failed (reset, broken pipe). */
     IO_ERROR,
     /** Anything else, including bugs; logged with its stack trace. */

@@ -4,6 +4,7 @@ import io.firstline.agent.AgentIdentity;
 import io.firstline.agent.AgentVersion;
 import io.firstline.agent.collect.HostProbe;
 import io.firstline.agent.enroll.AgentCredentials;
+import io.firstline.agent.enroll.BusyRetry;
 import io.firstline.agent.enroll.Enroller;
 import io.firstline.agent.encode.HostFactsReader;
 import io.firstline.agent.link.ConsoleAddress;
@@ -15,6 +16,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -27,7 +30,8 @@ import picocli.CommandLine.Option;
         description = "Enroll this agent with a console: make a key pair, send a CSR with the token, keep the certificate.")
 public final class EnrollCommand implements Runnable {
 
-    @Option(names = "--console", required = true, paramLabel = "HOST:PORT", description = "The console's agent-link address (default port 7443).")
+    @Option(names = "--console", required = true, paramLabel = "HOST:PORT[,HOST:PORT...]",
+            description = "The console's agent-link address (default port 7443), or its nodes' addresses: a busy or unreachable one is left for the next.")
     String console;
 
     @Option(names = "--token-file", required = true, paramLabel = "FILE",
@@ -50,7 +54,7 @@ public final class EnrollCommand implements Runnable {
 
     @Override
     public void run() {
-        ConsoleAddress address = ConsoleAddress.parse(console);
+        List<ConsoleAddress> addresses = ConsoleAddress.parseList(console);
         String fingerprint = Tls.normalizeFingerprint(caFingerprint);
         String token = readToken();
         try {
@@ -62,11 +66,14 @@ public final class EnrollCommand implements Runnable {
         }
         String agentId = AgentIdentity.loadOrCreate(stateDir);
         try {
-            AgentCredentials c = new Enroller(timeout).enroll(address, token, fingerprint, agentId,
+            // A console that is busy (too many agents connecting) says when to come back: wait and say so on stderr.
+            Enroller enroller = new Enroller(timeout, BusyRetry.standard().withProgress(System.err::println));
+            AgentCredentials c = enroller.enroll(addresses, token, fingerprint, agentId,
                     HostFactsReader.read(new HostProbe()), AgentVersion.get(), stateDir);
-            System.out.println("enrolled as agent " + c.agentId() + " with console " + address + "; certificate valid until "
+            String list = addresses.stream().map(ConsoleAddress::toString).collect(Collectors.joining(","));
+            System.out.println("enrolled as agent " + c.agentId() + " with console " + list + "; certificate valid until "
                     + c.certificate().getNotAfter().toInstant());
-            System.out.println("start it with: firstline-agent run --console " + address + " --state-dir " + stateDir);
+            System.out.println("start it with: firstline-agent run --console " + list + " --state-dir " + stateDir);
         } catch (Enroller.EnrollmentException e) {
             throw new CliSupport.UserError("enrollment failed: " + e.getMessage());
         }

@@ -13,12 +13,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Renews the agent's certificate when less than a third of its lifetime is
- * left: checked at start and every six hours, trying each console address in
- * turn. The link picks the new certificate up on its next connection.
+ * left: checked at start and every six hours, trying the console addresses
+ * as enrollment does ({@link Enroller}). The link picks the new certificate up
+ * on its next connection.
  */
 public final class Renewal implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Renewal.class);
     static final Duration CHECK_EVERY = Duration.ofHours(6);
+    /** Attempts per console address while the consoles answer that they are busy. */
+    static final int RENEW_ATTEMPTS = 3;
 
     private final List<ConsoleAddress> consoles;
     private final Path stateDir;
@@ -53,17 +56,17 @@ public final class Renewal implements AutoCloseable {
         if (!current.needsRenewal(clock)) {
             return false;
         }
-        for (ConsoleAddress console : consoles) {
-            try {
-                AgentCredentials renewed = new Enroller(Duration.ofSeconds(15)).renew(console, current, stateDir);
-                log.info("certificate renewed by {}; valid until {}", console, renewed.certificate().getNotAfter().toInstant());
-                credentials.get();
-                return true;
-            } catch (Enroller.EnrollmentException e) {
-                log.warn("certificate renewal with {} failed: {}", console, e.getMessage());
-            }
+        try {
+            // A busy or unreachable node is left for the next address; busy ones are come back to when due, a few times each.
+            AgentCredentials renewed = new Enroller(Duration.ofSeconds(15), BusyRetry.standard()
+                    .withAttempts(RENEW_ATTEMPTS * consoles.size()).withProgress(log::info)).renew(consoles, current, stateDir);
+            log.info("certificate renewed; valid until {}", renewed.certificate().getNotAfter().toInstant());
+            credentials.get();
+            return true;
+        } catch (Enroller.EnrollmentException e) {
+            log.warn("certificate renewal failed: {} (next check in {} h)", e.getMessage(), CHECK_EVERY.toHours());
+            return false;
         }
-        return false;
     }
 
     @Override

@@ -30,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * out as it is produced, and the {@link Backfill} sends what the {@link Outbox}
  * still holds from before (earlier connections, earlier boots) behind it at a
  * bounded rate. When the connection is lost it reconnects with {@link Backoff},
- * trying the console addresses in turn. All state lives on one event loop
- * thread, so there are no locks.
+ * trying the console addresses in turn as {@link Failover} decides (a node
+ * that refuses with a time to come back is left for the next address). All
+ * state lives on one event loop thread, so there are no locks.
  */
 public final class AgentLink implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AgentLink.class);
@@ -89,9 +90,8 @@ public final class AgentLink implements AutoCloseable {
     private final boolean ownsGroup;
     private final EventLoop loop;
     private final Bootstrap bootstrap;
-    private final Backoff backoff;
+    private final Failover failover;
 
-    private int addressIndex;
     private Channel live;
     private Backfill backfill;
     private final AttemptLog attempts = new AttemptLog(System::nanoTime);
@@ -121,7 +121,7 @@ public final class AgentLink implements AutoCloseable {
         this.hello = hello;
         this.dictionary = dictionary;
         this.listener = listener;
-        this.backoff = new Backoff(random);
+        this.failover = new Failover(settings.consoles().size(), new Backoff(random), System::nanoTime);
         this.heartbeat = settings.heartbeatInterval();
         this.ownsGroup = sharedGroup == null;
         this.group = ownsGroup ? new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("firstline-link", true),
@@ -189,7 +189,7 @@ public final class AgentLink implements AutoCloseable {
         if (closed) {
             return;
         }
-        ConsoleAddress address = settings.consoles().get(addressIndex);
+        ConsoleAddress address = settings.consoles().get(failover.current());
         attempting = address;
         long start = System.nanoTime();
         ChannelFuture f = bootstrap.connect(address.host(), address.port());
@@ -204,24 +204,24 @@ public final class AgentLink implements AutoCloseable {
 
     /**
      * An attempt ended before a console welcomed us (no TCP connection, no TLS,
-     * refused): logged, rate-limited, and the next console address is tried.
+     * refused): logged, rate-limited, and the next console address is tried
+     * ({@link Failover}).
      */
     private void attemptFailed(ConsoleAddress address, String reason) {
-        addressIndex = (addressIndex + 1) % settings.consoles().size();
+        Failover.Next next = retryHint != null ? failover.refused(retryHint[0], retryHint[1]) : failover.attemptFailed();
+        retryHint = null;
         if (closed) {
             return;
         }
-        Duration delay = retryHint != null ? backoff.hinted(retryHint[0], retryHint[1]) : backoff.next();
-        retryHint = null;
-        attempts.failed(address, reason, delay).ifPresent(log::warn);
-        loop.schedule(this::connect, delay.toMillis(), TimeUnit.MILLISECONDS);
+        attempts.failed(address, reason, next.delay()).ifPresent(log::warn);
+        loop.schedule(this::connect, next.delay().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     void onWelcome(Channel ch, Welcome welcome) {
         live = ch;
         connected = true;
         long failedBefore = attempts.succeeded();
-        backoff.reset();
+        failover.welcomed();
         if (welcome.getSampleIntervalMs() > 0) {
             heartbeat = Duration.ofMillis(welcome.getSampleIntervalMs());
         }
@@ -280,11 +280,14 @@ public final class AgentLink implements AutoCloseable {
         if (closed) {
             return;
         }
-        // Jittered, so a fleet that lost its console at one moment does not return in one burst; or when the console said.
-        Duration delay = retryHint != null ? backoff.hinted(retryHint[0], retryHint[1]) : backoff.afterLoss();
+        // The same console after a jitter, so a fleet that lost it at one moment does not return in one burst; or, when it
+        // refused with a time to come back (it is stopping), the next address at once, or that time if it is the only one.
+        Failover.Next next = retryHint != null ? failover.refused(retryHint[0], retryHint[1]) : failover.lost();
         retryHint = null;
-        log.warn("connection to console {} lost: {}; reconnecting in {} ms", attempting, why, delay.toMillis());
-        loop.schedule(this::connect, delay.toMillis(), TimeUnit.MILLISECONDS);
+        ConsoleAddress to = settings.consoles().get(next.index());
+        log.warn("connection to console {} lost: {}; reconnecting{} in {} ms", attempting, why,
+                to.equals(attempting) ? "" : " to " + to, next.delay().toMillis());
+        loop.schedule(this::connect, next.delay().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override

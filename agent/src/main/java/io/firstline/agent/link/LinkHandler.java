@@ -56,8 +56,10 @@ final class LinkHandler extends SimpleChannelInboundHandler<Envelope> {
     /**
      * Logged by the link with the console's address, like every failed
      * attempt. A refusal that says when to come back (OVERLOADED before TLS,
-     * SHUTTING_DOWN) sets the next attempt's time; its reason is kept free of
-     * the varying delay, so repeated refusals are one rate-limited log line.
+     * SHUTTING_DOWN, STORE_UNAVAILABLE) sets when this console may be tried
+     * again, and the link moves on to its next address ({@link Failover});
+     * its reason is kept free of the varying delay, so repeated refusals are
+     * one rate-limited log line.
      */
     private void refused(ChannelHandlerContext ctx, Refuse r) {
         long after = Integer.toUnsignedLong(r.getRetryAfterMs());

@@ -1,20 +1,21 @@
 package io.firstline.agent.link;
 
 import io.firstline.proto.Envelope;
-import io.firstline.wire.EnvelopeDecoder;
+import io.firstline.proto.Refuse;
 import io.firstline.wire.PlainRefusal;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
-import io.netty.handler.codec.CorruptedFrameException;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * First on the agent's pipeline, in front of TLS, it reads the first byte
  * the console sends. A TLS record: this handler steps aside and hands every
  * byte to TLS. A 0: the console refused the connection before any handshake
  * because too many agents are connecting ({@link PlainRefusal}); the frame
- * is cut and parsed here and its {@code Refuse} passed up to the session
+ * is cut and parsed by {@link PlainRefusal#decode} (which enrollment's
+ * blocking socket uses too) and its {@code Refuse} passed up to the session
  * handler as an {@link Envelope}, which obeys its retry hint and closes.
  */
 final class PlainRefusalDecoder extends ByteToMessageDecoder {
@@ -33,29 +34,17 @@ final class PlainRefusalDecoder extends ByteToMessageDecoder {
             ctx.pipeline().remove(this); // what this decoder holds goes on to TLS
             return;
         }
-        if (in.readableBytes() < 4) {
-            return;
-        }
-        long length = in.getUnsignedInt(in.readerIndex());
-        if (length > PlainRefusal.MAX_BYTES) {
-            done(in);
-            throw new CorruptedFrameException("the console sent " + length + " bytes without TLS; a refusal is at most "
-                    + PlainRefusal.MAX_BYTES);
-        }
-        if (in.readableBytes() < 4 + length) {
-            return;
-        }
-        in.skipBytes(4);
-        Envelope e;
+        Optional<Refuse> refusal;
         try {
-            e = EnvelopeDecoder.parse(in.readSlice((int) length));
-        } finally {
+            refusal = PlainRefusal.decode(in);
+        } catch (RuntimeException e) {
             done(in);
+            throw e;
         }
-        if (!e.hasRefuse()) {
-            throw new CorruptedFrameException("the console sent " + e.getBodyCase() + " without TLS; only a Refuse comes so");
+        if (refusal.isPresent()) {
+            done(in);
+            out.add(Envelope.newBuilder().setRefuse(refusal.get()).build());
         }
-        out.add(e);
     }
 
     /** Whatever follows a plain frame (or a bad one) is dropped: the connection is over. */

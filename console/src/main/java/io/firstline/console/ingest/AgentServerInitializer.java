@@ -3,6 +3,7 @@ package io.firstline.console.ingest;
 import io.firstline.console.config.ConsoleConfig;
 import io.firstline.console.enroll.Enrollment;
 import io.firstline.console.fleet.FleetState;
+import io.firstline.console.pki.HandshakeKind;
 import io.firstline.wire.Framing;
 import io.firstline.wire.WireRejection;
 import io.netty.channel.Channel;
@@ -95,6 +96,7 @@ final class AgentServerInitializer extends ChannelInitializer<Channel> {
             ssl.handshakeFuture().addListener(f -> {
                 if (f.isSuccess()) {
                     slots.handshakeDone();
+                    metrics.tlsHandshake(HandshakeKind.of(ssl.engine()));
                 }
             });
             ch.pipeline().addLast("tls", ssl);

@@ -322,8 +322,7 @@ final class AgentSession extends SimpleChannelInboundHandler<Envelope> {
                 return;
             }
             if (enrollment != null && !enrollment.storeAvailable()) {
-                refuse(ctx, Refuse.Reason.REASON_UNSPECIFIED, WireRejection.INTERNAL,
-                        Handover.Refused.storeUnavailable(enrollment.storeName(), h.getAgentId()).getMessage());
+                refuse(ctx, Handover.Refused.storeUnavailable(enrollment.storeName(), h.getAgentId()));
                 return;
             }
         }
@@ -387,7 +386,7 @@ final class AgentSession extends SimpleChannelInboundHandler<Envelope> {
                     ? failure.getCause() : failure;
             if (cause instanceof Handover.Refused refused) {
                 claiming = false;
-                refuse(ctx, Refuse.Reason.REASON_UNSPECIFIED, WireRejection.INTERNAL, refused.getMessage());
+                refuse(ctx, refused);
             } else if (failure != null) {
                 claiming = false;
                 log.warn("could not claim agent {} for this node: {}", h.getAgentId(), failure.toString());
@@ -508,13 +507,22 @@ final class AgentSession extends SimpleChannelInboundHandler<Envelope> {
     }
 
     private void refuse(ChannelHandlerContext ctx, Refuse.Reason reason, WireRejection counted, String message) {
+        refuse(ctx, Refuse.newBuilder().setReason(reason).setMessage(message), counted);
+    }
+
+    /** This node cannot take the agent now (its store is unavailable): the agent is told when to come back, and tries another node. */
+    private void refuse(ChannelHandlerContext ctx, Handover.Refused refused) {
+        refuse(ctx, refused.refusal(), WireRejection.STORE_UNAVAILABLE);
+    }
+
+    private void refuse(ChannelHandlerContext ctx, Refuse.Builder refusal, WireRejection counted) {
         if (rejected) {
             return;
         }
         rejected = true;
         metrics.rejected(counted);
-        log.warn("refused agent connection from {}: {}", ctx.channel().remoteAddress(), message);
-        ctx.writeAndFlush(Envelope.newBuilder().setRefuse(Refuse.newBuilder().setReason(reason).setMessage(message)
+        log.warn("refused agent connection from {}: {}", ctx.channel().remoteAddress(), refusal.getMessage());
+        ctx.writeAndFlush(Envelope.newBuilder().setRefuse(refusal
                         .setMinProtocolVersion(WireProtocol.MIN_VERSION).setMaxProtocolVersion(WireProtocol.VERSION)).build())
                 .addListener(ChannelFutureListener.CLOSE);
     }

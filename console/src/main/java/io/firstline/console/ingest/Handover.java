@@ -1,6 +1,7 @@
 package io.firstline.console.ingest;
 
 import io.firstline.proto.Hello;
+import io.firstline.proto.Refuse;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
@@ -22,16 +23,36 @@ public interface Handover {
      */
     CompletableFuture<Map<Long, Long>> claim(Hello hello);
 
-    /** A claim this node refuses at once, with the reason the agent is sent. */
+    /** A claim this node refuses at once, with the reason and the time to come back the agent is sent. */
     final class Refused extends RuntimeException {
-        public Refused(String message) {
+        /**
+         * A node without its store asks agents to come back after 5 s plus up to 25 s: its other nodes take
+         * them meanwhile, and an outage of the one shared database does not bring the fleet back every second.
+         */
+        static final long STORE_RETRY_AFTER_MS = 5_000;
+        static final long STORE_RETRY_SPREAD_MS = 25_000;
+
+        private final Refuse.Reason reason;
+        private final long retryAfterMs;
+        private final long retrySpreadMs;
+
+        private Refused(Refuse.Reason reason, String message, long retryAfterMs, long retrySpreadMs) {
             super(message);
+            this.reason = reason;
+            this.retryAfterMs = retryAfterMs;
+            this.retrySpreadMs = retrySpreadMs;
         }
 
         /** The refusal of a node whose store ({@code store}, as it describes itself) is unavailable. */
         public static Refused storeUnavailable(String store, String agentId) {
-            return new Refused("this console node cannot reach its store (" + store + "), so it cannot take agent " + agentId
-                    + " now; try another node");
+            return new Refused(Refuse.Reason.STORE_UNAVAILABLE, "this console node cannot reach its store (" + store
+                    + "), so it cannot take agent " + agentId + " now; try another node", STORE_RETRY_AFTER_MS, STORE_RETRY_SPREAD_MS);
+        }
+
+        /** The Refuse the agent is sent. */
+        Refuse.Builder refusal() {
+            return Refuse.newBuilder().setReason(reason).setMessage(getMessage()).setRetryAfterMs((int) retryAfterMs)
+                    .setRetrySpreadMs((int) retrySpreadMs);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.firstline.console.ingest;
 
+import io.firstline.console.pki.HandshakeKind;
 import io.firstline.wire.WireRejection;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -30,6 +31,7 @@ public final class IngestMetrics {
     private final Map<Commit, Counter> refused = new EnumMap<>(Commit.class);
     private final Map<WireRejection, Counter> connectionsRejected = new EnumMap<>(WireRejection.class);
     private final Map<WireRejection, Counter> framesRejected = new EnumMap<>(WireRejection.class);
+    private final Map<HandshakeKind, Counter> tlsHandshakes = new EnumMap<>(HandshakeKind.class);
 
     public IngestMetrics(MeterRegistry registry) {
         accepted = Counter.builder("firstline.connections.accepted").description("Agent-link TCP connections accepted").register(registry);
@@ -56,6 +58,11 @@ public final class IngestMetrics {
                         .register(registry));
             }
         }
+        for (HandshakeKind k : HandshakeKind.values()) {
+            tlsHandshakes.put(k, Counter.builder("firstline.agent.tls.handshakes").tag("kind", k.label())
+                    .description("TLS handshakes completed on the agent port: full (certificates checked, signatures) or resumed"
+                            + " (a session ticket)").register(registry));
+        }
         for (WireRejection r : WireRejection.values()) {
             connectionsRejected.put(r, Counter.builder("firstline.connections.rejected").tag("reason", r.label())
                     .description("Agent-link connections closed by the console, by reason").register(registry));
@@ -79,6 +86,10 @@ public final class IngestMetrics {
         if (delta > 0) {
             spoolDropped.increment(delta);
         }
+    }
+
+    void tlsHandshake(HandshakeKind kind) {
+        tlsHandshakes.get(kind).increment();
     }
 
     void rejected(WireRejection reason) {

@@ -11,7 +11,14 @@ import io.netty.handler.ssl.SslProvider;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.X509ExtendedKeyManager;
 
 /**
  * The agent port's TLS: the console's server certificate, TLS 1.3 or 1.2,
@@ -63,7 +70,10 @@ public final class ServerTls implements AutoCloseable {
     }
 
     private static SslContext build(ConsoleCa ca, AgentTrust.Revocations revocations, SslProvider provider) {
-        SslContextBuilder b = SslContextBuilder.forServer(ca.serverKey(), ca.serverCertificate(), ca.certificate())
+        // BoringSSL says itself whether a session was resumed; the JDK's key manager is watched for it (HandshakeKind).
+        SslContextBuilder b = (provider == SslProvider.OPENSSL
+                ? SslContextBuilder.forServer(ca.serverKey(), ca.serverCertificate(), ca.certificate())
+                : SslContextBuilder.forServer(jdkKeyManager(ca)))
                 .sslProvider(provider)
                 .protocols(Tls.PROTOCOLS)
                 .trustManager(new AgentTrust(ca.certificate(), revocations))
@@ -76,6 +86,25 @@ public final class ServerTls implements AutoCloseable {
             return b.build();
         } catch (SSLException e) {
             throw new IllegalStateException("cannot set up TLS for the agent port: " + e.getMessage(), e);
+        }
+    }
+
+    /** The JDK's key manager for the server key and chain, noting full handshakes ({@link FullHandshakeKeyManager}). */
+    private static FullHandshakeKeyManager jdkKeyManager(ConsoleCa ca) {
+        try {
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(null, null);
+            ks.setKeyEntry("server", ca.serverKey(), new char[0], new X509Certificate[] {ca.serverCertificate(), ca.certificate()});
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(ks, new char[0]);
+            for (KeyManager km : kmf.getKeyManagers()) {
+                if (km instanceof X509ExtendedKeyManager x) {
+                    return new FullHandshakeKeyManager(x);
+                }
+            }
+            throw new IllegalStateException("the JDK offers no X509ExtendedKeyManager");
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("cannot set up the agent port's server key: " + e.getMessage(), e);
         }
     }
 

@@ -262,4 +262,37 @@ class AgentSessionTest {
         assertEquals(1.0, rejected("no_client_certificate"));
         ch.finishAndReleaseAll();
     }
+
+    /**
+     * A node whose store is unavailable refuses the Hello with
+     * STORE_UNAVAILABLE and a time to come back, so the agent goes to another
+     * node at once and leaves this one alone for a while.
+     */
+    @Test
+    void aNodeWithoutItsStoreRefusesTheHelloWithATimeToComeBack() {
+        Handover noStore = new Handover() {
+            @Override
+            public java.util.concurrent.CompletableFuture<java.util.Map<Long, Long>> claim(Hello hello) {
+                return java.util.concurrent.CompletableFuture.failedFuture(Handover.Refused.storeUnavailable("the test store",
+                        hello.getAgentId()));
+            }
+
+            @Override
+            public void released(String agentId) {
+            }
+        };
+        EmbeddedChannel ch = new EmbeddedChannel(AgentServerInitializer.plaintextForTests(config, fleet, metrics, "console-test",
+                IngestPorts.NONE.withHandover(noStore)));
+        send(ch, hello(1, WireProtocol.VERSION));
+        ch.runPendingTasks();
+        Refuse r = reply(ch).getRefuse();
+        assertEquals(Refuse.Reason.STORE_UNAVAILABLE, r.getReason());
+        assertTrue(r.getMessage().contains("cannot reach its store (the test store)"), r.getMessage());
+        assertEquals(Handover.Refused.STORE_RETRY_AFTER_MS, r.getRetryAfterMs());
+        assertEquals(Handover.Refused.STORE_RETRY_SPREAD_MS, r.getRetrySpreadMs());
+        assertFalse(ch.isActive());
+        assertEquals(1.0, rejected("store_unavailable"));
+        assertEquals(0.0, rejected("internal"));
+        ch.finishAndReleaseAll();
+    }
 }

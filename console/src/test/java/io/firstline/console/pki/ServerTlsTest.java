@@ -13,12 +13,15 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +31,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
@@ -35,7 +39,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * mutual TLS with an agent certificate, a second connection that resumes
  * (no certificate check, the agent's certificate still known to the
  * session), a revoked certificate refused; and with BoringSSL, resumption
- * across a restart that keeps the session-ticket secret. BoringSSL's run
+ * across a restart that keeps the session-ticket secret; each handshake
+ * told full or resumed ({@link HandshakeKind}). BoringSSL's run
  * skips where netty-tcnative does not load, and fails there under
  * FIRSTLINE_REQUIRE_TOOLS.
  */
@@ -178,6 +183,39 @@ class ServerTlsTest {
             try {
                 assertEquals("agent-3", connect(client, port));
                 assertEquals(2, checks.get(), "another secret: the certificate is checked again");
+            } finally {
+                listening.close().syncUninterruptibly();
+            }
+        }
+    }
+
+    /**
+     * The kind each provider reports, over TLS 1.3 and 1.2: the first
+     * connection is a full handshake, the next ones resume (no certificate
+     * check, which the revocation counter confirms), and a client without a
+     * certificate (as when enrolling) is a full handshake too, though no
+     * certificate of its own is checked.
+     */
+    @ParameterizedTest
+    @CsvSource({"JDK, TLSv1.3", "JDK, TLSv1.2", "OPENSSL, TLSv1.3", "OPENSSL, TLSv1.2"})
+    void eachHandshakeIsToldFullOrResumed(TlsProvider provider, String protocol) throws Exception {
+        assumeProvider(provider);
+        AgentCredentials agent = agent("agent-4");
+        SslContext client = SslContextBuilder.forClient().keyManager(agent.key(), agent.certificate())
+                .trustManager(ca.certificate()).protocols(protocol).build();
+        SslContext anonymous = SslContextBuilder.forClient().trustManager(ca.certificate()).protocols(protocol).build();
+        List<HandshakeKind> kinds = new CopyOnWriteArrayList<>();
+        try (ServerTls tls = open(provider, "secret-kinds-" + provider)) {
+            Channel listening = TlsLoopback.serve(group, tls.context(), 0, outcome -> { }, kinds::add);
+            int port = TlsLoopback.port(listening);
+            try {
+                for (int i = 0; i < 3; i++) {
+                    assertEquals("agent-4", connect(client, port));
+                }
+                assertEquals(1, checks.get(), "one certificate check: the first connection");
+                assertEquals("-", connect(anonymous, port));
+                org.awaitility.Awaitility.await().until(() -> kinds.size() == 4);
+                assertEquals(List.of(HandshakeKind.FULL, HandshakeKind.RESUMED, HandshakeKind.RESUMED, HandshakeKind.FULL), kinds);
             } finally {
                 listening.close().syncUninterruptibly();
             }

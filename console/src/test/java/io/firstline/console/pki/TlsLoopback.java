@@ -34,6 +34,15 @@ public final class TlsLoopback {
 
     /** Listens on {@code port} (0: any); {@code outcome} hears each handshake's CN, or "failed: " and why. */
     public static Channel serve(EventLoopGroup group, SslContext tls, int port, Consumer<String> outcome) {
+        return serve(group, tls, port, outcome, kind -> { });
+    }
+
+    /**
+     * As above, and {@code kinds} hears whether each successful handshake was
+     * full or resumed ({@link HandshakeKind}), before {@code outcome} does.
+     * A client without a certificate is answered with "-".
+     */
+    public static Channel serve(EventLoopGroup group, SslContext tls, int port, Consumer<String> outcome, Consumer<HandshakeKind> kinds) {
         return new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
@@ -48,7 +57,13 @@ public final class TlsLoopback {
                                         return;
                                     }
                                     SslHandler ssl = ctx.pipeline().get(SslHandler.class);
-                                    String cn = Tls.commonName((X509Certificate) ssl.engine().getSession().getPeerCertificates()[0]);
+                                    kinds.accept(HandshakeKind.of(ssl.engine()));
+                                    String cn;
+                                    try {
+                                        cn = Tls.commonName((X509Certificate) ssl.engine().getSession().getPeerCertificates()[0]);
+                                    } catch (javax.net.ssl.SSLPeerUnverifiedException noCertificate) {
+                                        cn = "-";
+                                    }
                                     outcome.accept(cn);
                                     ctx.writeAndFlush(Unpooled.copiedBuffer(cn + "\n", StandardCharsets.US_ASCII));
                                 }

@@ -28,7 +28,10 @@
 #   bench/capacity.sh AGENTS SECONDS
 #
 # Environment: INTERVAL (10s), WARMUP (30), BASELINE (15), IO_TRANSPORT and
-# IO_COALESCING (the console's ioTransport and agent.ioCoalescing, unset: its defaults), CONSOLE_JAVA_OPTS
+# IO_COALESCING (the console's ioTransport and agent.ioCoalescing, unset: its defaults), MISBEHAVING=N
+# (3N of the AGENTS misbehave once the rest are connected: N stall, N flood, N send
+# oversized frames; the figures are the others', and a line gives the console's
+# count of each by reason), CONSOLE_JAVA_OPTS
 # (-Xmx2g), SIM_JAVA_OPTS (-Xmx3g), FIRSTLINE_CAPACITY_CACHE (the enrolled
 # pools, one per AGENTS: ~/.cache/firstline-capacity), KEEP=1 keeps the run's
 # directory (logs). JFR=1 records the steady phase with Flight Recorder
@@ -248,7 +251,8 @@ if java -jar "$sim_jar" run --help 2>&1 | grep -q -- --warmup; then
     sim_warmup=(--warmup "${warmup}s")
 fi
 java "${sim_opts[@]}" -jar "$sim_jar" run --console "$base" --api-token-file "$work/data/api-token" --agents "$agents" \
-    --pool "$cache/pool" --agent-address "127.0.0.1:$agent_port" --interval "$interval" "${sim_warmup[@]}" > "$work/sim.log" 2>&1 &
+    --pool "$cache/pool" --agent-address "127.0.0.1:$agent_port" --interval "$interval" "${sim_warmup[@]}" \
+    ${MISBEHAVING:+--misbehaving "$MISBEHAVING"} > "$work/sim.log" 2>&1 &
 sim_pid=$!
 for _ in $(seq 1 9600); do
     grep -q '^measuring:' "$work/sim.log" && break
@@ -286,6 +290,7 @@ sim_pid=""
 summary=$(grep '^simulator agents=' "$work/sim.log" || true)
 [ -n "$summary" ] || { echo "the simulator printed no summary:" >&2; tail -20 "$work/sim.log" >&2; exit 1; }
 echo "$summary"
+grep '^misbehaving agents' "$work/sim.log" || true
 p99=$(sed -n 's/.* ingest_p99_ms=\([^ ]*\).*/\1/p' <<< "$summary")
 
 echo "console CPU by thread over the steady phase (% of one core: total = user + system; share of the console's):"

@@ -26,8 +26,6 @@ import io.firstline.console.ingest.IngestPorts;
 import io.firstline.console.kb.KnowledgeBase;
 import io.firstline.console.metrics.ConsoleMetrics;
 import io.firstline.console.net.CoalescingIoHandler;
-import io.firstline.console.net.IoTransport;
-import io.firstline.wire.Durations;
 import io.firstline.console.rules.RulesService;
 import io.firstline.console.store.DataDirLock;
 import io.firstline.console.store.MeteredStore;
@@ -43,9 +41,11 @@ import io.firstline.console.web.HttpServer;
 import io.firstline.console.web.TicketCounts;
 import io.firstline.console.web.WebConsole;
 import io.firstline.files.PrivateFiles;
+import io.firstline.wire.Durations;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.nio.NioIoHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
@@ -77,8 +77,6 @@ public final class Console implements AutoCloseable {
     private final Clock clock;
     private final ConsoleMetrics metrics = new ConsoleMetrics();
     private final FleetState fleet;
-    /** How the event loops wait on sockets (epoll or NIO), decided at start. */
-    private final IoTransport transport;
     private final EventLoopGroup boss;
     private final EventLoopGroup agentWorkers;
     private final EventLoopGroup httpWorkers;
@@ -108,11 +106,10 @@ public final class Console implements AutoCloseable {
         this.config = config;
         this.clock = clock;
         this.fleet = new FleetState(clock, config.offlineAfter(), historyStep(config));
-        this.transport = config.io().transport().resolve();
-        this.boss = group(1, "firstline-accept", transport.handlers());
+        this.boss = group(1, "firstline-accept", NioIoHandler.newFactory());
         this.agentWorkers = group(Math.max(1, Runtime.getRuntime().availableProcessors()), "firstline-ingest",
-                CoalescingIoHandler.factory(transport.handlers(), config.io().agentCoalescing()));
-        this.httpWorkers = group(1, "firstline-http", transport.handlers());
+                CoalescingIoHandler.factory(NioIoHandler.newFactory(), config.io().agentCoalescing()));
+        this.httpWorkers = group(1, "firstline-http", NioIoHandler.newFactory());
     }
 
     /** Charted history keeps one slot per sample, but never finer than 5 s (720 slots for the hour). */
@@ -188,7 +185,6 @@ public final class Console implements AutoCloseable {
         metrics.bindFleet(fleet);
         metrics.bindStore(store);
         metrics.bindEventLoops(boss, agentWorkers, httpWorkers);
-        metrics.bindIoTransport(transport.configName());
         IngestMetrics ingestMetrics = new IngestMetrics(metrics.registry());
         agentTls = openAgentTls();
         SslContext tls = agentTls.context();
@@ -205,7 +201,7 @@ public final class Console implements AutoCloseable {
                                 .withIntake(new IntakeTokens(store, clock), faults.tickets)
                                 .withReports(reports, digest)
                                 .withConfigFiles(this::configFiles),
-                        web, boss, httpWorkers, transport.serverChannel()));
+                        web, boss, httpWorkers));
         // Revocations made elsewhere (the CLI, another node) end live connections within a sweep.
         boss.next().scheduleAtFixedRate(this::sweepRevoked, 15, 15, TimeUnit.SECONDS);
         // Off the event loops: a write to a lost store waits for the pool's timeout.
@@ -214,8 +210,7 @@ public final class Console implements AutoCloseable {
         ready = true;
         log.info("console {} ready: agents on {}:{}, HTTP on {}:{}, data in {}", consoleId, config.agentListen().bind(),
                 agentServer.port(), config.httpListen().bind(), httpServer.port(), config.dataDir());
-        log.info("I/O: {} (ioTransport: {}), agent port coalescing socket readiness for {} (agent.ioCoalescing)",
-                transport.configName(), config.io().transport().configName(), Durations.format(config.io().agentCoalescing()));
+        log.info("agent port: socket readiness coalesced for {} (agent.ioCoalescing)", Durations.format(config.io().agentCoalescing()));
     }
 
     /**

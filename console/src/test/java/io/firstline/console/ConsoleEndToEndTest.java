@@ -11,15 +11,13 @@ import io.firstline.agent.collect.CollectorRegistry;
 import io.firstline.agent.link.ConsoleAddress;
 import io.firstline.console.config.ConsoleConfig;
 import io.firstline.console.net.IoSettings;
-import io.firstline.console.net.IoTransport;
-import io.netty.channel.epoll.Epoll;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A real agent and a real console in one JVM, over loopback. */
@@ -48,19 +46,11 @@ class ConsoleEndToEndTest {
         return r.status() == 200 ? r.json() : null;
     }
 
-    /** On both transports: epoll with its loops coalescing socket readiness (the default), and Java's NIO without. */
+    /** With the agent port's loops coalescing socket readiness (the default, 20 ms) and without (0 ms). */
     @ParameterizedTest
-    @EnumSource(value = IoTransport.class, names = {"EPOLL", "NIO"})
-    void agentAppearsWithRealValuesGoesOfflineAndReturnsAfterConsoleRestart(IoTransport transport) {
-        if (transport == IoTransport.EPOLL && !Epoll.isAvailable()) {
-            String why = "Netty's native epoll does not load here: " + Epoll.unavailabilityCause();
-            if (System.getenv(TestSupport.REQUIRE_TOOLS) != null) {
-                org.junit.jupiter.api.Assertions.fail(why);
-            }
-            org.junit.jupiter.api.Assumptions.abort(why);
-        }
-        io = transport == IoTransport.EPOLL ? IoSettings.DEFAULTS.withTransport(transport)
-                : new IoSettings(transport, Duration.ZERO);
+    @ValueSource(ints = {20, 0})
+    void agentAppearsWithRealValuesGoesOfflineAndReturnsAfterConsoleRestart(int coalescingMs) {
+        io = new IoSettings(Duration.ofMillis(coalescingMs));
         int agentPort = TestSupport.freePort();
         int httpPort = TestSupport.freePort();
         Console console = Console.start(config(agentPort, httpPort));

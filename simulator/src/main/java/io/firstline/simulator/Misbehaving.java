@@ -162,12 +162,20 @@ final class Misbehaving implements AutoCloseable {
             ctx.fireChannelWritabilityChanged();
         }
 
+        /**
+         * Writes heartbeats as fast as the socket takes them, a batch at a time: the misfits share one event
+         * loop, and a flood that never let go of it kept the others from misbehaving at all (the oversize one
+         * was not counted in a short run once the console read the flood more slowly).
+         */
         private static void flood(Channel ch) {
             Envelope beat = Envelope.newBuilder().setHeartbeat(Heartbeat.newBuilder().setAgentTimeMs(1)).build();
-            while (ch.isActive() && ch.isWritable()) {
+            for (int i = 0; i < 256 && ch.isActive() && ch.isWritable(); i++) {
                 ch.write(beat, ch.voidPromise());
             }
             ch.flush();
+            if (ch.isActive() && ch.isWritable()) {
+                ch.eventLoop().execute(() -> flood(ch));
+            }
         }
 
         @Override

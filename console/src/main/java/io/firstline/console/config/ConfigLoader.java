@@ -12,7 +12,6 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.firstline.console.net.IoSettings;
-import io.firstline.console.net.IoTransport;
 import io.firstline.console.pki.TlsProvider;
 import io.firstline.console.store.StoreSettings;
 import io.firstline.wire.Durations;
@@ -45,7 +44,6 @@ import java.util.stream.Collectors;
  *   port: 8080
  * sampleInterval: 10s
  * offlineAfterIntervals: 3
- * ioTransport: auto           # auto | epoll | nio
  * store:                      # absent: embedded SQLite in dataDir
  *   url: jdbc:postgresql://db.example:5432/firstline
  *   user: firstline
@@ -70,7 +68,6 @@ public final class ConfigLoader {
         @JsonProperty RawListen http = new RawListen();
         @JsonProperty String sampleInterval;
         @JsonProperty Integer offlineAfterIntervals;
-        @JsonProperty String ioTransport;
         @JsonProperty RawStore store;
     }
 
@@ -156,21 +153,10 @@ public final class ConfigLoader {
                 tlsProvider(o, a.tlsProvider),
                 o.number("agent.maxHandshakes", a.maxHandshakes, d.maxHandshakes(), 1, 100_000),
                 o.duration("agent.shutdownSpread", a.shutdownSpread, d.shutdownSpread(), Duration.ZERO, Duration.ofMinutes(2)),
-                new IoSettings(ioTransport(o, raw.ioTransport),
-                        o.duration("agent.ioCoalescing", a.ioCoalescing, d.io().agentCoalescing(), Duration.ZERO,
-                                IoSettings.MAX_AGENT_COALESCING)));
+                new IoSettings(o.duration("agent.ioCoalescing", a.ioCoalescing, d.io().agentCoalescing(), Duration.ZERO,
+                        IoSettings.MAX_AGENT_COALESCING)));
     }
 
-    private static IoTransport ioTransport(Options o, String value) {
-        if (value == null) {
-            return IoTransport.AUTO;
-        }
-        try {
-            return IoTransport.parse(value);
-        } catch (IllegalArgumentException e) {
-            throw o.fail("ioTransport", e.getMessage());
-        }
-    }
 
     private static TlsProvider tlsProvider(Options o, String value) {
         if (value == null) {

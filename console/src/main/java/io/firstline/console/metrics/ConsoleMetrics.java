@@ -146,16 +146,6 @@ public final class ConsoleMetrics implements AutoCloseable {
                 .description("The TLS implementation serving the agent port: openssl (BoringSSL) or jdk").strongReference(true).register(registry);
     }
 
-    /**
-     * {@code firstline_io_transport_info{transport="epoll|nio"}} 1: how the console's event loops wait on sockets
-     * (ioTransport, and whether Netty's native epoll loaded).
-     */
-    public void bindIoTransport(String transport) {
-        Gauge.builder("firstline.io.transport.info", () -> 1).tag("transport", transport)
-                .description("How the console's event loops wait on sockets: epoll (Netty's native transport) or nio")
-                .strongReference(true).register(registry);
-    }
-
     /** The current values in the Prometheus text format. */
     public String scrape() {
         return registry.scrape();

@@ -6,7 +6,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.ServerChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import java.net.InetSocketAddress;
@@ -23,14 +23,14 @@ public final class HttpServer implements AutoCloseable {
     }
 
     public static HttpServer bind(String host, int port, ApiHandler.Routes routes, WebConsole web, EventLoopGroup boss,
-                                  EventLoopGroup workers, Class<? extends ServerChannel> serverChannel)
+                                  EventLoopGroup workers)
             throws InterruptedException {
         for (ApiModule m : routes.modules()) {
             m.register(web.router());
         }
         Channel ch = new ServerBootstrap()
                 .group(boss, workers)
-                .channel(serverChannel)
+                .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override

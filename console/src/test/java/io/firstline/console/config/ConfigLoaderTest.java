@@ -137,15 +137,10 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void theIoTransportIsAutoAndTheAgentPortCoalescesFor20msUnlessSetAndWrongValuesAreNamed() {
-        ConsoleConfig d = ConfigLoader.parse("c.yaml", "");
-        assertEquals(io.firstline.console.net.IoTransport.AUTO, d.io().transport());
-        assertEquals(java.time.Duration.ofMillis(20), d.io().agentCoalescing());
-        ConsoleConfig set = ConfigLoader.parse("c.yaml", "ioTransport: NIO\nagent:\n  ioCoalescing: 0s\n");
-        assertEquals(io.firstline.console.net.IoTransport.NIO, set.io().transport());
-        assertEquals(java.time.Duration.ZERO, set.io().agentCoalescing());
-        assertEquals("c.yaml: line 1: option 'ioTransport' must be one of auto, epoll, nio, got 'uring'",
-                assertThrows(ConfigLoader.ConfigException.class, () -> ConfigLoader.parse("c.yaml", "ioTransport: uring\n")).getMessage());
+    void theAgentPortCoalescesFor20msUnlessSetAndWrongValuesAreNamed() {
+        assertEquals(Duration.ofMillis(20), ConfigLoader.parse("c.yaml", "").io().agentCoalescing());
+        assertEquals(Duration.ZERO, ConfigLoader.parse("c.yaml", "agent:\n  ioCoalescing: 0s\n").io().agentCoalescing());
+        assertEquals(Duration.ofMillis(50), ConfigLoader.parse("c.yaml", "agent:\n  ioCoalescing: 50ms\n").io().agentCoalescing());
         assertTrue(assertThrows(ConfigLoader.ConfigException.class, () -> ConfigLoader.parse("c.yaml", "agent:\n  ioCoalescing: 1s\n"))
                 .getMessage().contains("agent.ioCoalescing"));
         assertTrue(assertThrows(ConfigLoader.ConfigException.class, () -> ConfigLoader.parse("c.yaml", "http:\n  ioCoalescing: 5ms\n"))

@@ -27,8 +27,8 @@
 #
 #   bench/capacity.sh AGENTS SECONDS
 #
-# Environment: INTERVAL (10s), WARMUP (30), BASELINE (15), IO_TRANSPORT and
-# IO_COALESCING (the console's ioTransport and agent.ioCoalescing, unset: its defaults), MISBEHAVING=N
+# Environment: INTERVAL (10s), WARMUP (30), BASELINE (15), IO_COALESCING (the
+# console's agent.ioCoalescing, e.g. 0s; unset: its default), MISBEHAVING=N
 # (3N of the AGENTS misbehave once the rest are connected: N stall, N flood, N send
 # oversized frames; the figures are the others', and a line gives the console's
 # count of each by reason), CONSOLE_JAVA_OPTS
@@ -114,7 +114,6 @@ http:
   bind: 127.0.0.1
   port: $http_port
 sampleInterval: $interval
-$([ -z "${IO_TRANSPORT:-}" ] || echo "ioTransport: $IO_TRANSPORT")
 YAML
     java "${console_opts[@]}" -jar "$console_jar" serve --config "$work/console.yaml" >> "$2" 2>&1 &
     console_pid=$!

@@ -146,6 +146,8 @@ for _ in $(seq 1 3000); do
 done
 t_back=$(now)
 back=$(metric firstline_agents_connected)
+echo "TLS handshakes on the new console: $(metric 'firstline_agent_tls_handshakes_total{kind="resumed"}') resumed," \
+    "$(metric 'firstline_agent_tls_handshakes_total{kind="full"}') full"
 [ "$back" -ge "$agents" ] || { echo "only $back of $agents agents back within 5 min" >&2; exit 1; }
 timeouts=$(metric 'firstline_connections_rejected_total{reason="handshake_timeout"}')
 overloaded=$(metric 'firstline_connections_rejected_total{reason="overloaded"}')

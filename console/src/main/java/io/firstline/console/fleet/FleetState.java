@@ -247,22 +247,20 @@ public final class FleetState {
      */
     public List<StoredAgent> toSave(boolean periodic) {
         List<StoredAgent> out = new ArrayList<>();
+        java.util.function.Consumer<AgentRecord> take = r -> {
+            StoredAgent a = r.toSave(periodic);
+            if (a != null) {
+                out.add(a);
+            }
+        };
         if (periodic) {
             // Every record is looked at: those queued are among them.
             urgent.clear();
-            agents.values().forEach(r -> {
-                StoredAgent a = r.toSave(true);
-                if (a != null) {
-                    out.add(a);
-                }
-            });
+            agents.values().forEach(take);
         } else {
             // Only the records that said they have something urgent: a second's pass no longer walks the whole fleet.
             for (AgentRecord r; (r = urgent.poll()) != null; ) {
-                StoredAgent a = r.toSave(false);
-                if (a != null) {
-                    out.add(a);
-                }
+                take.accept(r);
             }
         }
         return out;

@@ -66,13 +66,6 @@ public final class TicketSweeper implements Runnable {
 
     private record SlaRow(long id, Instant started, boolean ackBreached, boolean resolveBreached, TicketState state,
                           Severity severity, int escalationLevel) {
-        /** Whether this sweep has anything to do to the ticket: a breach to record or an escalation step due. */
-        boolean due(TicketPolicy.Sla sla, Duration age) {
-            boolean open = state == TicketState.OPEN;
-            return open && !ackBreached && age.compareTo(sla.ackWithin()) > 0
-                    || !resolveBreached && age.compareTo(sla.resolveWithin()) > 0
-                    || open && escalationLevel < sla.steps().size() && age.compareTo(sla.steps().get(escalationLevel).after()) >= 0;
-        }
     }
 
     private int sla(Connection c, Instant now) throws SQLException {
@@ -84,19 +77,24 @@ public final class TicketSweeper implements Runnable {
         for (SlaRow r : rows) {
             TicketPolicy.Sla sla = tickets.policy().sla().get(r.severity());
             Duration age = Duration.between(r.started(), now);
-            if (!r.due(sla, age)) {
+            boolean open = r.state() == TicketState.OPEN;
+            boolean ackDue = open && !r.ackBreached() && age.compareTo(sla.ackWithin()) > 0;
+            boolean resolveDue = !r.resolveBreached() && age.compareTo(sla.resolveWithin()) > 0;
+            boolean escalationDue = open && r.escalationLevel() < sla.steps().size()
+                    && age.compareTo(sla.steps().get(r.escalationLevel()).after()) >= 0;
+            if (!(ackDue || resolveDue || escalationDue)) {
                 continue; // most tickets, most sweeps: read no more of it
             }
             Ticket t = TicketRepository.byId(c, r.id()).orElseThrow();
-            if (t.state() == TicketState.OPEN && !r.ackBreached() && age.compareTo(sla.ackWithin()) > 0) {
+            if (ackDue) {
                 breach(c, t, now, "ack", sla.ackWithin(), "sla_ack_breached");
                 n++;
             }
-            if (!r.resolveBreached() && age.compareTo(sla.resolveWithin()) > 0) {
+            if (resolveDue) {
                 breach(c, t, now, "resolve", sla.resolveWithin(), "sla_resolve_breached");
                 n++;
             }
-            if (t.state() == TicketState.OPEN) {
+            if (escalationDue) {
                 Ticket current = t;
                 for (int i = current.escalationLevel(); i < sla.steps().size(); i++) {
                     TicketPolicy.EscalationStep step = sla.steps().get(i);

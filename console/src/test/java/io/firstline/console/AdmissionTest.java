@@ -75,21 +75,77 @@ class AdmissionTest {
                 new SplittableRandom(seed), loops);
     }
 
-    @Test
-    void aCrowdIsAdmittedAFewAtATimeWithNoHandshakeTimingOut() throws Exception {
-        ConsoleConfig c = new ConsoleConfig(dir.resolve("console"), new ConsoleConfig.Listen("127.0.0.1", 0),
-                new ConsoleConfig.Listen("127.0.0.1", 0), Duration.ofSeconds(5), 3, WireProtocol.DEFAULT_MAX_FRAME_BYTES,
-                Duration.ofSeconds(10)).withAdmission(MAX_HANDSHAKES, Duration.ofSeconds(2));
-        console = Console.start(c);
-        ConsoleAddress address = new ConsoleAddress("127.0.0.1", console.agentPort());
-        TokenInfo token = console.enrollment().createToken("lab", Duration.ofHours(1), AGENTS, "test");
+    private List<AgentCredentials> enroll(ConsoleAddress address, TokenInfo token, int count) throws Exception {
         Enroller enroller = new Enroller(Duration.ofSeconds(10));
         List<AgentCredentials> identities = new ArrayList<>();
-        for (int i = 0; i < AGENTS; i++) {
+        for (int i = 0; i < count; i++) {
             String id = String.format("crowd-%02d", i);
             identities.add(enroller.enroll(address, token.secret(), console.enrollment().caFingerprint(), id,
                     HostFacts.newBuilder().setHostname(id).build(), "0.1.0", dir.resolve(id)));
         }
+        return identities;
+    }
+
+    private double handshakes(String kind) {
+        return console.metrics().registry().get("firstline.agent.tls.handshakes").tag("kind", kind).counter().count();
+    }
+
+    /**
+     * A fleet coming back after a console restart, to a console that
+     * handshakes only a few at a time: past the cap each connection waits
+     * for its turn instead of being refused, so no agent spends the session
+     * ticket in its ClientHello on a refusal, and every one resumes its TLS
+     * session (BoringSSL keeps the ticket keys across the restart).
+     */
+    @Test
+    void aFleetBackAfterARestartWaitsItsTurnAndResumesEverySession() throws Exception {
+        if (!io.netty.handler.ssl.OpenSsl.isAvailable()) {
+            String why = "BoringSSL (netty-tcnative) does not load here, and only it keeps session tickets across a restart";
+            if (System.getenv(TestSupport.REQUIRE_TOOLS) != null) {
+                org.junit.jupiter.api.Assertions.fail(why);
+            }
+            org.junit.jupiter.api.Assumptions.abort(why);
+        }
+        int agents = 24;
+        ConsoleConfig c = new ConsoleConfig(dir.resolve("console"), new ConsoleConfig.Listen("127.0.0.1", 0),
+                new ConsoleConfig.Listen("127.0.0.1", 0), Duration.ofSeconds(5), 3, WireProtocol.DEFAULT_MAX_FRAME_BYTES,
+                Duration.ofSeconds(10)).withAdmission(2, Duration.ofSeconds(1));
+        console = Console.start(c);
+        int port = console.agentPort();
+        ConsoleAddress address = new ConsoleAddress("127.0.0.1", port);
+        TokenInfo token = console.enrollment().createToken("lab", Duration.ofHours(1), agents, "test");
+        List<AgentCredentials> identities = enroll(address, token, agents);
+        loops = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+        for (int i = 0; i < agents; i++) {
+            links.add(link(identities.get(i), address, i));
+        }
+        links.forEach(AgentLink::start);
+        await().atMost(Duration.ofSeconds(60)).until(() -> links.stream().allMatch(AgentLink::isConnected));
+
+        console.close(); // tells the agents to come back within a second or two
+        console = null;
+        console = Console.start(c.withAgentListen(new ConsoleConfig.Listen("127.0.0.1", port)));
+        await().atMost(Duration.ofSeconds(60)).until(() -> links.stream().allMatch(AgentLink::isConnected)
+                && handshakes("resumed") + handshakes("full") >= agents);
+        double waited = console.metrics().registry().get("firstline.connections.waited").counter().count();
+        System.out.printf("restart: %d agents back, %.0f resumed, %.0f full, %.0f waited for a slot, %.0f refused%n", agents,
+                handshakes("resumed"), handshakes("full"), waited, rejected("overloaded"));
+        assertEquals(0, rejected("overloaded"), "none refused: each waited its turn");
+        assertEquals(agents, handshakes("resumed"), "every agent resumed its session");
+        assertEquals(0, handshakes("full"));
+        assertTrue(waited > 0, "the crowd was more than 2 at a time");
+        assertEquals(0, rejected("handshake_timeout"));
+    }
+
+    @Test
+    void aCrowdIsAdmittedAFewAtATimeWithNoHandshakeTimingOut() throws Exception {
+        ConsoleConfig c = new ConsoleConfig(dir.resolve("console"), new ConsoleConfig.Listen("127.0.0.1", 0),
+                new ConsoleConfig.Listen("127.0.0.1", 0), Duration.ofSeconds(5), 3, WireProtocol.DEFAULT_MAX_FRAME_BYTES,
+                Duration.ofSeconds(10)).withAdmission(MAX_HANDSHAKES, Duration.ofSeconds(2)).withAdmissionWait(Duration.ZERO);
+        console = Console.start(c);
+        ConsoleAddress address = new ConsoleAddress("127.0.0.1", console.agentPort());
+        TokenInfo token = console.enrollment().createToken("lab", Duration.ofHours(1), AGENTS, "test");
+        List<AgentCredentials> identities = enroll(address, token, AGENTS);
         loops = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         for (int i = 0; i < AGENTS; i++) {
             links.add(link(identities.get(i), address, i));
@@ -120,7 +176,7 @@ class AdmissionTest {
     void enrollmentWaitsForABusyConsoleAndGetsIn() throws Exception {
         ConsoleConfig c = new ConsoleConfig(dir.resolve("console"), new ConsoleConfig.Listen("127.0.0.1", 0),
                 new ConsoleConfig.Listen("127.0.0.1", 0), Duration.ofSeconds(5), 3, WireProtocol.DEFAULT_MAX_FRAME_BYTES,
-                Duration.ofSeconds(10)).withAdmission(1, Duration.ofSeconds(2));
+                Duration.ofSeconds(10)).withAdmission(1, Duration.ofSeconds(2)).withAdmissionWait(Duration.ZERO);
         console = Console.start(c);
         ConsoleAddress address = new ConsoleAddress("127.0.0.1", console.agentPort());
         TokenInfo token = console.enrollment().createToken("lab", Duration.ofHours(1), 1, "test");

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -16,6 +17,13 @@ import java.util.concurrent.TimeUnit;
 final class LinkInitializer extends ChannelInitializer<SocketChannel> {
     static final String IDLE = "idle";
     static final String TLS = "tls";
+    /**
+     * The TLS handshake's time from the connect. A console busy with a
+     * returning fleet lets a connection wait, unread, for a handshake slot
+     * ({@code agent.admissionWait}, up to 25 s) rather than refuse it and cost
+     * the agent its session ticket; the agent gives it that time.
+     */
+    static final Duration TLS_HANDSHAKE_TIMEOUT = Duration.ofSeconds(30);
 
     private final AgentLink link;
     private final int maxFrameBytes;
@@ -34,7 +42,7 @@ final class LinkInitializer extends ChannelInitializer<SocketChannel> {
         ConsoleAddress console = link.attempting();
         SslHandler tls = console == null ? security.context().get().newHandler(ch.alloc())
                 : security.context().get().newHandler(ch.alloc(), console.host(), console.port());
-        tls.setHandshakeTimeoutMillis(10_000);
+        tls.setHandshakeTimeoutMillis(TLS_HANDSHAKE_TIMEOUT.toMillis());
         ch.pipeline().addLast("plainRefusal", new PlainRefusalDecoder());
         ch.pipeline().addLast(TLS, tls);
         Framing.addCodec(ch.pipeline(), maxFrameBytes);

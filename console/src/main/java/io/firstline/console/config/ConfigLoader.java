@@ -38,6 +38,7 @@ import java.util.stream.Collectors;
  *   tlsProvider: auto        # auto | openssl | jdk
  *   maxHandshakes: 128
  *   shutdownSpread: 10s
+ *   admissionWait: 10s       # past maxHandshakes, wait this long for a slot before refusing
  *   ioCoalescing: 20ms       # 0s: handle each socket as soon as it is ready
  * http:
  *   bind: 127.0.0.1
@@ -85,6 +86,7 @@ public final class ConfigLoader {
         @JsonProperty String tlsProvider;
         @JsonProperty Integer maxHandshakes;
         @JsonProperty String shutdownSpread;
+        @JsonProperty String admissionWait;
         @JsonProperty String ioCoalescing;
     }
 
@@ -137,6 +139,9 @@ public final class ConfigLoader {
         if (h.shutdownSpread != null) {
             throw o.fail("http.shutdownSpread", "belongs under 'agent' (agent.shutdownSpread)");
         }
+        if (h.admissionWait != null) {
+            throw o.fail("http.admissionWait", "belongs under 'agent' (agent.admissionWait)");
+        }
         if (h.ioCoalescing != null) {
             throw o.fail("http.ioCoalescing", "belongs under 'agent' (agent.ioCoalescing)");
         }
@@ -153,6 +158,7 @@ public final class ConfigLoader {
                 tlsProvider(o, a.tlsProvider),
                 o.number("agent.maxHandshakes", a.maxHandshakes, d.maxHandshakes(), 1, 100_000),
                 o.duration("agent.shutdownSpread", a.shutdownSpread, d.shutdownSpread(), Duration.ZERO, Duration.ofMinutes(2)),
+                o.duration("agent.admissionWait", a.admissionWait, d.admissionWait(), Duration.ZERO, ConsoleConfig.MAX_ADMISSION_WAIT),
                 new IoSettings(o.duration("agent.ioCoalescing", a.ioCoalescing, d.io().agentCoalescing(), Duration.ZERO,
                         IoSettings.MAX_AGENT_COALESCING)));
     }
@@ -204,7 +210,7 @@ public final class ConfigLoader {
             return "must be a section of options (url, user, passwordFile)";
         }
         if (t == RawListen.class) {
-            return "must be a section of options (bind, port, maxFrameBytes, handshakeTimeout, tlsProvider, maxHandshakes, shutdownSpread, ioCoalescing)";
+            return "must be a section of options (bind, port, maxFrameBytes, handshakeTimeout, tlsProvider, maxHandshakes, shutdownSpread, admissionWait, ioCoalescing)";
         }
         if (t == Raw.class) {
             return "the file must be a map of options (dataDir, agent, http, sampleInterval, offlineAfterIntervals, store)";

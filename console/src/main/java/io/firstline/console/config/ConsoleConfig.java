@@ -15,7 +15,8 @@ import java.util.Objects;
  */
 public record ConsoleConfig(Path dataDir, Listen agentListen, Listen httpListen, Duration sampleInterval,
                             int offlineAfterIntervals, int maxFrameBytes, Duration handshakeTimeout, StoreSettings store,
-                            TlsProvider tlsProvider, int maxHandshakes, Duration shutdownSpread, IoSettings io) {
+                            TlsProvider tlsProvider, int maxHandshakes, Duration shutdownSpread, Duration admissionWait,
+                            IoSettings io) {
 
     /** An address to listen on. Port 0 picks a free port (tests). */
     public record Listen(String bind, int port) {
@@ -37,6 +38,14 @@ public record ConsoleConfig(Path dataDir, Listen agentListen, Listen httpListen,
     public static final int DEFAULT_MAX_HANDSHAKES = 128;
     /** Agents told the console is stopping come back spread over this long. */
     public static final Duration DEFAULT_SHUTDOWN_SPREAD = Duration.ofSeconds(10);
+    /**
+     * How long a connection past {@code maxHandshakes} may wait, unread, for a
+     * handshake slot before it is refused as overloaded. Agents give their TLS
+     * handshake 30 s from the connect, and enrolling ones wait 15 s for an
+     * answer (their {@code --timeout}), so 10 s leaves either its time.
+     */
+    public static final Duration DEFAULT_ADMISSION_WAIT = Duration.ofSeconds(10);
+    public static final Duration MAX_ADMISSION_WAIT = Duration.ofSeconds(25);
 
     /** A console whose agent port picks its TLS provider ({@link TlsProvider#AUTO}), with the default admission control. */
     public ConsoleConfig(Path dataDir, Listen agentListen, Listen httpListen, Duration sampleInterval,
@@ -50,7 +59,7 @@ public record ConsoleConfig(Path dataDir, Listen agentListen, Listen httpListen,
                          int offlineAfterIntervals, int maxFrameBytes, Duration handshakeTimeout, StoreSettings store,
                          TlsProvider tlsProvider, int maxHandshakes, Duration shutdownSpread) {
         this(dataDir, agentListen, httpListen, sampleInterval, offlineAfterIntervals, maxFrameBytes, handshakeTimeout, store,
-                tlsProvider, maxHandshakes, shutdownSpread, IoSettings.DEFAULTS);
+                tlsProvider, maxHandshakes, shutdownSpread, DEFAULT_ADMISSION_WAIT, IoSettings.DEFAULTS);
     }
 
     /** A console on the embedded SQLite store. */
@@ -65,6 +74,8 @@ public record ConsoleConfig(Path dataDir, Listen agentListen, Listen httpListen,
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(tlsProvider, "tlsProvider");
         Objects.requireNonNull(io, "io");
+        Objects.requireNonNull(admissionWait, "admissionWait");
+        Objects.requireNonNull(shutdownSpread, "shutdownSpread");
         Objects.requireNonNull(agentListen, "agentListen");
         Objects.requireNonNull(httpListen, "httpListen");
         if (sampleInterval.compareTo(Duration.ofSeconds(1)) < 0 || sampleInterval.compareTo(Duration.ofHours(1)) > 0) {
@@ -85,6 +96,10 @@ public record ConsoleConfig(Path dataDir, Listen agentListen, Listen httpListen,
         if (shutdownSpread.isNegative() || shutdownSpread.compareTo(Duration.ofMinutes(2)) > 0) {
             throw new IllegalArgumentException("the shutdown spread must be from 0s to 2m, got " + Durations.format(shutdownSpread));
         }
+        if (admissionWait.isNegative() || admissionWait.compareTo(MAX_ADMISSION_WAIT) > 0) {
+            throw new IllegalArgumentException("the admission wait must be from 0s to " + Durations.format(MAX_ADMISSION_WAIT) + ", got "
+                    + Durations.format(admissionWait));
+        }
     }
 
     /**
@@ -104,45 +119,51 @@ public record ConsoleConfig(Path dataDir, Listen agentListen, Listen httpListen,
 
     public ConsoleConfig withDataDir(Path dir) {
         return new ConsoleConfig(dir, agentListen, httpListen, sampleInterval, offlineAfterIntervals, maxFrameBytes, handshakeTimeout, store, tlsProvider,
-                maxHandshakes, shutdownSpread, io);
+                maxHandshakes, shutdownSpread, admissionWait, io);
     }
 
     public ConsoleConfig withAgentListen(Listen l) {
         return new ConsoleConfig(dataDir, l, httpListen, sampleInterval, offlineAfterIntervals, maxFrameBytes, handshakeTimeout, store, tlsProvider,
-                maxHandshakes, shutdownSpread, io);
+                maxHandshakes, shutdownSpread, admissionWait, io);
     }
 
     public ConsoleConfig withHttpListen(Listen l) {
         return new ConsoleConfig(dataDir, agentListen, l, sampleInterval, offlineAfterIntervals, maxFrameBytes, handshakeTimeout, store, tlsProvider,
-                maxHandshakes, shutdownSpread, io);
+                maxHandshakes, shutdownSpread, admissionWait, io);
     }
 
     /** The same console on another store. */
     public ConsoleConfig withStore(StoreSettings s) {
         return new ConsoleConfig(dataDir, agentListen, httpListen, sampleInterval, offlineAfterIntervals, maxFrameBytes, handshakeTimeout, s, tlsProvider,
-                maxHandshakes, shutdownSpread, io);
+                maxHandshakes, shutdownSpread, admissionWait, io);
     }
 
     /** The same console with its agent port on another TLS provider. */
     public ConsoleConfig withTlsProvider(TlsProvider p) {
         return new ConsoleConfig(dataDir, agentListen, httpListen, sampleInterval, offlineAfterIntervals, maxFrameBytes, handshakeTimeout, store, p,
-                maxHandshakes, shutdownSpread, io);
+                maxHandshakes, shutdownSpread, admissionWait, io);
     }
 
     public ConsoleConfig withSampleInterval(Duration d) {
         return new ConsoleConfig(dataDir, agentListen, httpListen, d, offlineAfterIntervals, maxFrameBytes, handshakeTimeout, store, tlsProvider,
-                maxHandshakes, shutdownSpread, io);
+                maxHandshakes, shutdownSpread, admissionWait, io);
     }
 
     /** The same console with other admission settings (handshakes at a time, the spread of agents' return after a stop). */
     public ConsoleConfig withAdmission(int handshakes, Duration spread) {
         return new ConsoleConfig(dataDir, agentListen, httpListen, sampleInterval, offlineAfterIntervals, maxFrameBytes, handshakeTimeout, store,
-                tlsProvider, handshakes, spread, io);
+                tlsProvider, handshakes, spread, admissionWait, io);
+    }
+
+    /** The same console with another admission wait ({@link #DEFAULT_ADMISSION_WAIT}; zero refuses past the cap at once). */
+    public ConsoleConfig withAdmissionWait(Duration wait) {
+        return new ConsoleConfig(dataDir, agentListen, httpListen, sampleInterval, offlineAfterIntervals, maxFrameBytes, handshakeTimeout, store,
+                tlsProvider, maxHandshakes, shutdownSpread, wait, io);
     }
 
     /** The same console with other I/O settings. */
     public ConsoleConfig withIo(IoSettings settings) {
         return new ConsoleConfig(dataDir, agentListen, httpListen, sampleInterval, offlineAfterIntervals, maxFrameBytes, handshakeTimeout, store,
-                tlsProvider, maxHandshakes, shutdownSpread, settings);
+                tlsProvider, maxHandshakes, shutdownSpread, admissionWait, settings);
     }
 }

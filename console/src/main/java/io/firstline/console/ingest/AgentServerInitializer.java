@@ -20,7 +20,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The console side of the agent link, top to bottom as bytes arrive:
  * admission (at most {@code agent.maxHandshakes} TLS handshakes at a time;
- * past that, {@link OverloadRefusal} alone, before any TLS) →
+ * past that, the connection waits unread for a slot up to
+ * {@code agent.admissionWait}, or gets {@link OverloadRefusal} alone, before
+ * any TLS; {@link HandshakeLimiter}) →
  * TLS (client certificate checked against the CA and the revocations) →
  * byte count → framing, with the flood guard between cutting and parsing →
  * idle watch (complete messages only, so a trickling sender times out) →
@@ -46,7 +48,9 @@ final class AgentServerInitializer extends ChannelInitializer<Channel> {
     AgentServerInitializer(ConsoleConfig config, FleetState fleet, IngestMetrics metrics, String consoleId, SslContext tls,
                            Enrollment enrollment, Executor enrollExecutor, LiveConnections live, IngestPorts ports, ChannelGroup all) {
         this.all = all;
-        this.handshakes = new HandshakeLimiter(config.maxHandshakes());
+        long waitNanos = config.admissionWait().toNanos();
+        this.handshakes = new HandshakeLimiter(config.maxHandshakes(), waitNanos, () -> slots.servedWithin(waitNanos), System::nanoTime);
+        metrics.watchWaiting(handshakes::waiting);
         this.ports = ports;
         this.live = live;
         this.config = config;
@@ -66,9 +70,10 @@ final class AgentServerInitializer extends ChannelInitializer<Channel> {
                 new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE));
     }
 
-    /** No more connections: each one accepted from now on is closed. */
+    /** No more connections: each one accepted from now on is closed, and so is each one waiting for a handshake slot. */
     void stopAccepting() {
         stopping = true;
+        handshakes.close();
     }
 
     @Override
@@ -78,29 +83,43 @@ final class AgentServerInitializer extends ChannelInitializer<Channel> {
             return;
         }
         metrics.accepted.increment();
-        if (tls != null) {
-            if (!handshakes.tryAcquire()) {
-                metrics.rejected(WireRejection.OVERLOADED);
-                ch.pipeline().addLast("overloaded", new OverloadRefusal(slots.book()));
-                return;
-            }
-            SslHandler ssl;
-            try {
-                ssl = tls.newHandler(ch.alloc());
-            } catch (RuntimeException e) {
-                handshakes.release();
-                throw e;
-            }
-            ssl.setHandshakeTimeoutMillis(config.handshakeTimeout().toMillis());
-            handshakes.hold(ch, ssl.handshakeFuture());
-            ssl.handshakeFuture().addListener(f -> {
-                if (f.isSuccess()) {
-                    slots.handshakeDone();
-                    metrics.tlsHandshake(HandshakeKind.of(ssl.engine()));
-                }
-            });
-            ch.pipeline().addLast("tls", ssl);
+        if (tls == null) {
+            addSession(ch);
+        } else if (handshakes.admit(ch, this::startTls, this::refuse)) {
+            metrics.waited.increment();
+            slots.saturated();
         }
+    }
+
+    /** Too many handshakes in progress, and no room to wait: a plain refusal with a time to come back, and nothing else. */
+    private void refuse(Channel ch) {
+        metrics.rejected(WireRejection.OVERLOADED);
+        ch.pipeline().addLast("overloaded", new OverloadRefusal(slots.book(handshakes.waiting())));
+    }
+
+    /** The connection has its handshake slot (now, or after waiting for it). */
+    private void startTls(Channel ch) {
+        SslHandler ssl;
+        try {
+            ssl = tls.newHandler(ch.alloc());
+        } catch (RuntimeException e) {
+            handshakes.release();
+            ch.close();
+            throw e;
+        }
+        ssl.setHandshakeTimeoutMillis(config.handshakeTimeout().toMillis());
+        handshakes.hold(ch, ssl.handshakeFuture());
+        ssl.handshakeFuture().addListener(f -> {
+            if (f.isSuccess()) {
+                slots.handshakeDone();
+                metrics.tlsHandshake(HandshakeKind.of(ssl.engine()));
+            }
+        });
+        ch.pipeline().addLast("tls", ssl);
+        addSession(ch);
+    }
+
+    private void addSession(Channel ch) {
         all.add(ch);
         ch.pipeline().addLast("bytes", byteCounter);
         Framing.addCodec(ch.pipeline(), config.maxFrameBytes());

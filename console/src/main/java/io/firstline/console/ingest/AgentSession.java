@@ -114,13 +114,27 @@ final class AgentSession extends SimpleChannelInboundHandler<Envelope> {
     }
 
     @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        if (ctx.channel().isActive()) {
+            startHelloTimer(ctx); // added after the connection waited for a handshake slot (HandshakeLimiter)
+        }
+    }
+
+    @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        startHelloTimer(ctx);
+        ctx.fireChannelActive();
+    }
+
+    private void startHelloTimer(ChannelHandlerContext ctx) {
+        if (handshakeTimer != null) {
+            return;
+        }
         handshakeTimer = ctx.executor().schedule(() -> {
             if (session == null) {
                 reject(ctx, WireRejection.HANDSHAKE_TIMEOUT, "no Hello within " + config.handshakeTimeout().toMillis() + " ms");
             }
         }, config.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        ctx.fireChannelActive();
     }
 
     @Override

@@ -3,11 +3,13 @@ package io.firstline.console.ingest;
 import io.firstline.console.pki.HandshakeKind;
 import io.firstline.wire.WireRejection;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.function.IntSupplier;
 
 /**
  * The ingest side's meters, all named here. Every rejection reason is
@@ -19,6 +21,8 @@ public final class IngestMetrics {
             WireRejection.OVERSIZE, WireRejection.MALFORMED, WireRejection.UNKNOWN_TYPE, WireRejection.PROTOCOL);
 
     final Counter accepted;
+    final Counter waited;
+    private final MeterRegistry registry;
     final Counter samples;
     final Counter duplicates;
     final Counter inventories;
@@ -34,7 +38,11 @@ public final class IngestMetrics {
     private final Map<HandshakeKind, Counter> tlsHandshakes = new EnumMap<>(HandshakeKind.class);
 
     public IngestMetrics(MeterRegistry registry) {
+        this.registry = registry;
         accepted = Counter.builder("firstline.connections.accepted").description("Agent-link TCP connections accepted").register(registry);
+        waited = Counter.builder("firstline.connections.waited")
+                .description("Agent-link connections that waited for a TLS handshake slot (agent.maxHandshakes were in progress)")
+                .register(registry);
         samples = Counter.builder("firstline.ingest.samples").description("Samples received and applied").register(registry);
         duplicates = Counter.builder("firstline.ingest.duplicates")
                 .description("Sequenced messages dropped because they were already committed").register(registry);
@@ -71,6 +79,12 @@ public final class IngestMetrics {
                         .description("Frames rejected on the agent link, by reason (each closes its connection)").register(registry));
             }
         }
+    }
+
+    /** Shows how many connections wait for a TLS handshake slot now. */
+    void watchWaiting(IntSupplier waiting) {
+        Gauge.builder("firstline.agent.handshakes.waiting", waiting, IntSupplier::getAsInt).strongReference(true)
+                .description("Agent-link connections waiting, unread, for a TLS handshake slot").register(registry);
     }
 
     /** Counts a settled sequenced message: applied (in its kind's counter), duplicate, or refused by reason. */

@@ -23,6 +23,7 @@ final class OverloadRefusal extends ChannelInboundHandlerAdapter {
     static final long LINGER_MS = 2_000;
 
     private final ReturnSlots.Slot slot;
+    private boolean sent;
 
     OverloadRefusal(ReturnSlots.Slot slot) {
         this.slot = slot;
@@ -37,7 +38,23 @@ final class OverloadRefusal extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        if (ctx.channel().isActive()) {
+            refuse(ctx); // a connection that waited for a handshake slot too long (HandshakeLimiter)
+        }
+    }
+
+    @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        refuse(ctx);
+        ctx.fireChannelActive();
+    }
+
+    private void refuse(ChannelHandlerContext ctx) {
+        if (sent) {
+            return;
+        }
+        sent = true;
         ctx.writeAndFlush(PlainRefusal.encode(ctx.alloc(), refusal(slot))).addListener((ChannelFutureListener) f -> {
             if (f.isSuccess() && f.channel() instanceof DuplexChannel d) {
                 d.shutdownOutput();
@@ -46,7 +63,6 @@ final class OverloadRefusal extends ChannelInboundHandlerAdapter {
             }
         });
         ctx.executor().schedule(() -> ctx.close(), LINGER_MS, TimeUnit.MILLISECONDS);
-        ctx.fireChannelActive();
     }
 
     @Override

@@ -30,6 +30,7 @@ class ConfigLoaderTest {
                   handshakeTimeout: 5s
                   maxHandshakes: 64
                   shutdownSpread: 30s
+                  admissionWait: 20s
                 http:
                   bind: 0.0.0.0
                   port: 9080
@@ -44,9 +45,12 @@ class ConfigLoaderTest {
         assertEquals(Duration.ofSeconds(5), c.handshakeTimeout());
         assertEquals(64, c.maxHandshakes());
         assertEquals(Duration.ofSeconds(30), c.shutdownSpread());
+        assertEquals(Duration.ofSeconds(20), c.admissionWait());
         ConsoleConfig defaults = ConfigLoader.parse("c.yaml", "");
         assertEquals(128, defaults.maxHandshakes());
         assertEquals(Duration.ofSeconds(10), defaults.shutdownSpread());
+        assertEquals(Duration.ofSeconds(10), defaults.admissionWait());
+        assertEquals(Duration.ZERO, ConfigLoader.parse("c.yaml", "agent:\n  admissionWait: 0s\n").admissionWait());
     }
 
     @Test
@@ -95,6 +99,8 @@ class ConfigLoaderTest {
                 {"agent:\n  maxHandshakes: 0\n", "c.yaml: line 2: option 'agent.maxHandshakes' must be from 1 to 100000, got 0"},
                 {"agent:\n  shutdownSpread: 5m\n", "c.yaml: line 2: option 'agent.shutdownSpread' must be from 0s to 2m, got 5m"},
                 {"http:\n  maxHandshakes: 9\n", "c.yaml: line 2: option 'http.maxHandshakes' belongs under 'agent'"},
+                {"agent:\n  admissionWait: 30s\n", "c.yaml: line 2: option 'agent.admissionWait' must be from 0s to 25s, got 30s"},
+                {"http:\n  admissionWait: 5s\n", "c.yaml: line 2: option 'http.admissionWait' belongs under 'agent'"},
         };
         for (String[] c : cases) {
             String m = assertThrows(ConfigLoader.ConfigException.class, () -> ConfigLoader.parse("c.yaml", c[0])).getMessage();

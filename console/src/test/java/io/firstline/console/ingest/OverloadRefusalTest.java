@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
  * slot frees when a handshake's connection ends.
  */
 class OverloadRefusalTest {
-    private final ConsoleConfig config = ConsoleConfig.defaults(Path.of("/tmp/unused")).withAdmission(1, Duration.ofSeconds(10));
+    private ConsoleConfig config = ConsoleConfig.defaults(Path.of("/tmp/unused")).withAdmission(1, Duration.ofSeconds(10))
+            .withAdmissionWait(Duration.ZERO);
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
     private AgentServerInitializer initializer() throws Exception {
@@ -54,6 +55,7 @@ class OverloadRefusalTest {
         EmbeddedChannel admitted = new EmbeddedChannel(init);
         assertNotNull(admitted.pipeline().get(SslHandler.class), "the first is handshaking");
 
+        long beforeRefused = System.nanoTime() / 1_000_000;
         EmbeddedChannel refused = new EmbeddedChannel(init);
         assertTrue(refused.pipeline().get(SslHandler.class) == null, "no TLS for the second");
         Refuse r = plainRefusal(refused.readOutbound());
@@ -67,7 +69,10 @@ class OverloadRefusalTest {
 
         // The next refusal's slot comes after the first one's.
         EmbeddedChannel later = new EmbeddedChannel(init);
-        assertTrue(plainRefusal(later.readOutbound()).getRetryAfterMs() > r.getRetryAfterMs());
+        long afterLater = System.nanoTime() / 1_000_000;
+        long laterRetry = plainRefusal(later.readOutbound()).getRetryAfterMs();
+        assertTrue(afterLater + laterRetry + 1 >= beforeRefused + r.getRetryAfterMs() + 10,
+                "the next slot is at least one slot (10 ms at 100 a second) after the first");
 
         admitted.close();
         EmbeddedChannel next = new EmbeddedChannel(init);
@@ -75,5 +80,33 @@ class OverloadRefusalTest {
         for (EmbeddedChannel c : new EmbeddedChannel[] {admitted, refused, later, next}) {
             c.finishAndReleaseAll();
         }
+    }
+
+    /**
+     * With an admission wait (the default), the connection past the cap waits
+     * unread instead, with no TLS yet, and gets its handshake when the slot
+     * frees: its ClientHello, and the session ticket in it, are not spent on a
+     * refusal.
+     */
+    @Test
+    void withAnAdmissionWaitTheConnectionPastTheCapWaitsForTheSlot() throws Exception {
+        config = config.withAdmissionWait(ConsoleConfig.DEFAULT_ADMISSION_WAIT);
+        AgentServerInitializer init = initializer();
+        EmbeddedChannel admitted = new EmbeddedChannel(init);
+        EmbeddedChannel waiting = new EmbeddedChannel(init);
+        assertTrue(waiting.pipeline().get(SslHandler.class) == null, "no TLS while it waits");
+        assertFalse(waiting.config().isAutoRead(), "not read while it waits");
+        assertTrue(waiting.outboundMessages().isEmpty(), "and not refused");
+        assertEquals(1, registry.get("firstline.agent.handshakes.waiting").gauge().value());
+
+        admitted.close();
+        waiting.runPendingTasks();
+        assertNotNull(waiting.pipeline().get(SslHandler.class), "its turn came when the slot freed");
+        assertTrue(waiting.config().isAutoRead());
+        assertEquals(0, registry.get("firstline.agent.handshakes.waiting").gauge().value());
+        assertEquals(1, registry.get("firstline.connections.waited").counter().count());
+        assertEquals(0, registry.get("firstline.connections.rejected").tag("reason", "overloaded").counter().count());
+        admitted.finishAndReleaseAll();
+        waiting.finishAndReleaseAll();
     }
 }

@@ -17,12 +17,12 @@ class ReturnSlotsTest {
 
     @Test
     void aBurstOfRefusalsIsBookedOneSlotAfterAnotherAtTheAssumedRate() {
-        ReturnSlots.Slot first = slots.book();
+        ReturnSlots.Slot first = slots.book(0);
         assertEquals(ReturnSlots.MIN_WAIT_MS, first.retryAfterMs());
         assertEquals(ReturnSlots.SPREAD_MS, first.spreadMs());
         long last = first.retryAfterMs();
         for (int i = 1; i < 1000; i++) {
-            last = slots.book().retryAfterMs();
+            last = slots.book(0).retryAfterMs();
         }
         // 1,000 agents at 100 handshakes a second: the last comes back ten seconds after the first.
         assertEquals(ReturnSlots.MIN_WAIT_MS + 999 * 10, last, 1);
@@ -32,24 +32,24 @@ class ReturnSlotsTest {
     void theRateFollowsHandshakesCompletedWhileSaturated() {
         // Two seconds saturated at 400 handshakes a second.
         for (int s = 0; s < 6; s++) {
-            slots.book();
+            slots.book(0);
             for (int i = 0; i < 400; i++) {
                 slots.handshakeDone();
                 advanceMs(2);
             }
             advanceMs(200);
         }
-        slots.book();
+        slots.book(0);
         assertTrue(slots.rate() > 300 && slots.rate() < 400, "rate " + slots.rate());
         // A slow console (20 a second while saturated) spaces its slots out.
         for (int s = 0; s < 10; s++) {
-            slots.book();
+            slots.book(0);
             for (int i = 0; i < 20; i++) {
                 slots.handshakeDone();
                 advanceMs(50);
             }
         }
-        slots.book();
+        slots.book(0);
         assertTrue(slots.rate() < 30, "rate " + slots.rate());
     }
 
@@ -64,13 +64,45 @@ class ReturnSlotsTest {
 
     @Test
     void slotsInThePastAreNotReusedAndNoneIsLaterThanTheCap() {
-        slots.book();
+        slots.book(0);
         advanceMs(60_000);
-        assertEquals(ReturnSlots.MIN_WAIT_MS, slots.book().retryAfterMs(), "the queue drained while nobody was refused");
-        long max = 0;
+        assertEquals(ReturnSlots.MIN_WAIT_MS, slots.book(0).retryAfterMs(), "the queue drained while nobody was refused");
+        long latest = 0;
+        int overbooked = 0;
         for (int i = 0; i < 50_000; i++) {
-            max = Math.max(max, slots.book().retryAfterMs());
+            ReturnSlots.Slot s = slots.book(0);
+            latest = Math.max(latest, s.retryAfterMs() + s.spreadMs());
+            if (s.spreadMs() > ReturnSlots.SPREAD_MS) {
+                overbooked++;
+                assertEquals(ReturnSlots.MIN_WAIT_MS, s.retryAfterMs(), "past the cap: anywhere within it");
+            }
         }
-        assertEquals(ReturnSlots.MAX_WAIT_MS, max);
+        assertEquals(ReturnSlots.MAX_WAIT_MS, latest, "none later than the cap, with its spread");
+        // At the 50 a second measured by then (a saturated minute with no handshake done halved the assumed 100), about
+        // 1,425 slots fit before the cap; the rest come back at random within it.
+        assertTrue(overbooked > 48_500 && overbooked < 48_600, "overbooked " + overbooked);
+    }
+
+    @Test
+    void aRefusalComesBackAfterTheConnectionsStillWaitingAndTheQueueHoldsWhatTheRateServes() {
+        // 100 a second assumed: 300 waiting take three seconds, so the refused one's slot is after them.
+        assertEquals(3_000, slots.book(300).retryAfterMs());
+        assertEquals(3_010, slots.book(0).retryAfterMs(), "the next refusal queues behind it");
+        assertEquals(400, slots.servedWithin(4_000_000_000L));
+        assertEquals(1, slots.servedWithin(0), "one may always wait");
+    }
+
+    @Test
+    void waitingConnectionsMarkTheConsoleSaturatedSoTheRateMayFallButNotTheQueue() {
+        for (int s = 0; s < 8; s++) {
+            slots.saturated();
+            for (int i = 0; i < 20; i++) {
+                slots.handshakeDone();
+                advanceMs(50);
+            }
+        }
+        slots.saturated();
+        assertTrue(slots.rate() < 30, "rate " + slots.rate());
+        assertEquals(400, slots.servedWithin(4_000_000_000L), "the queue never holds less than the assumed rate serves");
     }
 }

@@ -46,6 +46,12 @@ public final class FaultEvaluator {
     private final Map<Key, SeriesState> states = new HashMap<>();
     private Map<String, Rule> rules = Map.of();
     private Map<String, List<Rule>> byMetric = Map.of();
+    /**
+     * No transition can come due before this (epoch ms), so {@link #tick}
+     * has nothing to do until then; {@link Long#MIN_VALUE}: not known, look.
+     * Any change of state makes it unknown; a tick that looks works it out.
+     */
+    private long quietUntilMs = Long.MIN_VALUE;
 
     public FaultEvaluator(Clock clock) {
         this.clock = clock;
@@ -56,6 +62,7 @@ public final class FaultEvaluator {
      * (a reload does not re-raise); raised faults of removed rules clear.
      */
     public synchronized List<Transition> setRules(List<Rule> newRules) {
+        quietUntilMs = Long.MIN_VALUE;
         Map<String, Rule> byId = new LinkedHashMap<>();
         Map<String, List<Rule>> metricIndex = new HashMap<>();
         for (Rule r : newRules) {
@@ -109,6 +116,7 @@ public final class FaultEvaluator {
      * events still on their way.
      */
     public synchronized void adopt(String ruleId, String resource) {
+        quietUntilMs = Long.MIN_VALUE;
         if (!rules.containsKey(ruleId) || states.containsKey(new Key(ruleId, resource))) {
             return;
         }
@@ -122,6 +130,7 @@ public final class FaultEvaluator {
 
     /** One value of {@code metric} for {@code resource}; returns the transitions it causes. */
     public synchronized List<Transition> observe(String metric, String resource, double value) {
+        quietUntilMs = Long.MIN_VALUE;
         List<Rule> watching = byMetric.get(metric);
         if (watching == null || !Double.isFinite(value)) {
             return List.of();
@@ -157,6 +166,7 @@ public final class FaultEvaluator {
      * event rules of that type whose resource glob and field globs match.
      */
     public synchronized List<Transition> event(String type, String resource, Map<String, String> fields) {
+        quietUntilMs = Long.MIN_VALUE;
         List<Rule> watching = byMetric.get(type);
         if (watching == null) {
             return List.of();
@@ -186,6 +196,9 @@ public final class FaultEvaluator {
 
     /** Fires the transitions whose duration has passed since the last value, and clears stale faults. */
     public synchronized List<Transition> tick() {
+        if (clock.millis() < quietUntilMs) {
+            return List.of(); // the usual tick of a settled evaluator: nothing pending, recovering or about to go stale
+        }
         Instant now = clock.instant();
         List<Transition> out = new ArrayList<>(0);
         for (Iterator<Map.Entry<Key, SeriesState>> it = states.entrySet().iterator(); it.hasNext(); ) {
@@ -214,7 +227,30 @@ public final class FaultEvaluator {
                 checkRecovering(r, resource, s, now, out);
             }
         }
+        quietUntilMs = quietUntil(now);
         return out;
+    }
+
+    /**
+     * The earliest moment a tick could find something to do: an event
+     * fault's quiet period or a raised fault's stale time running out; now
+     * while a series is pending or recovering (their holds are checked each
+     * tick); never when nothing is held.
+     */
+    private long quietUntil(Instant now) {
+        long until = Long.MAX_VALUE;
+        for (Map.Entry<Key, SeriesState> e : states.entrySet()) {
+            Rule r = rules.get(e.getKey().ruleId());
+            SeriesState s = e.getValue();
+            if (r.kind() == Rule.Kind.EVENT) {
+                until = Math.min(until, s.lastSeen.plus(r.recoverFor()).toEpochMilli());
+            } else if (s.phase == Phase.PENDING || s.phase == Phase.RECOVERING) {
+                return now.toEpochMilli();
+            } else if (s.active() && r.staleAfter().compareTo(Duration.ZERO) > 0 && s.lastSeen != null) {
+                until = Math.min(until, s.lastSeen.plus(r.staleAfter()).toEpochMilli());
+            }
+        }
+        return until;
     }
 
     /** The faults raised now. */

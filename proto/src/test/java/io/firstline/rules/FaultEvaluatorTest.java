@@ -177,6 +177,37 @@ class FaultEvaluatorTest {
         assertEquals("no data", t.get(0).reason());
     }
 
+    /**
+     * A settled evaluator's ticks have nothing to look at (the console ticks
+     * every agent's once a second, between values ten seconds apart), yet
+     * each transition a tick owes still fires on time: a stale fault's "no
+     * data", and a pending fault once a value after a quiet spell started it.
+     */
+    @Test
+    void ticksBetweenValuesFireEachDueTransitionOnTime() {
+        Rule r = new Rule("x", Rule.Kind.THRESHOLD, "net.up", "*", Comparison.EQUAL, 0, Duration.ZERO, 0, Duration.ZERO,
+                false, Rule.Flap.NONE, Duration.ofMinutes(2), Duration.ZERO, Duration.ZERO, Severity.WARNING, Scope.ANY,
+                Rule.Text.NONE);
+        eval.setRules(List.of(r, disk));
+        assertEquals(1, eval.observe("net.up", "usb0", 0).size());
+        eval.observe("fs.used_ratio", "/", 0.5);
+        for (int i = 0; i < 119; i++) {
+            clock.advanceSeconds(1);
+            assertEquals(List.of(), eval.tick());
+        }
+        clock.advanceSeconds(1);
+        assertEquals("no data", eval.tick().get(0).reason(), "stale exactly two minutes after its last value");
+        clock.advanceSeconds(3600);
+        assertEquals(List.of(), eval.tick(), "nothing held");
+        eval.observe("fs.used_ratio", "/", 0.95);
+        clock.advanceSeconds(59);
+        assertEquals(List.of(), eval.tick());
+        clock.advanceSeconds(1);
+        List<Transition> t = eval.tick();
+        assertEquals(1, t.size());
+        assertTrue(t.get(0).raised(), "held for its 60 s: raised by the tick");
+    }
+
     @Test
     void removingARuleClearsItsFaultsAndAReloadKeepsTheOthers() {
         Rule cpu = threshold("cpu", "cpu.usage_ratio", Comparison.ABOVE, 0.9, Duration.ZERO, 0.8, Duration.ZERO);

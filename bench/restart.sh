@@ -20,7 +20,9 @@
 #   bench/restart.sh AGENTS [kill|term]
 #
 # The enrolled pool is bench/capacity.sh's (the same cache, made by it the
-# first time: a 10 s capacity run). Environment as for capacity.sh: INTERVAL,
+# first time: a 10 s capacity run). WARMUP (60): seconds the connected fleet
+# runs before the restart, so that neither JVM is still compiling its hot
+# code when the return starts. Environment as for capacity.sh: INTERVAL,
 # CONSOLE_JAVA_OPTS, SIM_JAVA_OPTS, FIRSTLINE_CAPACITY_CACHE, KEEP=1. Needs
 # built jars, python3, curl. Bounded: connecting gives up after 15 min, the
 # return after 5 min; everything it starts is stopped by PID on exit.
@@ -33,6 +35,8 @@ mode=${2:-term}
 [[ "$agents" =~ ^[0-9]+$ && "$agents" -ge 1 && "$agents" -le 100000 ]] || { echo "AGENTS must be from 1 to 100000, got $agents" >&2; exit 2; }
 [[ "$mode" = kill || "$mode" = term ]] || { echo "$usage" >&2; exit 2; }
 interval=${INTERVAL:-10s}
+warmup=${WARMUP:-60}
+[[ "$warmup" =~ ^[0-9]+$ ]] || { echo "WARMUP is whole seconds" >&2; exit 2; }
 console_jar=${CONSOLE_JAR:-$root/console/target/firstline-console.jar}
 sim_jar=${SIM_JAR:-$root/simulator/target/firstline-simulator.jar}
 for f in "$console_jar" "$sim_jar"; do
@@ -128,6 +132,9 @@ for _ in $(seq 1 9000); do
     sleep 0.1
 done
 grep -q '^measuring:' "$work/sim.log" || { echo "not every agent connected within 15 min" >&2; exit 1; }
+# A fleet that has been running a while: both JVMs past their JIT warm-up, which would otherwise compete with the return.
+echo "all $agents connected; running ${warmup} s before the restart (WARMUP)"
+sleep "$warmup"
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "$(date -u +%FT%TZ) $agents agents connected; load average $load; $(nproc) cores; stopping the console ($mode)"
 
@@ -139,9 +146,23 @@ console_pid=""
 grep -h 'stopping: told' "$work/console.log" || true
 start_console
 t_ready=$(now)
-for _ in $(seq 1 3000); do
+# The return, every 5 s: agents connected, handshakes (resumed/full), connections waiting for a handshake slot, refused.
+progress() {
+    echo "  +$1 s: $(metric firstline_agents_connected) connected;" \
+        "handshakes $(metric 'firstline_agent_tls_handshakes_total{kind="resumed"}') resumed," \
+        "$(metric 'firstline_agent_tls_handshakes_total{kind="full"}') full;" \
+        "$(metric firstline_agent_handshakes_waiting) waiting for a slot;" \
+        "$(metric 'firstline_connections_rejected_total{reason="overloaded"}') refused as overloaded"
+}
+return_start=$SECONDS
+next_report=5
+while [ $((SECONDS - return_start)) -lt 300 ]; do
     [ "$(metric firstline_agents_connected)" -ge "$agents" ] && break
     kill -0 "$sim_pid" 2>/dev/null || { echo "the simulator stopped:" >&2; tail -20 "$work/sim.log" >&2; exit 1; }
+    if [ $((SECONDS - return_start)) -ge "$next_report" ]; then
+        progress "$next_report"
+        next_report=$((next_report + 5))
+    fi
     sleep 0.1
 done
 t_back=$(now)

@@ -163,12 +163,14 @@ class FaultEvaluatorTest {
         assertEquals(1, eval.observe("fs.read_only", "/", 1).size(), "turned read-only");
     }
 
+    /** Raised while {@code net.up} is 0; cleared with "no data" once the series has been silent for two minutes. */
+    private final Rule linkDown = new Rule("x", Rule.Kind.THRESHOLD, "net.up", "*", Comparison.EQUAL, 0, Duration.ZERO, 0,
+            Duration.ZERO, false, Rule.Flap.NONE, Duration.ofMinutes(2), Duration.ZERO, Duration.ZERO, Severity.WARNING, Scope.ANY,
+            Rule.Text.NONE);
+
     @Test
     void aFaultWhoseSeriesDisappearsClearsWithNoData() {
-        Rule r = new Rule("x", Rule.Kind.THRESHOLD, "net.up", "*", Comparison.EQUAL, 0, Duration.ZERO, 0, Duration.ZERO,
-                false, Rule.Flap.NONE, Duration.ofMinutes(2), Duration.ZERO, Duration.ZERO, Severity.WARNING, Scope.ANY,
-                Rule.Text.NONE);
-        eval.setRules(List.of(r));
+        eval.setRules(List.of(linkDown));
         assertEquals(1, eval.observe("net.up", "usb0", 0).size());
         clock.advanceSeconds(119);
         assertEquals(List.of(), eval.tick());
@@ -185,10 +187,7 @@ class FaultEvaluatorTest {
      */
     @Test
     void ticksBetweenValuesFireEachDueTransitionOnTime() {
-        Rule r = new Rule("x", Rule.Kind.THRESHOLD, "net.up", "*", Comparison.EQUAL, 0, Duration.ZERO, 0, Duration.ZERO,
-                false, Rule.Flap.NONE, Duration.ofMinutes(2), Duration.ZERO, Duration.ZERO, Severity.WARNING, Scope.ANY,
-                Rule.Text.NONE);
-        eval.setRules(List.of(r, disk));
+        eval.setRules(List.of(linkDown, disk));
         assertEquals(1, eval.observe("net.up", "usb0", 0).size());
         eval.observe("fs.used_ratio", "/", 0.5);
         for (int i = 0; i < 119; i++) {

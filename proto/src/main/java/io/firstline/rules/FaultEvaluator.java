@@ -253,6 +253,17 @@ public final class FaultEvaluator {
         return until;
     }
 
+    /**
+     * The earliest moment (ms since the epoch) a {@link #tick} could find
+     * something to do, as the last tick left it: {@link Long#MAX_VALUE} when
+     * nothing is held, {@link Long#MIN_VALUE} when the next tick must look
+     * (a value, an event or new rules came since, or a series is pending or
+     * recovering). A caller that ticks many evaluators can skip one until then.
+     */
+    public synchronized long quietUntilMs() {
+        return quietUntilMs;
+    }
+
     /** The faults raised now. */
     public synchronized List<Active> active() {
         List<Active> out = new ArrayList<>();

@@ -29,6 +29,9 @@ final class AgentRecord {
     /** Where this record goes when it has something to save soon (see {@link FleetState#toSave}), once until taken. */
     private final java.util.Queue<AgentRecord> toSave;
     private boolean queued;
+    /** Where this record goes when something the console-side rules read changed (see {@link FleetState#drainRuleChanges}), once until taken. */
+    private final java.util.Queue<AgentRecord> ruleChanges;
+    private boolean ruleQueued;
     private final MetricHistory history;
     private long changed;
     private Hello hello;
@@ -131,16 +134,20 @@ final class AgentRecord {
     private String diskMount = "";
 
     AgentRecord(String id) {
-        this(id, new AtomicLong(), MetricHistory.oneHour(5), new java.util.concurrent.ConcurrentLinkedQueue<>());
+        this(id, new AtomicLong(), MetricHistory.oneHour(5), new java.util.concurrent.ConcurrentLinkedQueue<>(),
+                new java.util.concurrent.ConcurrentLinkedQueue<>());
     }
 
     /**
      * @param changes the fleet's change counter: every change to this record
      *                takes the next number, so readers can ask what changed since
+     * @param ruleChanges where the record goes when it changes, once until the console-side rules take it
      */
-    AgentRecord(String id, AtomicLong changes, MetricHistory history, java.util.Queue<AgentRecord> toSave) {
+    AgentRecord(String id, AtomicLong changes, MetricHistory history, java.util.Queue<AgentRecord> toSave,
+                java.util.Queue<AgentRecord> ruleChanges) {
         this.id = id;
         this.toSave = toSave;
+        this.ruleChanges = ruleChanges;
         this.changes = changes;
         this.history = history;
     }
@@ -170,6 +177,10 @@ final class AgentRecord {
 
     private void changed() {
         changed = changes.incrementAndGet();
+        if (!ruleQueued) {
+            ruleQueued = true;
+            ruleChanges.add(this);
+        }
     }
 
     /** The fleet change number of this record's latest change. */
@@ -563,6 +574,7 @@ final class AgentRecord {
             knownSince = at;
             urgent();
             presenceUrgent = true; // other nodes list it from its enrollment on too
+            changed(); // its silence counts from here while it has never been heard
         }
         site(s);
     }
@@ -624,6 +636,7 @@ final class AgentRecord {
 
     /** Fills {@code in} with what the console-side rules read (see {@link FleetState#forEachRuleInput}). */
     synchronized void ruleInput(FleetState.RuleInput in, FleetState.RuleVisitor visitor) {
+        ruleQueued = false; // read now: a change from here on queues the record again
         boolean remote = remoteNode != null;
         in.facts(id, lastSeen() != null ? lastSeen() : knownSince, session != null, session != null || remote, remote ? 0 : sampleTimeMs);
         if (remote || sampleTimeMs == 0 || values.isEmpty() || !visitor.wantsValues(in)) {

@@ -35,6 +35,8 @@ public final class FleetState {
     private final AtomicLong changes = new AtomicLong();
     /** Records with something to save soon (a connect, a disconnect, new facts), each once until {@link #toSave} takes it. */
     private final java.util.concurrent.ConcurrentLinkedQueue<AgentRecord> urgent = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** Records changed since the console-side rules last read them, each once until {@link #drainRuleChanges} takes it. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<AgentRecord> ruleChanges = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     public FleetState(Clock clock, Duration offlineAfter) {
         this(clock, offlineAfter, Duration.ofSeconds(5));
@@ -222,7 +224,7 @@ public final class FleetState {
     }
 
     private AgentRecord record(String id) {
-        return agents.computeIfAbsent(id, x -> new AgentRecord(x, changes, MetricHistory.oneHour(historyStepSeconds), urgent));
+        return agents.computeIfAbsent(id, x -> new AgentRecord(x, changes, MetricHistory.oneHour(historyStepSeconds), urgent, ruleChanges));
     }
 
     /** An agent enrolled (at {@code at}, for {@code site}): it is part of the fleet from now on, offline until it connects. */
@@ -380,6 +382,32 @@ public final class FleetState {
             r.ruleInput(in, visitor);
             visitor.visit(in);
         }
+    }
+
+    /**
+     * Visits every agent that changed (a sample, a connect or disconnect, a
+     * presence seen from another node, an enrollment) since the rules last
+     * read it, here or in {@link #forEachRuleInput}; each once, however often
+     * it changed. The console-side rules visit the rest of the fleet only
+     * when a deadline of their own comes ({@link #ruleInput}).
+     */
+    public void drainRuleChanges(RuleVisitor visitor) {
+        RuleInput in = new RuleInput();
+        for (AgentRecord r; (r = ruleChanges.poll()) != null; ) {
+            r.ruleInput(in, visitor);
+            visitor.visit(in);
+        }
+    }
+
+    /** Visits one agent as {@link #forEachRuleInput} would, filling {@code in}; false if it is unknown. */
+    public boolean ruleInput(String id, RuleInput in, RuleVisitor visitor) {
+        AgentRecord r = agents.get(id);
+        if (r == null) {
+            return false;
+        }
+        r.ruleInput(in, visitor);
+        visitor.visit(in);
+        return true;
     }
 
     public List<AgentSnapshot> list() {

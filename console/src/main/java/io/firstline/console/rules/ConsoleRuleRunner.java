@@ -1,12 +1,14 @@
 package io.firstline.console.rules;
 
 import io.firstline.console.fleet.FleetState;
+import io.firstline.rules.Comparison;
 import io.firstline.rules.FaultEvaluator;
 import io.firstline.rules.Rule;
 import io.firstline.rules.Transition;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Set;
@@ -42,11 +44,16 @@ public final class ConsoleRuleRunner implements Runnable {
     public static final String SILENT_INTERVALS = "agent.silent_intervals";
 
     /**
-     * An agent's evaluator, the time of the last sample it saw (ms), the pass that last visited it, and whether it
-     * is settled: every rule found the last value it saw fine and recovered, and no fault is raised, so another
-     * such value changes nothing.
+     * An agent's evaluator, the time of the last sample it saw (ms), the pass that last visited it, whether it is
+     * settled (every rule found the last value it saw fine and recovered, and no fault is raised, so another such
+     * value changes nothing), and when it must be visited next if nothing about the agent changes (ms since the
+     * epoch; {@link Long#MAX_VALUE}: not before a change).
      */
-    private record PerAgent(FaultEvaluator evaluator, long[] lastSample, long[] pass, boolean[] settled) {
+    private record PerAgent(FaultEvaluator evaluator, long[] lastSample, long[] pass, boolean[] settled, long[] dueMs) {
+    }
+
+    /** An agent to visit at {@code atMs} unless it changed meanwhile (then a newer entry says when). */
+    private record Due(long atMs, String id) {
     }
 
     private final FleetState fleet;
@@ -60,8 +67,14 @@ public final class ConsoleRuleRunner implements Runnable {
     private final Map<String, PerAgent> silence = new HashMap<>();
     /** Trend rules, per agent connected here (or anywhere-but-nowhere on the lease holder). */
     private final Map<String, PerAgent> trends = new HashMap<>();
+    /** Agents to visit when a deadline of theirs comes, earliest first; an entry is stale once the agent's due time moved. */
+    private final java.util.PriorityQueue<Due> due = new java.util.PriorityQueue<>(java.util.Comparator.comparingLong(Due::atMs));
+    private final FleetState.RuleInput input = new FleetState.RuleInput();
     private String rulesVersion = "";
+    private boolean led;
     private long passes;
+    /** Agents visited so far (tests read it: a pass reads the changed and the due, not the whole fleet). */
+    private long visits;
 
     /**
      * @param activeFaults for an agent id, the (rule id, resource) pairs the store holds raised
@@ -95,10 +108,19 @@ public final class ConsoleRuleRunner implements Runnable {
     }
 
     /**
-     * One pass over every known agent. Called from one thread. It reads only
-     * what the rules need ({@link FleetState#forEachRuleInput}): when each
-     * agent was last heard, where it is connected, and the values of a sample
-     * it has not seen yet that a trend rule watches.
+     * One pass. Called from one thread. It visits the agents that changed
+     * since the last pass ({@link FleetState#drainRuleChanges}: a sample, a
+     * connect or disconnect, a presence from another node) and those whose
+     * own deadline came: a settled agent when its silence would reach a
+     * threshold, an evaluator when a hold, quiet period or stale time ends,
+     * and every pass an agent with a fault pending, recovering or raised for
+     * silence. The first pass, and a pass after the rules or the lease
+     * changed, visit the whole fleet ({@link FleetState#forEachRuleInput}).
+     * At 10,000 agents sampling every 10 s that is about a thousand visits a
+     * second instead of ten thousand, with the same transitions in the same
+     * pass (docs/benchmarks.md, "Capacity"). A visit reads only what the
+     * rules need: when the agent was last heard, where it is connected, and
+     * the values of a sample it has not seen yet that a trend rule watches.
      */
     public void evaluate() {
         RuleFile file = rules.current();
@@ -108,10 +130,14 @@ public final class ConsoleRuleRunner implements Runnable {
         rulesVersion = file.version();
         boolean lead = leader.getAsBoolean();
         Instant now = clock.instant();
+        long nowMs = now.toEpochMilli();
         Set<String> watched = new HashSet<>();
         trendRules.forEach(r -> watched.add(r.metric()));
         long pass = ++passes;
-        fleet.forEachRuleInput(new FleetState.RuleVisitor() {
+        boolean whole = pass == 1 || changed || lead != led;
+        led = lead;
+        List<Due> next = new ArrayList<>();
+        FleetState.RuleVisitor visitor = new FleetState.RuleVisitor() {
             @Override
             public boolean wantsValues(FleetState.RuleInput a) {
                 if (watched.isEmpty() || !(a.here() || !a.connected() && lead)) {
@@ -128,11 +154,58 @@ public final class ConsoleRuleRunner implements Runnable {
 
             @Override
             public void visit(FleetState.RuleInput a) {
+                if (visited(a.id()) == pass) {
+                    return; // queued twice (changed again after a whole pass read it)
+                }
+                visits++;
                 visitAgent(a, lead, now, pass, silenceRules, trendRules, changed);
+                long at = dueMs(a.id());
+                if (at != Long.MAX_VALUE) {
+                    next.add(new Due(Math.max(at, nowMs), a.id()));
+                }
             }
-        });
-        silence.values().removeIf(p -> p.pass[0] != pass);
-        trends.values().removeIf(p -> p.pass[0] != pass);
+        };
+        if (whole) {
+            due.clear();
+            fleet.drainRuleChanges(visitor); // taken now, so that the next pass does not read them again
+            fleet.forEachRuleInput(visitor);
+            silence.values().removeIf(p -> p.pass[0] != pass);
+            trends.values().removeIf(p -> p.pass[0] != pass);
+        } else {
+            fleet.drainRuleChanges(visitor);
+            for (Due d; (d = due.peek()) != null && d.atMs() <= nowMs; ) {
+                due.poll();
+                // Stale: the agent changed or was visited since, and a newer entry holds its due time (or it has none).
+                if (d.atMs() != dueMs(d.id()) || visited(d.id()) == pass) {
+                    continue;
+                }
+                if (!fleet.ruleInput(d.id(), input, visitor)) {
+                    silence.remove(d.id());
+                    trends.remove(d.id());
+                }
+            }
+        }
+        // Added after the pass: an agent due again at once is visited on the next pass, not twice in this one.
+        due.addAll(next);
+    }
+
+    /** Agents visited so far, over every pass. */
+    long visits() {
+        return visits;
+    }
+
+    /** The pass that last visited the agent, 0 if none holds an evaluator for it. */
+    private long visited(String id) {
+        PerAgent s = silence.get(id);
+        PerAgent t = trends.get(id);
+        return Math.max(s == null ? 0 : s.pass[0], t == null ? 0 : t.pass[0]);
+    }
+
+    /** When the agent must be visited next if nothing about it changes. */
+    private long dueMs(String id) {
+        PerAgent s = silence.get(id);
+        PerAgent t = trends.get(id);
+        return Math.min(s == null ? Long.MAX_VALUE : s.dueMs[0], t == null ? Long.MAX_VALUE : t.dueMs[0]);
     }
 
     private void visitAgent(FleetState.RuleInput a, boolean lead, Instant now, long pass, List<Rule> silenceRules,
@@ -141,21 +214,29 @@ public final class ConsoleRuleRunner implements Runnable {
         if (lead) {
             PerAgent s = evaluator(silence, id, silenceRules, changed);
             s.pass[0] = pass;
+            s.dueMs[0] = Long.MAX_VALUE; // never heard nor enrolled: nothing to count from until that changes
             // Silent since it was last heard (here or on another node), or since it enrolled if it never connected.
             if (a.heard() != null) {
                 double silent = Math.max(0, Duration.between(a.heard(), now).toMillis() / (double) interval.toMillis());
                 boolean fine = fine(silenceRules, silent);
-                // An agent heard lately whose evaluator is settled is skipped: the usual case, once a second per agent.
+                // An agent heard lately whose evaluator is settled is skipped: the usual case.
                 if (!(fine && s.settled[0])) {
                     emit(id, s.evaluator.observe(SILENT_INTERVALS, "", silent));
                     emit(id, s.evaluator.tick());
                     s.settled[0] = fine && s.evaluator.active().isEmpty();
                 }
+                // Until it is heard again its silence only grows: the next visit is when it crosses a threshold it has
+                // not crossed yet, or when the evaluator has something to time (a hold, a stale time); each second
+                // while a fault is pending. Raised and still silent, nothing changes until it is heard (a change).
+                long quiet = s.evaluator.quietUntilMs();
+                s.dueMs[0] = Math.min(quiet == Long.MIN_VALUE ? now.toEpochMilli() : quiet,
+                        crossing(silenceRules, a.heard(), silent));
             }
         }
         boolean nowhere = !a.connected();
         if (!(a.here() || nowhere && lead)) {
-            return; // dropped from the trends (and, off the lease, from the silence) at the end of the pass
+            trends.remove(id); // connected to another node, which runs its trend rules
+            return;
         }
         PerAgent p = trends.get(id);
         if (p == null && trendRules.isEmpty()) {
@@ -172,6 +253,31 @@ public final class ConsoleRuleRunner implements Runnable {
             }
         }
         emit(id, ev.tick());
+        long quiet = ev.quietUntilMs();
+        p.dueMs[0] = quiet == Long.MIN_VALUE ? now.toEpochMilli() : quiet;
+    }
+
+    /**
+     * The earliest time at which the silence of an agent last heard at {@code heard}, {@code silent} intervals now,
+     * crosses a threshold (or recover threshold) of {@code ruleSet} that it has not crossed yet: for rules that
+     * compare with {@code >} or {@code >=}, as the silence only grows, rounded down to the millisecond so that the
+     * visit is never late; {@link Long#MAX_VALUE} if it crossed them all. Any other comparison could change at any
+     * time: {@link Long#MIN_VALUE} (every pass).
+     */
+    private long crossing(List<Rule> ruleSet, Instant heard, double silent) {
+        long at = Long.MAX_VALUE;
+        long intervalMs = interval.toMillis();
+        for (Rule r : ruleSet) {
+            if (r.comparison() != Comparison.ABOVE && r.comparison() != Comparison.AT_LEAST) {
+                return Long.MIN_VALUE;
+            }
+            for (double threshold : new double[] {r.threshold(), r.recoverThreshold()}) {
+                if (!r.comparison().test(silent, threshold)) {
+                    at = Math.min(at, heard.toEpochMilli() + (long) Math.floor(Math.max(0, threshold) * intervalMs));
+                }
+            }
+        }
+        return at;
     }
 
     /** Whether no rule of {@code ruleSet} finds {@code value} bad, and each finds it recovered. */
@@ -188,7 +294,7 @@ public final class ConsoleRuleRunner implements Runnable {
     private PerAgent evaluator(Map<String, PerAgent> map, String id, List<Rule> ruleSet, boolean changed) {
         PerAgent p = map.get(id);
         if (p == null) {
-            p = new PerAgent(new FaultEvaluator(clock), new long[1], new long[1], new boolean[1]);
+            p = new PerAgent(new FaultEvaluator(clock), new long[1], new long[1], new boolean[1], new long[] {Long.MAX_VALUE});
             p.evaluator.setRules(ruleSet);
             for (String[] f : activeFaults.apply(id)) {
                 p.evaluator.adopt(f[0], f[1]);

@@ -139,4 +139,97 @@ class ConsoleRuleRunnerTest {
         runner.evaluate();
         assertEquals(List.of("pc-1 agent_offline  raised"), seen);
     }
+
+    /**
+     * A pass reads the agents that changed and those whose deadline came, not the whole fleet (at 10,000 agents
+     * sampling every 10 s, a thousand a second instead of ten thousand), and still raises silence in the same pass
+     * as a visit of everyone would: the first pass at or after three intervals of silence.
+     */
+    @Test
+    void aPassVisitsTheChangedAndTheDueAgentsAndSilenceStillRaisesOnTime() throws Exception {
+        FleetState fleet = new FleetState(clock, Duration.ofSeconds(30));
+        ConsoleRuleRunner runner = runner(fleet, List.of());
+        List<FleetState.Session> sessions = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            Hello h = hello().toBuilder().setAgentId("pc-" + i).build();
+            FleetState.Session s = fleet.connect(h, "test");
+            s.heard();
+            sessions.add(s);
+        }
+        runner.evaluate();
+        assertEquals(100, runner.visits(), "the first pass reads the whole fleet");
+
+        clock.advance(Duration.ofSeconds(1));
+        sessions.get(7).heard();
+        long before = runner.visits();
+        runner.evaluate();
+        assertEquals(1, runner.visits() - before, "only the agent heard since the last pass");
+
+        // Silent from here on except pc-7, heard a second later. The rule raises at 3 intervals (30 s) and recovers
+        // below 1: until 10 s of silence a value changes nothing, from then on each is observed (as every pass did).
+        before = runner.visits();
+        for (int second = 2; second < 10; second++) {
+            clock.advance(Duration.ofSeconds(1));
+            runner.evaluate();
+        }
+        assertEquals(0, runner.visits() - before, "nobody changed and nobody is due before 10 s of silence");
+        clock.advance(Duration.ofSeconds(1));
+        runner.evaluate();
+        assertEquals(99, runner.visits() - before, "10 s after they were last heard, the 99 are due");
+        for (int second = 11; second < 30; second++) {
+            clock.advance(Duration.ofSeconds(1));
+            runner.evaluate();
+        }
+        assertEquals(List.of(), seen);
+        clock.advance(Duration.ofSeconds(1)); // 30 s after the 99 were last heard
+        runner.evaluate();
+        assertEquals(99, seen.size(), seen.toString());
+        assertTrue(seen.stream().noneMatch(t -> t.startsWith("pc-7 ")), seen.toString());
+        clock.advance(Duration.ofSeconds(1));
+        runner.evaluate();
+        assertEquals(100, seen.size(), "pc-7 a second later: " + seen);
+        assertTrue(seen.get(99).equals("pc-7 agent_offline  raised"), seen.toString());
+
+        // Raised and still silent, nothing changes until an agent is heard again: no visits (10,000 machines
+        // switched off for the night cost nothing a second); one heard again clears at once.
+        before = runner.visits();
+        for (int second = 0; second < 60; second++) {
+            clock.advance(Duration.ofSeconds(1));
+            runner.evaluate();
+        }
+        assertEquals(0, runner.visits() - before);
+        sessions.get(3).heard();
+        runner.evaluate();
+        assertEquals(List.of("pc-3 agent_offline  cleared"), seen.subList(100, seen.size()));
+        assertEquals(1, runner.visits() - before);
+    }
+
+    /** A fault held for a while ("for:") fires when its hold ends, though nothing about the agent changes meanwhile. */
+    @Test
+    void aHoldEndsOnTimeWithoutAChange() throws Exception {
+        Files.writeString(dir.resolve("rules.yaml"), """
+                rules:
+                  - id: agent_offline
+                    kind: console
+                    metric: agent.silent_intervals
+                    condition: "> 2"
+                    for: 15s
+                    severity: critical
+                    title: t
+                    description: d
+                    user_text: u
+                """);
+        RulesService rules = RulesService.open(dir, clock, new SimpleMeterRegistry());
+        FleetState fleet = new FleetState(clock, Duration.ofSeconds(30));
+        ConsoleRuleRunner runner = new ConsoleRuleRunner(fleet, rules, clock, Duration.ofSeconds(10), id -> List.of(),
+                (agent, t) -> seen.add(agent + " " + t.rule().id() + " " + t.type() + " " + clock.millis() / 1000));
+        long start = clock.millis() / 1000;
+        fleet.connect(hello(), "test").heard();
+        for (int second = 0; second <= 40; second++) {
+            runner.evaluate();
+            clock.advance(Duration.ofSeconds(1));
+        }
+        // Silent over 2 intervals from 21 s (pending), held 15 s: raised at 36 s.
+        assertEquals(List.of("pc-1 agent_offline RAISED " + (start + 36)), seen);
+    }
 }

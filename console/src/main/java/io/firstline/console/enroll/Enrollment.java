@@ -27,7 +27,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x500.style.IETFUtils;
@@ -268,8 +267,7 @@ public final class Enrollment implements AgentTrust.Revocations {
 
     /** Ids of every revoked agent, for the fleet view. */
     public Set<String> revokedAgents() {
-        return store.read(c -> EnrollmentRepository.agents(c).stream().filter(a -> a.revokedAtMs() != null)
-                .map(AgentRow::agentId).collect(Collectors.toSet()));
+        return store.read(c -> Set.copyOf(EnrollmentRepository.revokedAgentIds(c)));
     }
 
     /** The site of the token {@code agentId} enrolled with; empty for an id never enrolled. */

@@ -67,6 +67,11 @@ final class EnrollmentRepository {
         return Sql.list(c, "SELECT * FROM enrolled_agents ORDER BY agent_id", EnrollmentRepository::agent);
     }
 
+    /** Ids of the revoked agents: few, and asked every 15 s of a fleet of thousands, so only those rows are read. */
+    static List<String> revokedAgentIds(Connection c) throws SQLException {
+        return Sql.list(c, "SELECT agent_id FROM enrolled_agents WHERE revoked_at_ms IS NOT NULL", rs -> rs.getString(1));
+    }
+
     static void upsertAgent(Connection c, AgentRow a) throws SQLException {
         if (Sql.update(c, "UPDATE enrolled_agents SET site = ?, enrolled_at_ms = ?, token_id = ?, cert_serial = ?, cert_not_after_ms = ?,"
                 + " previous_serial = NULL, previous_until_ms = NULL WHERE agent_id = ?", a.site(), a.enrolledAtMs(), a.tokenId(), a.certSerial(), a.certNotAfterMs(), a.agentId()) == 0) {

@@ -134,10 +134,11 @@ stop_console() {
     console_pid=""
 }
 
-# Heap in use after a full GC, in KiB.
+# Heap in use after a full GC, in KiB: the sum over the heap's "total NK, used NK" lines (one with G1,
+# young and old generation with the parallel and serial collectors; Metaspace has no "total").
 heap_after_gc() {
     jcmd "$console_pid" GC.run > /dev/null
-    jcmd "$console_pid" GC.heap_info | grep -o 'used [0-9]*K' | head -1 | tr -dc '0-9'
+    jcmd "$console_pid" GC.heap_info | grep -o 'total [0-9]*K, used [0-9]*K' | awk '{ sum += $4 + 0 } END { print sum }'
 }
 
 # CPU ticks (user + system) of the console so far.

@@ -32,7 +32,8 @@
 # (3N of the AGENTS misbehave once the rest are connected: N stall, N flood, N send
 # oversized frames; the figures are the others', and a line gives the console's
 # count of each by reason), CONSOLE_JAVA_OPTS
-# (-Xmx2g), SIM_JAVA_OPTS (-Xmx3g), FIRSTLINE_CAPACITY_CACHE (the enrolled
+# (-Xms2g -Xmx2g: a fixed heap, as docs/operations.md advises for a large
+# fleet), SIM_JAVA_OPTS (-Xmx3g), FIRSTLINE_CAPACITY_CACHE (the enrolled
 # pools, one per AGENTS: ~/.cache/firstline-capacity), KEEP=1 keeps the run's
 # directory (logs). JFR=1 records the steady phase with Flight Recorder
 # (settings=profile) and prints the hottest methods; HISTO=1 prints the top
@@ -68,7 +69,7 @@ done
 for t in python3 curl jcmd; do
     command -v "$t" >/dev/null || { echo "capacity.sh needs $t" >&2; exit 1; }
 done
-read -r -a console_opts <<< "${CONSOLE_JAVA_OPTS:--Xmx2g}"
+read -r -a console_opts <<< "${CONSOLE_JAVA_OPTS:--Xms2g -Xmx2g}"
 read -r -a sim_opts <<< "${SIM_JAVA_OPTS:--Xmx3g}"
 
 # Each agent is one connection, so one descriptor on each side, plus the JVMs' own.

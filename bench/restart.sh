@@ -22,7 +22,11 @@
 # The enrolled pool is bench/capacity.sh's (the same cache, made by it the
 # first time: a 10 s capacity run). WARMUP (60): seconds the connected fleet
 # runs before the restart, so that neither JVM is still compiling its hot
-# code when the return starts. Environment as for capacity.sh: INTERVAL,
+# code when the return starts. SIM_TLS (jdk): the simulated agents' TLS,
+# jdk (the agent's own) or boringssl (the simulator's --tls: a client
+# handshake at a fraction of the JDK's CPU, so that the return measures the
+# console rather than 10,000 JDK clients sharing its two cores; the JDK
+# client's own behaviour on a return is AdmissionTest's). Environment as for capacity.sh: INTERVAL,
 # CONSOLE_JAVA_OPTS, SIM_JAVA_OPTS, FIRSTLINE_CAPACITY_CACHE, KEEP=1. Needs
 # built jars, python3, curl. Bounded: connecting gives up after 15 min, the
 # return after 5 min; everything it starts is stopped by PID on exit.
@@ -45,7 +49,7 @@ done
 for t in python3 curl; do
     command -v "$t" >/dev/null || { echo "restart.sh needs $t" >&2; exit 1; }
 done
-read -r -a console_opts <<< "${CONSOLE_JAVA_OPTS:--Xmx2g}"
+read -r -a console_opts <<< "${CONSOLE_JAVA_OPTS:--Xms2g -Xmx2g}"
 read -r -a sim_opts <<< "${SIM_JAVA_OPTS:--Xmx3g}"
 
 need=$((agents + 2000))
@@ -124,7 +128,7 @@ else:
 
 start_console
 java "${sim_opts[@]}" -jar "$sim_jar" run --console "$base" --api-token-file "$work/data/api-token" --agents "$agents" \
-    --pool "$cache/pool" --agent-address "127.0.0.1:$agent_port" --interval "$interval" > "$work/sim.log" 2>&1 &
+    --pool "$cache/pool" --agent-address "127.0.0.1:$agent_port" --interval "$interval" --tls "${SIM_TLS:-jdk}" > "$work/sim.log" 2>&1 &
 sim_pid=$!
 for _ in $(seq 1 9000); do
     grep -q '^measuring:' "$work/sim.log" && break

@@ -25,7 +25,13 @@ import org.HdrHistogram.Recorder;
  */
 final class Fleet implements AutoCloseable {
     /** How the fleet runs. */
-    record Settings(List<ConsoleAddress> consoles, Duration interval, int linkThreads, int startsPerSecond, long seed) {
+    /** @param tls the simulated agents' TLS provider: the agent's own (JDK), or BoringSSL (OPENSSL) */
+    record Settings(List<ConsoleAddress> consoles, Duration interval, int linkThreads, int startsPerSecond, long seed,
+                    io.netty.handler.ssl.SslProvider tls) {
+        Settings(List<ConsoleAddress> consoles, Duration interval, int linkThreads, int startsPerSecond, long seed) {
+            this(consoles, interval, linkThreads, startsPerSecond, seed, io.netty.handler.ssl.SslProvider.JDK);
+        }
+
         Settings {
             consoles = List.copyOf(consoles);
             if (interval.compareTo(Duration.ofMillis(100)) < 0) {
@@ -55,8 +61,8 @@ final class Fleet implements AutoCloseable {
         List<SimulatedAgent> list = new ArrayList<>(identities.size());
         SplittableRandom seeds = new SplittableRandom(settings.seed());
         for (AgentCredentials c : identities) {
-            list.add(new SimulatedAgent(c, startingAt(settings.consoles(), list.size()), settings.interval(), seeds.nextLong(), linkLoops,
-                    collect, clock, nanos -> ingestMicros.recordValue(nanos / 1000)));
+            list.add(new SimulatedAgent(c, c.clientContext(settings.tls()), startingAt(settings.consoles(), list.size()),
+                    settings.interval(), seeds.nextLong(), linkLoops, collect, clock, nanos -> ingestMicros.recordValue(nanos / 1000)));
         }
         this.agents = List.copyOf(list);
     }

@@ -43,7 +43,8 @@ final class SimulatedAgent implements AutoCloseable {
     private final ScheduledExecutorService collect;
     private final Clock clock;
 
-    SimulatedAgent(AgentCredentials credentials, List<ConsoleAddress> consoles, Duration interval, long seed,
+    /** @param tls the link's TLS context, made from {@code credentials} */
+    SimulatedAgent(AgentCredentials credentials, io.netty.handler.ssl.SslContext tls, List<ConsoleAddress> consoles, Duration interval, long seed,
                    EventLoopGroup linkLoops, ScheduledExecutorService collect, Clock clock, LongConsumer ingestNanos) {
         this.agentId = credentials.agentId();
         this.collect = collect;
@@ -58,7 +59,7 @@ final class SimulatedAgent implements AutoCloseable {
                         .setArch("amd64").setLogicalCpus(4).setMemoryBytes(8L << 30))
                 .addAllCollectors(SimulatedHost.COLLECTORS).build();
         AgentLink.Settings settings = new AgentLink.Settings(consoles, epoch, WireProtocol.DEFAULT_MAX_FRAME_BYTES, interval,
-                AgentLink.Settings.DEFAULT_BACKFILL_PER_SECOND, LinkSecurity.of(credentials.clientContext()));
+                AgentLink.Settings.DEFAULT_BACKFILL_PER_SECOND, LinkSecurity.of(tls));
         Envelope.Builder inventory = Envelope.newBuilder().setInventory(InventoryEncoder.encode(host.inventory(agentId)));
         this.link = new AgentLink(settings, new TimedOutbox(new MemoryOutbox(10_000, epoch), ingestNanos), () -> hello,
                 dictionary::all, new AgentLink.Listener() {

@@ -176,6 +176,12 @@ public final class SimulatorMain implements Runnable {
         @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Seed of the simulated values and faults (default: ${DEFAULT-VALUE}).")
         long seed;
 
+        @Option(names = "--tls", paramLabel = "PROVIDER", defaultValue = "jdk",
+                description = {"The simulated agents' TLS: jdk (the agent's own) or boringssl (netty-tcnative; a client handshake costs"
+                        + " a fraction of the JDK's, so that thousands of agents returning at once fit beside the console on one machine)"
+                        + " (default: ${DEFAULT-VALUE})."})
+        String tls;
+
         @Option(names = "--misbehaving", paramLabel = "N", defaultValue = "0",
                 description = {"Of the agents, 3N misbehave once the others are connected: N fall silent after their Hello, N flood"
                         + " heartbeats, N announce an oversized frame; each starts over a second after the console ends it (default: ${DEFAULT-VALUE})."})
@@ -183,6 +189,17 @@ public final class SimulatorMain implements Runnable {
 
         @Override
         public void run() {
+            io.netty.handler.ssl.SslProvider provider = switch (tls) {
+                case "jdk" -> io.netty.handler.ssl.SslProvider.JDK;
+                case "boringssl" -> {
+                    if (!io.netty.handler.ssl.OpenSsl.isAvailable()) {
+                        throw new IllegalArgumentException("--tls boringssl: netty-tcnative cannot load here ("
+                                + io.netty.handler.ssl.OpenSsl.unavailabilityCause() + "); use --tls jdk");
+                    }
+                    yield io.netty.handler.ssl.SslProvider.OPENSSL;
+                }
+                default -> throw new IllegalArgumentException("--tls must be jdk or boringssl, got " + tls);
+            };
             ConsoleApi api = target.api();
             AgentPool pool = target.enrolled(api);
             List<ConsoleAddress> consoles = target.agentPort() != null ? target.agentPorts() : List.of(pool.agentPort());
@@ -193,13 +210,13 @@ public final class SimulatorMain implements Runnable {
             }
             List<io.firstline.agent.enroll.AgentCredentials> identities = pool.load(target.agents);
             Fleet fleet = new Fleet(identities.subList(0, target.agents - bad),
-                    new Fleet.Settings(consoles, interval, linkThreads, startsPerSecond, seed), Clock.systemUTC());
+                    new Fleet.Settings(consoles, interval, linkThreads, startsPerSecond, seed, provider), Clock.systemUTC());
             int good = fleet.agents().size();
             Misbehaving misfits = new Misbehaving(consoles);
             FaultClock faults = new FaultClock(api, fleet.agents(), faultHold, seed);
-            out("starting %d agents against %s (identities loaded in %.1f s), %d per second, sampling every %s", target.agents,
+            out("starting %d agents against %s (identities loaded in %.1f s), %d per second, sampling every %s, TLS: %s", target.agents,
                     consoles.size() == 1 ? consoles.get(0) : consoles.size() + " console nodes " + consoles,
-                    (System.nanoTime() - t0) / 1e9, startsPerSecond, interval);
+                    (System.nanoTime() - t0) / 1e9, startsPerSecond, interval, tls);
             CountDownLatch stop = new CountDownLatch(1);
             AtomicBoolean finished = new AtomicBoolean();
             Measurement m = new Measurement(fleet, faults, () -> misbehaving == 0 ? null

@@ -142,12 +142,15 @@ class SimulatorTest {
             assertTrue(t.path("resource").asText().startsWith("/mnt/fault-"), t.toString());
         }
 
-        // A second run reuses the pool: no enrollment, the same identities.
+        // A second run reuses the pool: no enrollment, the same identities; on BoringSSL this time (the agents'
+        // TLS for returns of thousands at once, bench/restart.sh), the same link and the same acks.
         Result again = simulator("run", "--console", base, "--api-token-file", tokenFile.toString(), "--agents", "3",
-                "--pool", pool.toString(), "--interval", "1s", "--duration", "1s", "--fault-every", "0s");
+                "--pool", pool.toString(), "--interval", "1s", "--duration", "2s", "--fault-every", "0s", "--tls", "boringssl");
         assertEquals(0, again.exit(), again.out() + again.err());
         assertFalse(again.out().contains("enrolling"), again.out());
+        assertTrue(again.out().contains("TLS: boringssl"), again.out());
         assertEquals("3", again.summary().get("connected"));
+        assertTrue(Long.parseLong(again.summary().get("samples_acked")) >= 3, again.summary().toString());
         await().atMost(Duration.ofSeconds(10)).until(() -> {
             int n = 0;
             for (JsonNode a : api("/api/agents")) {
@@ -192,6 +195,9 @@ class SimulatorTest {
         Result r = simulator("run", "--console", base, "--api-token-file", tokenFile.toString(), "--agents", "0");
         assertEquals(CliSupport.USAGE, r.exit());
         assertTrue(r.err().contains("--agents must be from 1 to 100000"), r.err());
+        Result tls = simulator("run", "--console", base, "--api-token-file", tokenFile.toString(), "--agents", "2", "--tls", "rustls");
+        assertEquals(CliSupport.USAGE, tls.exit());
+        assertTrue(tls.err().contains("--tls must be jdk or boringssl, got rustls"), tls.err());
         Result missing = simulator("run", "--console", base, "--api-token-file", dir.resolve("nope").toString(), "--agents", "2");
         assertEquals(1, missing.exit());
         assertTrue(missing.err().contains("cannot read the API token file"), missing.err());

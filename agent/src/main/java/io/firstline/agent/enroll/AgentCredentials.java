@@ -67,9 +67,20 @@ public record AgentCredentials(String agentId, PrivateKey key, X509Certificate c
      * serverAuth and agent certificates clientAuth only (docs/security.md).
      */
     public SslContext clientContext() {
+        return clientContext(SslProvider.JDK);
+    }
+
+    /**
+     * The same context on another TLS provider. The agent uses the JDK's
+     * ({@link #clientContext()}); the fleet simulator can take BoringSSL
+     * ({@link SslProvider#OPENSSL}, netty-tcnative on its class path) so that
+     * thousands of simulated agents' handshakes fit beside the console on one
+     * machine.
+     */
+    public SslContext clientContext(SslProvider provider) {
         try {
             return SslContextBuilder.forClient()
-                    .sslProvider(SslProvider.JDK)
+                    .sslProvider(provider)
                     .protocols(Tls.PROTOCOLS)
                     .keyManager(key, certificate)
                     .trustManager(ca)

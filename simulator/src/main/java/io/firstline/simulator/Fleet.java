@@ -24,14 +24,9 @@ import org.HdrHistogram.Recorder;
  * at a bounded rate, so a large fleet connects without a self-made storm.
  */
 final class Fleet implements AutoCloseable {
-    /** How the fleet runs. */
-    /** @param tls the simulated agents' TLS provider: the agent's own (JDK), or BoringSSL (OPENSSL) */
+    /** How the fleet runs; {@code tls}: the simulated agents' TLS provider, the agent's own (JDK) or BoringSSL (OPENSSL). */
     record Settings(List<ConsoleAddress> consoles, Duration interval, int linkThreads, int startsPerSecond, long seed,
                     io.netty.handler.ssl.SslProvider tls) {
-        Settings(List<ConsoleAddress> consoles, Duration interval, int linkThreads, int startsPerSecond, long seed) {
-            this(consoles, interval, linkThreads, startsPerSecond, seed, io.netty.handler.ssl.SslProvider.JDK);
-        }
-
         Settings {
             consoles = List.copyOf(consoles);
             if (interval.compareTo(Duration.ofMillis(100)) < 0) {

@@ -155,8 +155,10 @@ print(total)
 PY
 }
 
+# awk reads to the end: one that exits at the match leaves curl writing into a closed pipe (curl: (23)), and with
+# pipefail that ended the run once the metrics page outgrew the pipe's buffer.
 connected() {
-    curl -fsS "http://127.0.0.1:${http_port[$1]}/metrics" | awk '$1 == "firstline_agents_connected" { print $2; exit }'
+    curl -fsS "http://127.0.0.1:${http_port[$1]}/metrics" | awk '!found && $1 == "firstline_agents_connected" { print $2; found = 1 }'
 }
 
 # --- node A on a copy of the pool's console, its store moved into a new database ---

@@ -90,7 +90,7 @@ class SessionFuzzTest {
     void anyBytesFromAnAgentEndCleanly(byte[] wire) throws Exception {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         ConsoleConfig config = ConsoleConfig.defaults(dir);
-        List<CompletableFuture<Commit>> commits = new ArrayList<>();
+        List<CompletableFuture<Commit>[]> commits = new ArrayList<>();
         EmbeddedChannel ch = new EmbeddedChannel(AgentServerInitializer.plaintextForTests(config,
                 new FleetState(Clock.systemUTC(), config.offlineAfter()), new IngestMetrics(registry), "fuzz",
                 IngestPorts.NONE.withFaults(new Committing(intake, commits))));
@@ -99,8 +99,14 @@ class SessionFuzzTest {
         } catch (RuntimeException classifiedByTheSession) {
             // EmbeddedChannel rethrows what the pipeline already handled; the counters below tell how.
         }
-        for (CompletableFuture<Commit> commit : commits) {
-            commit.get(10, TimeUnit.SECONDS); // the ticket is committed; the session acks on its event loop
+        // Each commit is handed to the session on this thread, once the intake's is done: an EmbeddedChannel's loop
+        // takes any thread for its own, so a session finishing on the intake's thread would race this one.
+        for (CompletableFuture<Commit>[] commit : commits) {
+            try {
+                commit[1].complete(commit[0].get(10, TimeUnit.SECONDS));
+            } catch (java.util.concurrent.ExecutionException e) {
+                commit[1].completeExceptionally(e.getCause());
+            }
         }
         ch.runPendingTasks();
         ch.finishAndReleaseAll();
@@ -108,8 +114,11 @@ class SessionFuzzTest {
                 "a session closed for an internal error");
     }
 
-    /** The real intake, remembering each commit so the test can wait for it before the session's ack. */
-    private record Committing(FaultIntake intake, List<CompletableFuture<Commit>> commits) implements FaultPort {
+    /**
+     * The real intake, remembering each commit (the intake's, and the one the session waits on) so that the test
+     * completes the session's on its own thread once the intake's is done.
+     */
+    private record Committing(FaultIntake intake, List<CompletableFuture<Commit>[]> commits) implements FaultPort {
         @Override
         public Optional<Envelope> ruleSet(Hello hello) {
             return intake.ruleSet(hello);
@@ -117,9 +126,11 @@ class SessionFuzzTest {
 
         @Override
         public CompletableFuture<Commit> apply(String agentId, long bootEpoch, long sequence, Envelope event) {
-            CompletableFuture<Commit> f = intake.apply(agentId, bootEpoch, sequence, event);
-            commits.add(f);
-            return f;
+            @SuppressWarnings("unchecked")
+            CompletableFuture<Commit>[] pair = new CompletableFuture[] {intake.apply(agentId, bootEpoch, sequence, event),
+                    new CompletableFuture<Commit>()};
+            commits.add(pair);
+            return pair[1];
         }
 
         @Override

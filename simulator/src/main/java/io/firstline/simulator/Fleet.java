@@ -5,6 +5,7 @@ import io.firstline.agent.link.ConsoleAddress;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.handler.ssl.SslProvider;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,7 +27,7 @@ import org.HdrHistogram.Recorder;
 final class Fleet implements AutoCloseable {
     /** How the fleet runs; {@code tls}: the simulated agents' TLS provider, the agent's own (JDK) or BoringSSL (OPENSSL). */
     record Settings(List<ConsoleAddress> consoles, Duration interval, int linkThreads, int startsPerSecond, long seed,
-                    io.netty.handler.ssl.SslProvider tls) {
+                    SslProvider tls) {
         Settings {
             consoles = List.copyOf(consoles);
             if (interval.compareTo(Duration.ofMillis(100)) < 0) {

@@ -17,6 +17,7 @@ import io.firstline.proto.RuleSet;
 import io.firstline.proto.Welcome;
 import io.firstline.wire.WireProtocol;
 import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SslContext;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -44,7 +45,7 @@ final class SimulatedAgent implements AutoCloseable {
     private final Clock clock;
 
     /** @param tls the link's TLS context, made from {@code credentials} */
-    SimulatedAgent(AgentCredentials credentials, io.netty.handler.ssl.SslContext tls, List<ConsoleAddress> consoles, Duration interval, long seed,
+    SimulatedAgent(AgentCredentials credentials, SslContext tls, List<ConsoleAddress> consoles, Duration interval, long seed,
                    EventLoopGroup linkLoops, ScheduledExecutorService collect, Clock clock, LongConsumer ingestNanos) {
         this.agentId = credentials.agentId();
         this.collect = collect;

@@ -3,6 +3,8 @@ package io.firstline.simulator;
 import io.firstline.cli.CliSupport;
 import io.firstline.cli.CliSupport.UserError;
 import io.firstline.agent.link.ConsoleAddress;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -189,14 +191,14 @@ public final class SimulatorMain implements Runnable {
 
         @Override
         public void run() {
-            io.netty.handler.ssl.SslProvider provider = switch (tls) {
-                case "jdk" -> io.netty.handler.ssl.SslProvider.JDK;
+            SslProvider provider = switch (tls) {
+                case "jdk" -> SslProvider.JDK;
                 case "boringssl" -> {
-                    if (!io.netty.handler.ssl.OpenSsl.isAvailable()) {
+                    if (!OpenSsl.isAvailable()) {
                         throw new IllegalArgumentException("--tls boringssl: netty-tcnative cannot load here ("
-                                + io.netty.handler.ssl.OpenSsl.unavailabilityCause() + "); use --tls jdk");
+                                + OpenSsl.unavailabilityCause() + "); use --tls jdk");
                     }
-                    yield io.netty.handler.ssl.SslProvider.OPENSSL;
+                    yield SslProvider.OPENSSL;
                 }
                 default -> throw new IllegalArgumentException("--tls must be jdk or boringssl, got " + tls);
             };

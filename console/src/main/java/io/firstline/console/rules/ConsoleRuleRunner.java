@@ -9,12 +9,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -68,7 +70,7 @@ public final class ConsoleRuleRunner implements Runnable {
     /** Trend rules, per agent connected here (or anywhere-but-nowhere on the lease holder). */
     private final Map<String, PerAgent> trends = new HashMap<>();
     /** Agents to visit when a deadline of theirs comes, earliest first; an entry is stale once the agent's due time moved. */
-    private final java.util.PriorityQueue<Due> due = new java.util.PriorityQueue<>(java.util.Comparator.comparingLong(Due::atMs));
+    private final PriorityQueue<Due> due = new PriorityQueue<>(Comparator.comparingLong(Due::atMs));
     private final FleetState.RuleInput input = new FleetState.RuleInput();
     private String rulesVersion = "";
     private boolean led;
@@ -111,10 +113,10 @@ public final class ConsoleRuleRunner implements Runnable {
      * One pass. Called from one thread. It visits the agents that changed
      * since the last pass ({@link FleetState#drainRuleChanges}: a sample, a
      * connect or disconnect, a presence from another node) and those whose
-     * own deadline came: a settled agent when its silence would reach a
-     * threshold, an evaluator when a hold, quiet period or stale time ends,
-     * and every pass an agent with a fault pending, recovering or raised for
-     * silence. The first pass, and a pass after the rules or the lease
+     * own deadline came: an agent when its silence would cross a threshold
+     * it has not crossed yet, an evaluator when a hold, quiet period or stale
+     * time ends, and every pass one with a fault pending or recovering. An
+     * agent whose silence fault is raised waits until it is heard. The first pass, and a pass after the rules or the lease
      * changed, visit the whole fleet ({@link FleetState#forEachRuleInput}).
      * At 10,000 agents sampling every 10 s that is about a thousand visits a
      * second instead of ten thousand, with the same transitions in the same
@@ -228,9 +230,7 @@ public final class ConsoleRuleRunner implements Runnable {
                 // Until it is heard again its silence only grows: the next visit is when it crosses a threshold it has
                 // not crossed yet, or when the evaluator has something to time (a hold, a stale time); each second
                 // while a fault is pending. Raised and still silent, nothing changes until it is heard (a change).
-                long quiet = s.evaluator.quietUntilMs();
-                s.dueMs[0] = Math.min(quiet == Long.MIN_VALUE ? now.toEpochMilli() : quiet,
-                        crossing(silenceRules, a.heard(), silent));
+                s.dueMs[0] = Math.min(nextTick(s.evaluator, now), crossing(silenceRules, a.heard(), silent));
             }
         }
         boolean nowhere = !a.connected();
@@ -253,8 +253,13 @@ public final class ConsoleRuleRunner implements Runnable {
             }
         }
         emit(id, ev.tick());
+        p.dueMs[0] = nextTick(ev, now);
+    }
+
+    /** When {@code ev} next needs a tick: its quiet time, or now when the next tick must look. */
+    private static long nextTick(FaultEvaluator ev, Instant now) {
         long quiet = ev.quietUntilMs();
-        p.dueMs[0] = quiet == Long.MIN_VALUE ? now.toEpochMilli() : quiet;
+        return quiet == Long.MIN_VALUE ? now.toEpochMilli() : quiet;
     }
 
     /**
@@ -266,18 +271,19 @@ public final class ConsoleRuleRunner implements Runnable {
      */
     private long crossing(List<Rule> ruleSet, Instant heard, double silent) {
         long at = Long.MAX_VALUE;
-        long intervalMs = interval.toMillis();
         for (Rule r : ruleSet) {
             if (r.comparison() != Comparison.ABOVE && r.comparison() != Comparison.AT_LEAST) {
                 return Long.MIN_VALUE;
             }
-            for (double threshold : new double[] {r.threshold(), r.recoverThreshold()}) {
-                if (!r.comparison().test(silent, threshold)) {
-                    at = Math.min(at, heard.toEpochMilli() + (long) Math.floor(Math.max(0, threshold) * intervalMs));
-                }
-            }
+            at = Math.min(at, Math.min(crossing(r, r.threshold(), heard, silent), crossing(r, r.recoverThreshold(), heard, silent)));
         }
         return at;
+    }
+
+    /** When the silence reaches {@code threshold} of {@code r}, or {@link Long#MAX_VALUE} if it is past it already. */
+    private long crossing(Rule r, double threshold, Instant heard, double silent) {
+        return r.comparison().test(silent, threshold) ? Long.MAX_VALUE
+                : heard.toEpochMilli() + (long) Math.floor(Math.max(0, threshold) * interval.toMillis());
     }
 
     /** Whether no rule of {@code ruleSet} finds {@code value} bad, and each finds it recovered. */

@@ -99,6 +99,8 @@ public final class Console implements AutoCloseable {
     private ServerTls agentTls;
     private HttpServer httpServer;
     private volatile boolean ready;
+    /** How long {@link #open} took: a restart's agents are told to come back after about as long. */
+    private Duration startedIn = Duration.ZERO;
     private final java.util.concurrent.ScheduledExecutorService housekeeping = java.util.concurrent.Executors
             .newSingleThreadScheduledExecutor(new DefaultThreadFactory("firstline-housekeeping", true));
 
@@ -137,8 +139,10 @@ public final class Console implements AutoCloseable {
      */
     public static Console start(ConsoleConfig config, Clock clock) {
         Console c = new Console(config, clock);
+        long begin = System.nanoTime();
         try {
             c.open();
+            c.startedIn = Duration.ofNanos(System.nanoTime() - begin);
             return c;
         } catch (RuntimeException e) {
             c.close();
@@ -442,12 +446,17 @@ public final class Console implements AutoCloseable {
         return config;
     }
 
+    /** How long this console took to start: agents it tells it is stopping come back no sooner than 1 s more. */
+    public Duration startedIn() {
+        return startedIn;
+    }
+
     @Override
     public void close() {
         ready = false;
         if (agentServer != null) {
             // First, while the store and the ticket service still run: the agents' pending commits finish and are acknowledged.
-            agentServer.drain(DRAIN_TIMEOUT);
+            agentServer.drain(DRAIN_TIMEOUT, startedIn);
         }
         if (httpServer != null) {
             httpServer.close();

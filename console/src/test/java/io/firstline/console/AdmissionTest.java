@@ -122,7 +122,7 @@ class AdmissionTest {
         links.forEach(AgentLink::start);
         await().atMost(Duration.ofSeconds(60)).until(() -> links.stream().allMatch(AgentLink::isConnected));
 
-        console.close(); // tells the agents to come back within a second or two
+        console.close(); // tells the agents to come back after as long as its start took, and a spread
         console = null;
         console = Console.start(c.withAgentListen(new ConsoleConfig.Listen("127.0.0.1", port)));
         await().atMost(Duration.ofSeconds(60)).until(() -> links.stream().allMatch(AgentLink::isConnected)

@@ -37,7 +37,7 @@ import java.util.stream.Collectors;
  *   handshakeTimeout: 10s
  *   tlsProvider: auto        # auto | openssl | jdk
  *   maxHandshakes: 128
- *   shutdownSpread: 10s
+ *   shutdownSpread: 10s      # at least; 2 ms per connected agent if that is longer
  *   admissionWait: 10s       # past maxHandshakes, wait this long for a slot before refusing
  *   ioCoalescing: 20ms       # 0s: handle each socket as soon as it is ready
  * http:

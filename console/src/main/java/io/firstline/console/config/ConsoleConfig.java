@@ -36,7 +36,7 @@ public record ConsoleConfig(Path dataDir, Listen agentListen, Listen httpListen,
     public static final int DEFAULT_HTTP_PORT = 8080;
     /** TLS handshakes in progress at most: a few seconds of handshake work on a small machine, well inside the timeout. */
     public static final int DEFAULT_MAX_HANDSHAKES = 128;
-    /** Agents told the console is stopping come back spread over this long. */
+    /** Agents told the console is stopping come back spread over this long, or longer for a large fleet (2 ms an agent). */
     public static final Duration DEFAULT_SHUTDOWN_SPREAD = Duration.ofSeconds(10);
     /**
      * How long a connection past {@code maxHandshakes} may wait, unread, for a

@@ -24,9 +24,6 @@ import org.slf4j.LoggerFactory;
 /** Listens for agents on the agent port (7443 by default), TLS only. */
 public final class AgentServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AgentServer.class);
-    /** Agents told the console is stopping wait at least this long: it will not be back sooner. */
-    static final long SHUTDOWN_RETRY_AFTER_MS = 1_000;
-
     private final Channel channel;
     private final ExecutorService enrollExecutor;
     private final LiveConnections live;
@@ -91,17 +88,19 @@ public final class AgentServer implements AutoCloseable {
      * Stops accepting agents and tells every connected one that the console
      * is stopping ({@link ShuttingDown}): each connection first finishes the
      * commits it started and sends their acks, then {@code Refuse(SHUTTING_DOWN)}
-     * asks its agent to come back spread over {@code agent.shutdownSpread}.
+     * asks its agent to come back once a new console has had {@code lastStart}
+     * (how long this one took to start), spread over {@code agent.shutdownSpread}
+     * or longer for a large fleet ({@link ShuttingDown#forFleet}).
      * Returns once every connection is closed, or after {@code timeout}
      * (then the rest are closed; what they had not acknowledged, their agents
      * send again).
      */
-    public void drain(Duration timeout) {
+    public void drain(Duration timeout, Duration lastStart) {
         long start = System.nanoTime();
         initializer.stopAccepting();
         channel.close().syncUninterruptibly();
         int connected = all.size();
-        ShuttingDown notice = new ShuttingDown(SHUTDOWN_RETRY_AFTER_MS, shutdownSpread.toMillis());
+        ShuttingDown notice = ShuttingDown.forFleet(connected, lastStart, shutdownSpread);
         for (Channel c : all) {
             c.pipeline().fireUserEventTriggered(notice);
         }
@@ -110,8 +109,9 @@ public final class AgentServer implements AutoCloseable {
         if (!done) {
             all.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         }
-        log.info("stopping: told {} agent connections to come back within {} s; {} ({} ms)", connected,
-                (SHUTDOWN_RETRY_AFTER_MS + shutdownSpread.toMillis()) / 1000,
+        log.info("stopping: told {} agent connections to come back from {} s to {} s from now; {} ({} ms)", connected,
+                String.format(java.util.Locale.ROOT, "%.1f", notice.retryAfterMs() / 1000.0),
+                String.format(java.util.Locale.ROOT, "%.1f", (notice.retryAfterMs() + notice.spreadMs()) / 1000.0),
                 done ? "every pending commit finished and was acknowledged" : left + " still busy were closed after " + timeout.toSeconds() + " s",
                 (System.nanoTime() - start) / 1_000_000);
     }

@@ -25,9 +25,12 @@ final class ReturnSlots {
      * handshakes a second than it will once warm, and agents told to come back
      * at that first rate would find it idle: an agent that comes back too soon
      * is refused again, at the cost of a few bytes, and booked at the rate of
-     * then.
+     * then. 20 s: at 30 s, 8,704 agents refused in the first seconds of a
+     * console restarted under 10,000 came back as a stream of 290 a second
+     * to a console that served 550, and the last after 35 s
+     * (docs/benchmarks.md, "Restart").
      */
-    static final long MAX_WAIT_MS = 30_000;
+    static final long MAX_WAIT_MS = 20_000;
     private static final long SECOND = 1_000_000_000L;
 
     /** When to come back: after {@code retryAfterMs}, plus a random 0 to {@code spreadMs}. */

@@ -51,6 +51,18 @@ final class TicketRepository {
                 e.at().toEpochMilli(), e.value(), e.bootEpoch(), e.sequence(), e.key().value());
     }
 
+    /**
+     * A fault first heard of by its clear: an inactive row that holds the clear's place in the agent's sequence, so
+     * that an older raise of it still on its way (spooled while the console was away, overtaken by this live clear)
+     * is recognised as history when it arrives.
+     */
+    static void clearedFault(Connection c, FaultEvent e) throws SQLException {
+        FaultKey k = e.key();
+        Sql.update(c, "INSERT INTO faults (fault_key, agent_id, rule_id, resource, active, raised_at_ms, cleared_at_ms, value,"
+                + " boot_epoch, sequence) VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?)", k.value(), k.agentId(), k.ruleId(), k.resource(),
+                e.at().toEpochMilli(), e.at().toEpochMilli(), e.value(), e.bootEpoch(), e.sequence());
+    }
+
     /** Records that an event was seen without changing the fault's state (a repeat raise). */
     static void touchFault(Connection c, FaultEvent e) throws SQLException {
         Sql.update(c, "UPDATE faults SET value = ?, boot_epoch = ?, sequence = ? WHERE fault_key = ?",

@@ -170,12 +170,13 @@ public final class TicketService {
     /**
      * A fault event overtaken by a newer one of the same fault: what it says happened before the state the fault
      * is in now, so it goes into the history of the fault's latest ticket (a raise is one more recurrence) and
-     * neither the fault nor the ticket's state moves back.
+     * neither the fault nor the ticket's state moves back. A raise of a fault that has no ticket yet (its clear came
+     * first) opens one already resolved: the fault came and went while the console was away, and its history is kept.
      */
-    private Outcome late(Connection c, FaultEvent e) throws SQLException {
+    private Outcome late(Connection c, FaultEvent e, Optional<Rule> rule, AgentDirectory.AgentFacts facts) throws SQLException {
         Optional<Ticket> latest = TicketRepository.latest(c, e.key().value());
         if (latest.isEmpty()) {
-            return new Outcome(Effect.UNCHANGED, Optional.empty());
+            return e.raised() ? openedResolved(c, e, rule, facts) : new Outcome(Effect.UNCHANGED, Optional.empty());
         }
         Instant now = clock.instant();
         Ticket t = latest.get();
@@ -207,7 +208,7 @@ public final class TicketService {
             return new Outcome(Effect.DUPLICATE, Optional.empty());
         }
         if (overtaken(f, e)) {
-            return late(c, e);
+            return late(c, e, rule, facts);
         }
         if (f.isPresent() && f.get().active()) {
             TicketRepository.touchFault(c, e);
@@ -245,14 +246,7 @@ public final class TicketService {
             notifyUnlessMuted(c, t, "opened", now);
             return new Outcome(Effect.REOPENED, Optional.of(t));
         }
-        Rule.Text text = rule.map(Rule::text).orElse(Rule.Text.NONE);
-        String resource = e.key().resource();
-        Ticket draft = new Ticket(0, key, e.key().agentId(), e.key().ruleId(), resource, facts.site(), facts.hostname(),
-                rule.map(Rule::severity).orElse(Severity.WARNING), TicketState.OPEN,
-                fill(text.title().isEmpty() ? "Fault " + e.key().ruleId() + " on {resource}" : text.title(), resource),
-                fill(text.description(), resource), fill(text.userText(), resource), text.kbArticles(), 0, null, 0,
-                latest.map(Ticket::id).orElse(null), true, muted, now, null, null, null, now, Ticket.FAULT);
-        long id = TicketRepository.insert(c, draft, facts);
+        long id = TicketRepository.insert(c, draft(e, rule, facts, latest.map(Ticket::id).orElse(null), true, muted, now), facts);
         Ticket t = TicketRepository.byId(c, id).orElseThrow();
         restartSla(c, id, now);
         TicketRepository.event(c, id, now, "raised", "fault", raised);
@@ -264,6 +258,35 @@ public final class TicketService {
         }
         notifyUnlessMuted(c, t, "opened", now);
         return new Outcome(Effect.OPENED, Optional.of(t));
+    }
+
+    /** A new ticket for the fault {@code e} raised, in the words of its rule. */
+    private static Ticket draft(FaultEvent e, Optional<Rule> rule, AgentDirectory.AgentFacts facts, Long previousId, boolean faultActive,
+                                boolean muted, Instant now) {
+        Rule.Text text = rule.map(Rule::text).orElse(Rule.Text.NONE);
+        String resource = e.key().resource();
+        return new Ticket(0, e.key().value(), e.key().agentId(), e.key().ruleId(), resource, facts.site(), facts.hostname(),
+                rule.map(Rule::severity).orElse(Severity.WARNING), TicketState.OPEN,
+                fill(text.title().isEmpty() ? "Fault " + e.key().ruleId() + " on {resource}" : text.title(), resource),
+                fill(text.description(), resource), fill(text.userText(), resource), text.kbArticles(), 0, null, 0,
+                previousId, faultActive, muted, now, null, null, null, now, Ticket.FAULT);
+    }
+
+    /**
+     * The first raise of a fault, arriving after its clear (it waited in the agent's spool while a live clear went
+     * ahead): a ticket that records the fault and is resolved at once, with nobody notified of what is already over.
+     */
+    private Outcome openedResolved(Connection c, FaultEvent e, Optional<Rule> rule, AgentDirectory.AgentFacts facts) throws SQLException {
+        Instant now = clock.instant();
+        long id = TicketRepository.insert(c, draft(e, rule, facts, null, false, false, now), facts);
+        Ticket opened = TicketRepository.byId(c, id).orElseThrow();
+        Ticket t = opened.with(TicketState.RESOLVED, 0, opened.assignee(), 0, false, false, null, now, null, now);
+        TicketRepository.update(c, t);
+        TicketRepository.event(c, id, now, "raised", "fault", Details.of("late", true, "metric", e.metric(), "value", e.value(),
+                "threshold", e.threshold(), "since", e.since(), "at", e.at(), "event", e.details().isEmpty() ? null : e.details()));
+        TicketRepository.event(c, id, now, "resolved", "fault", Details.of("late", true,
+                "reason", "the fault had cleared before this raise arrived"));
+        return new Outcome(Effect.UNCHANGED, Optional.of(t));
     }
 
     /**
@@ -291,11 +314,13 @@ public final class TicketService {
             return new Outcome(Effect.DUPLICATE, Optional.empty());
         }
         if (overtaken(f, e)) {
-            return late(c, e);
+            return late(c, e, Optional.empty(), null);
         }
         if (f.isEmpty() || !f.get().active()) {
             if (f.isPresent()) {
                 TicketRepository.touchFault(c, e);
+            } else if (e.sequence() != 0) {
+                TicketRepository.clearedFault(c, e);
             }
             return new Outcome(Effect.UNCHANGED, Optional.empty());
         }

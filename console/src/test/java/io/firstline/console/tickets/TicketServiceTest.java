@@ -180,6 +180,33 @@ class TicketServiceTest {
         assertEquals(1, count("SELECT COUNT(*) FROM tickets"));
     }
 
+    /**
+     * A fault the console has never heard of, raised and cleared while it was away: the live clear arrives before the
+     * spooled raise. The raise is still one ticket's opening, and the ticket is resolved, not left open for a fault
+     * the agent has cleared (ConsoleKillIT's stray live tickets after a kill -9).
+     */
+    @Test
+    void aFirstRaiseArrivingAfterItsClearOpensAResolvedTicket() {
+        FaultEvent spooledRaise = raise("a1", "/");
+        FaultEvent liveClear = clear("a1", "/");
+        assertEquals(Effect.UNCHANGED, tickets.apply(liveClear).effect(), "nothing raised here to clear");
+        assertEquals(Effect.UNCHANGED, tickets.apply(spooledRaise).effect(), "older than the clear: history");
+        List<Ticket> all = tickets.list(new TicketService.Query("all", "", "", "", "", "", 10));
+        assertEquals(1, all.size(), "the raise is recorded");
+        Ticket t = all.get(0);
+        assertEquals(TicketState.RESOLVED, t.state());
+        assertFalse(t.faultActive());
+        assertEquals(List.of(), tickets.activeFaults("a1"));
+        assertEquals(List.of("raised", "resolved"), kinds(t.id()));
+        assertEquals(0, count("SELECT COUNT(*) FROM notification_outbox"), "nobody is told of a fault already over");
+
+        assertEquals(Effect.DUPLICATE, tickets.apply(spooledRaise).effect());
+        assertEquals(Effect.DUPLICATE, tickets.apply(liveClear).effect());
+        assertEquals(Effect.REOPENED, tickets.apply(raise("a1", "/")).effect(), "a newer raise reopens it");
+        assertEquals(Effect.RESOLVED, tickets.apply(clear("a1", "/")).effect());
+        assertEquals(1, count("SELECT COUNT(*) FROM tickets"));
+    }
+
     @Test
     void appliedEventsAreForgottenOnceTheAgentCanNoLongerSendThem() {
         for (int i = 0; i < 3; i++) {

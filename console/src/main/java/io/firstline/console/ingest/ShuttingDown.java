@@ -21,8 +21,8 @@ record ShuttingDown(long retryAfterMs, long spreadMs) {
      * faster than a small console takes it back (docs/benchmarks.md, "Restart").
      */
     static final long SPREAD_PER_AGENT_MICROS = 2_000;
-    /** Agents cap any console's hint at 2 minutes (the agent's Backoff.MAX); so does the console. */
-    static final long MAX_SPREAD_MS = 120_000;
+    /** Agents cap any console's hint at 2 minutes in all (the agent's Backoff.MAX), so the wait and the spread end by then. */
+    static final long MAX_TOTAL_MS = 120_000;
 
     /**
      * What a console stopping with {@code connected} agents asks of them: to
@@ -34,7 +34,7 @@ record ShuttingDown(long retryAfterMs, long spreadMs) {
     static ShuttingDown forFleet(int connected, Duration lastStart, Duration minSpread) {
         long after = Math.min(MAX_RETRY_AFTER_MS, MIN_RETRY_AFTER_MS + Math.max(0, lastStart.toMillis()));
         long bySize = connected * SPREAD_PER_AGENT_MICROS / 1_000;
-        long spread = Math.min(MAX_SPREAD_MS, Math.max(minSpread.toMillis(), bySize));
+        long spread = Math.min(MAX_TOTAL_MS - after, Math.max(minSpread.toMillis(), bySize));
         return new ShuttingDown(after, spread);
     }
 }

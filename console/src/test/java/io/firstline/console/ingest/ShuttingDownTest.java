@@ -17,8 +17,10 @@ class ShuttingDownTest {
     @Test
     void aLargeFleetIsSpreadByItsSize() {
         assertEquals(20_000, ShuttingDown.forFleet(10_000, Duration.ZERO, Duration.ofSeconds(10)).spreadMs(), "2 ms an agent");
-        assertEquals(120_000, ShuttingDown.forFleet(100_000, Duration.ZERO, Duration.ofSeconds(10)).spreadMs(),
-                "never past the 2 minutes an agent accepts");
+        assertEquals(119_000, ShuttingDown.forFleet(100_000, Duration.ZERO, Duration.ofSeconds(10)).spreadMs(),
+                "the wait and the spread end within the 2 minutes an agent accepts");
+        assertEquals(60_000, ShuttingDown.forFleet(100_000, Duration.ofMinutes(5), Duration.ofSeconds(10)).spreadMs(),
+                "after the longest wait, what is left of the 2 minutes");
         assertEquals(30_000, ShuttingDown.forFleet(10_000, Duration.ZERO, Duration.ofSeconds(30)).spreadMs(),
                 "a longer configured spread stands");
     }

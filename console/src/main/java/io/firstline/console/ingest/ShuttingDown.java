@@ -15,10 +15,11 @@ record ShuttingDown(long retryAfterMs, long spreadMs) {
     /** Nor longer than this: a start that once took minutes (a long migration) is not the usual restart. */
     static final long MAX_RETRY_AFTER_MS = 60_000;
     /**
-     * The spread grows by this much per connected agent: about the console CPU
-     * of one agent's return (a resumed TLS handshake, its Hello and the samples
-     * it kept meanwhile) on one core, so that a returning fleet arrives no
-     * faster than a small console takes it back (docs/benchmarks.md, "Restart").
+     * The spread grows by this much per connected agent: 500 returns a second,
+     * a little under the 550 a 2-core console took back (resumed handshakes,
+     * Hellos and the samples kept meanwhile) while sharing its cores with
+     * 10,000 simulated agents, so that a returning fleet arrives no faster
+     * than a small console takes it back (docs/benchmarks.md, "Restart").
      */
     static final long SPREAD_PER_AGENT_MICROS = 2_000;
     /** Agents cap any console's hint at 2 minutes in all (the agent's Backoff.MAX), so the wait and the spread end by then. */

@@ -109,7 +109,8 @@ class AdmissionTest {
         int agents = 24;
         ConsoleConfig c = new ConsoleConfig(dir.resolve("console"), new ConsoleConfig.Listen("127.0.0.1", 0),
                 new ConsoleConfig.Listen("127.0.0.1", 0), Duration.ofSeconds(5), 3, WireProtocol.DEFAULT_MAX_FRAME_BYTES,
-                Duration.ofSeconds(10)).withAdmission(2, Duration.ofSeconds(1));
+                // No shutdown spread: the whole fleet is told to come back at one moment, a crowd well past the cap of 2.
+                Duration.ofSeconds(10)).withAdmission(2, Duration.ZERO);
         console = Console.start(c);
         int port = console.agentPort();
         ConsoleAddress address = new ConsoleAddress("127.0.0.1", port);
@@ -122,7 +123,7 @@ class AdmissionTest {
         links.forEach(AgentLink::start);
         await().atMost(Duration.ofSeconds(60)).until(() -> links.stream().allMatch(AgentLink::isConnected));
 
-        console.close(); // tells the agents to come back after as long as its start took, and a spread
+        console.close(); // tells the agents to come back after as long as its start took, all at once
         console = null;
         console = Console.start(c.withAgentListen(new ConsoleConfig.Listen("127.0.0.1", port)));
         await().atMost(Duration.ofSeconds(60)).until(() -> links.stream().allMatch(AgentLink::isConnected)

@@ -15,6 +15,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -110,8 +111,8 @@ public final class AgentServer implements AutoCloseable {
             all.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         }
         log.info("stopping: told {} agent connections to come back from {} s to {} s from now; {} ({} ms)", connected,
-                String.format(java.util.Locale.ROOT, "%.1f", notice.retryAfterMs() / 1000.0),
-                String.format(java.util.Locale.ROOT, "%.1f", (notice.retryAfterMs() + notice.spreadMs()) / 1000.0),
+                String.format(Locale.ROOT, "%.1f", notice.retryAfterMs() / 1000.0),
+                String.format(Locale.ROOT, "%.1f", (notice.retryAfterMs() + notice.spreadMs()) / 1000.0),
                 done ? "every pending commit finished and was acknowledged" : left + " still busy were closed after " + timeout.toSeconds() + " s",
                 (System.nanoTime() - start) / 1_000_000);
     }

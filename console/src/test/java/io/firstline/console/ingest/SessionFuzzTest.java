@@ -90,7 +90,7 @@ class SessionFuzzTest {
     void anyBytesFromAnAgentEndCleanly(byte[] wire) throws Exception {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         ConsoleConfig config = ConsoleConfig.defaults(dir);
-        List<CompletableFuture<Commit>[]> commits = new ArrayList<>();
+        List<Handed> commits = new ArrayList<>();
         EmbeddedChannel ch = new EmbeddedChannel(AgentServerInitializer.plaintextForTests(config,
                 new FleetState(Clock.systemUTC(), config.offlineAfter()), new IngestMetrics(registry), "fuzz",
                 IngestPorts.NONE.withFaults(new Committing(intake, commits))));
@@ -101,11 +101,11 @@ class SessionFuzzTest {
         }
         // Each commit is handed to the session on this thread, once the intake's is done: an EmbeddedChannel's loop
         // takes any thread for its own, so a session finishing on the intake's thread would race this one.
-        for (CompletableFuture<Commit>[] commit : commits) {
+        for (Handed commit : commits) {
             try {
-                commit[1].complete(commit[0].get(10, TimeUnit.SECONDS));
+                commit.session().complete(commit.intake().get(10, TimeUnit.SECONDS));
             } catch (java.util.concurrent.ExecutionException e) {
-                commit[1].completeExceptionally(e.getCause());
+                commit.session().completeExceptionally(e.getCause());
             }
         }
         ch.runPendingTasks();
@@ -114,11 +114,15 @@ class SessionFuzzTest {
                 "a session closed for an internal error");
     }
 
+    /** One commit: the intake's, and the one the session waits on, which the test completes from it. */
+    private record Handed(CompletableFuture<Commit> intake, CompletableFuture<Commit> session) {
+    }
+
     /**
-     * The real intake, remembering each commit (the intake's, and the one the session waits on) so that the test
-     * completes the session's on its own thread once the intake's is done.
+     * The real intake, remembering each commit so that the test completes the session's on its own thread once the
+     * intake's is done.
      */
-    private record Committing(FaultIntake intake, List<CompletableFuture<Commit>[]> commits) implements FaultPort {
+    private record Committing(FaultIntake intake, List<Handed> commits) implements FaultPort {
         @Override
         public Optional<Envelope> ruleSet(Hello hello) {
             return intake.ruleSet(hello);
@@ -126,11 +130,9 @@ class SessionFuzzTest {
 
         @Override
         public CompletableFuture<Commit> apply(String agentId, long bootEpoch, long sequence, Envelope event) {
-            @SuppressWarnings("unchecked")
-            CompletableFuture<Commit>[] pair = new CompletableFuture[] {intake.apply(agentId, bootEpoch, sequence, event),
-                    new CompletableFuture<Commit>()};
-            commits.add(pair);
-            return pair[1];
+            Handed h = new Handed(intake.apply(agentId, bootEpoch, sequence, event), new CompletableFuture<>());
+            commits.add(h);
+            return h.session();
         }
 
         @Override
